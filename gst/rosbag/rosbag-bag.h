@@ -94,6 +94,9 @@ typedef struct
   /* scanned bags: the entries found by the scan (sorted by time, offset),
    * else NULL and the INDEX_DATA records are read on demand */
   GArray *entries;
+  /* scanned bags: a cut-off or damaged chunk whose first
+   * uncompressed_size bytes hold complete records */
+  gboolean partial;
 } GstRosbagChunkInfo;
 
 typedef GBytes *(*GstRosbagReadFunc) (gpointer user_data, guint64 offset,
@@ -167,7 +170,7 @@ void gst_rosbag_connection_free (GstRosbagConnection * conn);
  * on either side. NULL or empty @patterns match everything. */
 gboolean gst_rosbag_topic_matches (const gchar * topic,
     const gchar * const *patterns);
-/* Splits "a, /b/*,c" into a NULL-terminated, trimmed list */
+/* Splits "a, /b/c*, d" into a NULL-terminated, trimmed list */
 gchar **gst_rosbag_topic_patterns_parse (const gchar * list);
 
 G_END_DECLS

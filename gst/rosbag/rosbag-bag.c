@@ -1,0 +1,1358 @@
+/* gst-rosbag
+ * Copyright (C) 2026 The gst-rosbag authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "rosbag-bag.h"
+
+#define BAG_HEADER_READ 8192
+/* largest INDEX_DATA count we accept: 12 bytes each, bounded by file */
+#define INDEX_ENTRY_SIZE 12
+
+struct _GstRosbagBag
+{
+  gint refcount;
+  gchar *name;
+
+  GMappedFile *mapped;
+  GBytes *file_bytes;
+  GstRosbagReadFunc read_func;
+  gpointer user_data;
+  GDestroyNotify notify;
+  guint64 file_size;
+
+  gboolean indexed;
+  guint64 index_pos;
+  guint32 conn_count;
+  guint32 chunk_count;
+  guint64 first_record_pos;
+
+  GPtrArray *connections;       /* owned GstRosbagConnection* */
+  GHashTable *conn_by_id;       /* id -> GstRosbagConnection* */
+  GPtrArray *topics;            /* owned GstRosbagTopic*, by name */
+  GArray *chunks;               /* GstRosbagChunkInfo */
+
+  guint64 start_ns, end_ns, message_count;
+  gchar *scan_report;
+
+  GMutex lock;
+};
+
+/* ---------------------------------------------------------------------- */
+/* I/O */
+
+static GBytes *
+mapped_read (gpointer user_data, guint64 offset, gsize size, GError ** error)
+{
+  GstRosbagBag *bag = user_data;
+  gsize total = g_bytes_get_size (bag->file_bytes);
+
+  if (offset >= total)
+    return g_bytes_new (NULL, 0);
+  if (size > total - offset)
+    size = total - offset;
+  return g_bytes_new_from_bytes (bag->file_bytes, offset, size);
+}
+
+GBytes *
+gst_rosbag_bag_read (GstRosbagBag * bag, guint64 offset, gsize size,
+    GError ** error)
+{
+  if (offset >= bag->file_size)
+    return g_bytes_new (NULL, 0);
+  if (size > bag->file_size - offset)
+    size = bag->file_size - offset;
+  return bag->read_func (bag->user_data, offset, size, error);
+}
+
+/* Reads exactly @size bytes or fails with TRUNCATED naming @what */
+static GBytes *
+read_exact (GstRosbagBag * bag, guint64 offset, gsize size, const gchar * what,
+    GError ** error)
+{
+  GBytes *b = gst_rosbag_bag_read (bag, offset, size, error);
+
+  if (b == NULL)
+    return NULL;
+  if (g_bytes_get_size (b) < size) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_TRUNCATED,
+        "%s: %s at byte %" G_GUINT64_FORMAT " needs %" G_GSIZE_FORMAT
+        " bytes but the file ends at byte %" G_GUINT64_FORMAT, bag->name,
+        what, offset, size, bag->file_size);
+    g_bytes_unref (b);
+    return NULL;
+  }
+  return b;
+}
+
+/* ---------------------------------------------------------------------- */
+/* connections and topics */
+
+void
+gst_rosbag_connection_free (GstRosbagConnection * conn)
+{
+  if (!conn)
+    return;
+  g_free (conn->topic);
+  g_free (conn->type);
+  g_free (conn->md5sum);
+  g_free (conn->definition);
+  g_free (conn->callerid);
+  g_free (conn);
+}
+
+GstRosbagConnection *
+gst_rosbag_connection_parse (const GstRosbagRecord * rec, GError ** error)
+{
+  GstRosbagConnection *conn;
+  const guint8 *v;
+  gsize vlen;
+
+  if (rec->op != GST_ROSBAG_OP_CONNECTION || rec->data == NULL) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
+        "record at byte %" G_GUINT64_FORMAT " is not a connection",
+        rec->offset);
+    return NULL;
+  }
+  if (!gst_rosbag_header_validate (rec->data, rec->data_len,
+          rec->offset + 8 + rec->header_len, error))
+    return NULL;
+
+  conn = g_new0 (GstRosbagConnection, 1);
+  if (!gst_rosbag_header_get_u32 (rec->header, rec->header_len, "conn",
+          &conn->id)) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
+        "connection record at byte %" G_GUINT64_FORMAT
+        " has no valid conn field", rec->offset);
+    goto fail;
+  }
+  conn->topic = gst_rosbag_header_dup_string (rec->header, rec->header_len,
+      "topic");
+  if (conn->topic == NULL)
+    conn->topic = gst_rosbag_header_dup_string (rec->data, rec->data_len,
+        "topic");
+  if (conn->topic == NULL) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
+        "connection record at byte %" G_GUINT64_FORMAT " has no topic",
+        rec->offset);
+    goto fail;
+  }
+  conn->type = gst_rosbag_header_dup_string (rec->data, rec->data_len, "type");
+  conn->md5sum = gst_rosbag_header_dup_string (rec->data, rec->data_len,
+      "md5sum");
+  conn->definition = gst_rosbag_header_dup_string (rec->data, rec->data_len,
+      "message_definition");
+  conn->callerid = gst_rosbag_header_dup_string (rec->data, rec->data_len,
+      "callerid");
+  if (gst_rosbag_header_find (rec->data, rec->data_len, "latching", &v, &vlen))
+    conn->latching = (vlen == 1 && v[0] == '1');
+  if (conn->type == NULL)
+    conn->type = g_strdup ("");
+  if (conn->md5sum == NULL)
+    conn->md5sum = g_strdup ("");
+  if (conn->definition == NULL)
+    conn->definition = g_strdup ("");
+  return conn;
+
+fail:
+  gst_rosbag_connection_free (conn);
+  return NULL;
+}
+
+static void
+topic_free (GstRosbagTopic * t)
+{
+  g_free (t->name);
+  g_free (t->type);
+  g_free (t->md5sum);
+  g_free (t->definition);
+  g_ptr_array_unref (t->connections);
+  g_free (t);
+}
+
+/* adds @conn (taking it) unless its id is known already */
+static gboolean
+bag_add_connection (GstRosbagBag * bag, GstRosbagConnection * conn)
+{
+  if (g_hash_table_contains (bag->conn_by_id, GUINT_TO_POINTER (conn->id))) {
+    gst_rosbag_connection_free (conn);
+    return FALSE;
+  }
+  g_ptr_array_add (bag->connections, conn);
+  g_hash_table_insert (bag->conn_by_id, GUINT_TO_POINTER (conn->id), conn);
+  return TRUE;
+}
+
+static gint
+topic_cmp (gconstpointer a, gconstpointer b)
+{
+  const GstRosbagTopic *ta = *(const GstRosbagTopic **) a;
+  const GstRosbagTopic *tb = *(const GstRosbagTopic **) b;
+
+  return strcmp (ta->name, tb->name);
+}
+
+static gint
+chunk_cmp_pos (gconstpointer a, gconstpointer b)
+{
+  const GstRosbagChunkInfo *ca = a, *cb = b;
+
+  return ca->pos < cb->pos ? -1 : (ca->pos > cb->pos ? 1 : 0);
+}
+
+/* Derives topics, counts and start/end from connections and chunks */
+static void
+bag_finish (GstRosbagBag * bag)
+{
+  GHashTable *by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  guint i, j;
+  gboolean any = FALSE;
+
+  g_array_sort (bag->chunks, chunk_cmp_pos);
+
+  bag->message_count = 0;
+  for (i = 0; i < bag->chunks->len; i++) {
+    GstRosbagChunkInfo *ci = &g_array_index (bag->chunks, GstRosbagChunkInfo,
+        i);
+
+    ci->message_count = 0;
+    for (j = 0; j < ci->n_conns; j++) {
+      GstRosbagConnection *conn = g_hash_table_lookup (bag->conn_by_id,
+          GUINT_TO_POINTER (ci->conn_ids[j]));
+
+      ci->message_count += ci->conn_counts[j];
+      if (conn)
+        conn->message_count += ci->conn_counts[j];
+    }
+    bag->message_count += ci->message_count;
+    if (ci->message_count == 0)
+      continue;
+    if (!any || ci->start_ns < bag->start_ns)
+      bag->start_ns = ci->start_ns;
+    if (!any || ci->end_ns > bag->end_ns)
+      bag->end_ns = ci->end_ns;
+    any = TRUE;
+  }
+
+  for (i = 0; i < bag->connections->len; i++) {
+    GstRosbagConnection *conn = g_ptr_array_index (bag->connections, i);
+    GstRosbagTopic *t = g_hash_table_lookup (by_name, conn->topic);
+
+    if (t == NULL) {
+      t = g_new0 (GstRosbagTopic, 1);
+      t->name = g_strdup (conn->topic);
+      t->type = g_strdup (conn->type);
+      t->md5sum = g_strdup (conn->md5sum);
+      t->definition = g_strdup (conn->definition);
+      t->connections = g_ptr_array_new ();
+      g_hash_table_insert (by_name, t->name, t);
+      g_ptr_array_add (bag->topics, t);
+    }
+    g_ptr_array_add (t->connections, conn);
+    t->message_count += conn->message_count;
+    t->latching |= conn->latching;
+    conn->topic_info = t;
+  }
+  g_ptr_array_sort (bag->topics, topic_cmp);
+  for (i = 0; i < bag->topics->len; i++)
+    ((GstRosbagTopic *) g_ptr_array_index (bag->topics, i))->index = i;
+  g_hash_table_unref (by_name);
+}
+
+/* ---------------------------------------------------------------------- */
+/* the index at index_pos */
+
+static gboolean
+parse_chunk_info (GstRosbagBag * bag, const GstRosbagRecord * rec,
+    GError ** error)
+{
+  GstRosbagChunkInfo ci;
+  guint32 ver, count, i;
+
+  memset (&ci, 0, sizeof (ci));
+  if (!gst_rosbag_header_get_u32 (rec->header, rec->header_len, "ver", &ver)
+      || !gst_rosbag_header_get_u64 (rec->header, rec->header_len,
+          "chunk_pos", &ci.pos)
+      || !gst_rosbag_header_get_time (rec->header, rec->header_len,
+          "start_time", &ci.start_ns)
+      || !gst_rosbag_header_get_time (rec->header, rec->header_len,
+          "end_time", &ci.end_ns)
+      || !gst_rosbag_header_get_u32 (rec->header, rec->header_len, "count",
+          &count)) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
+        "%s: chunk info at byte %" G_GUINT64_FORMAT
+        " lacks a field or has one of the wrong size", bag->name, rec->offset);
+    return FALSE;
+  }
+  if (ver != 1) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_UNSUPPORTED,
+        "%s: chunk info at byte %" G_GUINT64_FORMAT " has version %u",
+        bag->name, rec->offset, ver);
+    return FALSE;
+  }
+  if ((guint64) count * 8 > rec->data_len) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
+        "%s: chunk info at byte %" G_GUINT64_FORMAT " lists %u connections"
+        " in %u bytes", bag->name, rec->offset, count, rec->data_len);
+    return FALSE;
+  }
+  if (ci.pos < bag->first_record_pos || ci.pos >= bag->file_size) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
+        "%s: chunk info at byte %" G_GUINT64_FORMAT " points at byte %"
+        G_GUINT64_FORMAT ", outside the file", bag->name, rec->offset, ci.pos);
+    return FALSE;
+  }
+  ci.n_conns = count;
+  ci.conn_ids = g_new (guint32, MAX (count, 1));
+  ci.conn_counts = g_new (guint32, MAX (count, 1));
+  for (i = 0; i < count; i++) {
+    ci.conn_ids[i] = gst_rosbag_read_u32 (rec->data + i * 8);
+    ci.conn_counts[i] = gst_rosbag_read_u32 (rec->data + i * 8 + 4);
+  }
+  g_array_append_val (bag->chunks, ci);
+  return TRUE;
+}
+
+static gboolean
+read_index (GstRosbagBag * bag, GError ** error)
+{
+  guint64 pos = bag->index_pos;
+  GBytes *tail;
+  const guint8 *p;
+  gsize len;
+  gboolean ret = FALSE;
+
+  tail = read_exact (bag, pos, bag->file_size - pos, "index", error);
+  if (!tail)
+    return FALSE;
+  p = g_bytes_get_data (tail, &len);
+
+  while (len > 0) {
+    GstRosbagRecord rec;
+    guint64 needed = 0;
+    GstRosbagParseResult r;
+
+    r = gst_rosbag_record_parse (p, len, pos, TRUE, &rec, &needed, error);
+    if (r == GST_ROSBAG_PARSE_NEED_MORE) {
+      g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_TRUNCATED,
+          "%s: index record at byte %" G_GUINT64_FORMAT " needs %"
+          G_GUINT64_FORMAT " bytes but the file ends at byte %"
+          G_GUINT64_FORMAT, bag->name, pos, needed, bag->file_size);
+      goto done;
+    }
+    if (r == GST_ROSBAG_PARSE_ERROR) {
+      g_prefix_error (error, "%s: ", bag->name);
+      goto done;
+    }
+    if (rec.op == GST_ROSBAG_OP_CONNECTION) {
+      GstRosbagConnection *conn = gst_rosbag_connection_parse (&rec, error);
+
+      if (!conn) {
+        g_prefix_error (error, "%s: ", bag->name);
+        goto done;
+      }
+      bag_add_connection (bag, conn);
+    } else if (rec.op == GST_ROSBAG_OP_CHUNK_INFO) {
+      if (!parse_chunk_info (bag, &rec, error))
+        goto done;
+    }
+    /* anything else at the index is ignored */
+    p += rec.total_len;
+    len -= rec.total_len;
+    pos += rec.total_len;
+  }
+  ret = TRUE;
+
+done:
+  g_bytes_unref (tail);
+  return ret;
+}
+
+/* ---------------------------------------------------------------------- */
+/* scanning an unindexed bag */
+
+typedef struct
+{
+  GstRosbagBag *bag;
+  GstRosbagChunkInfo ci;
+  GHashTable *counts;           /* conn id -> count */
+} ScanChunk;
+
+static void
+scan_chunk_init (ScanChunk * sc, GstRosbagBag * bag, guint64 pos)
+{
+  memset (&sc->ci, 0, sizeof (sc->ci));
+  sc->bag = bag;
+  sc->ci.pos = pos;
+  sc->ci.header_known = TRUE;
+  sc->ci.entries = g_array_new (FALSE, FALSE, sizeof (GstRosbagIndexEntry));
+  sc->counts = g_hash_table_new (NULL, NULL);
+}
+
+static gint
+entry_cmp (gconstpointer a, gconstpointer b)
+{
+  const GstRosbagIndexEntry *ea = a, *eb = b;
+
+  if (ea->time_ns != eb->time_ns)
+    return ea->time_ns < eb->time_ns ? -1 : 1;
+  return ea->offset < eb->offset ? -1 : (ea->offset > eb->offset ? 1 : 0);
+}
+
+static void
+scan_chunk_add (ScanChunk * sc, guint32 conn_id, guint64 time_ns,
+    guint32 offset)
+{
+  GstRosbagIndexEntry e = { time_ns, offset, conn_id };
+  guint n;
+
+  if (sc->ci.entries->len == 0 || time_ns < sc->ci.start_ns)
+    sc->ci.start_ns = time_ns;
+  if (sc->ci.entries->len == 0 || time_ns > sc->ci.end_ns)
+    sc->ci.end_ns = time_ns;
+  g_array_append_val (sc->ci.entries, e);
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (sc->counts,
+          GUINT_TO_POINTER (conn_id)));
+  g_hash_table_insert (sc->counts, GUINT_TO_POINTER (conn_id),
+      GUINT_TO_POINTER (n + 1));
+}
+
+/* Keeps the chunk if it holds messages */
+static void
+scan_chunk_finish (ScanChunk * sc)
+{
+  GHashTableIter it;
+  gpointer k, v;
+  guint i = 0;
+
+  if (sc->ci.entries->len > 0) {
+    g_array_sort (sc->ci.entries, entry_cmp);
+    sc->ci.n_conns = g_hash_table_size (sc->counts);
+    sc->ci.conn_ids = g_new (guint32, sc->ci.n_conns);
+    sc->ci.conn_counts = g_new (guint32, sc->ci.n_conns);
+    g_hash_table_iter_init (&it, sc->counts);
+    while (g_hash_table_iter_next (&it, &k, &v)) {
+      sc->ci.conn_ids[i] = GPOINTER_TO_UINT (k);
+      sc->ci.conn_counts[i] = GPOINTER_TO_UINT (v);
+      i++;
+    }
+    g_array_append_val (sc->bag->chunks, sc->ci);
+  } else {
+    g_array_unref (sc->ci.entries);
+  }
+  g_hash_table_unref (sc->counts);
+  sc->counts = NULL;
+}
+
+/* Parses the records inside a (decompressed) chunk. Returns the number of
+ * bytes of complete records; *why says why it stopped early, if so. */
+static gsize
+scan_records (GstRosbagBag * bag, ScanChunk * sc, const guint8 * data,
+    gsize len, guint64 base, gchar ** why)
+{
+  gsize pos = 0;
+
+  while (pos < len) {
+    GstRosbagRecord rec;
+    GError *err = NULL;
+    guint64 needed = 0;
+    GstRosbagParseResult r;
+    guint32 conn_id;
+    guint64 t;
+
+    r = gst_rosbag_record_parse (data + pos, len - pos, base + pos, TRUE, &rec,
+        &needed, &err);
+    if (r != GST_ROSBAG_PARSE_OK) {
+      if (r == GST_ROSBAG_PARSE_NEED_MORE)
+        *why = g_strdup_printf ("incomplete record at chunk byte %"
+            G_GUINT64_FORMAT, base + pos);
+      else
+        *why = g_strdup (err->message);
+      g_clear_error (&err);
+      break;
+    }
+    if (rec.op == GST_ROSBAG_OP_CONNECTION) {
+      GstRosbagConnection *conn = gst_rosbag_connection_parse (&rec, NULL);
+
+      if (conn)
+        bag_add_connection (bag, conn);
+    } else if (rec.op == GST_ROSBAG_OP_MSG_DATA) {
+      if (gst_rosbag_header_get_u32 (rec.header, rec.header_len, "conn",
+              &conn_id)
+          && gst_rosbag_header_get_time (rec.header, rec.header_len, "time",
+              &t) && pos <= G_MAXUINT32)
+        scan_chunk_add (sc, conn_id, t, pos);
+    }
+    pos += rec.total_len;
+  }
+  return pos;
+}
+
+static void
+scan (GstRosbagBag * bag, const gchar * reason)
+{
+  guint64 pos = bag->first_record_pos;
+  GString *report = g_string_new (reason);
+  gboolean in_open = FALSE;     /* records of an open chunk at top level */
+  ScanChunk open_chunk;
+  guint n_chunks = 0;
+
+  memset (&open_chunk, 0, sizeof (open_chunk));
+
+  while (pos < bag->file_size) {
+    GstRosbagRecord rec;
+    GError *err = NULL;
+    GBytes *b;
+    guint64 needed = 0;
+    GstRosbagParseResult r;
+    gsize avail;
+    const guint8 *p;
+    guint64 want = MIN (bag->file_size - pos, 64 * 1024);
+
+    /* read the record header first, then the whole record */
+    b = gst_rosbag_bag_read (bag, pos, want, &err);
+    if (!b)
+      goto io_error;
+    p = g_bytes_get_data (b, &avail);
+    r = gst_rosbag_record_parse (p, avail, pos, FALSE, &rec, &needed, &err);
+    if (r == GST_ROSBAG_PARSE_NEED_MORE && needed <= bag->file_size - pos) {
+      g_bytes_unref (b);
+      b = gst_rosbag_bag_read (bag, pos, needed, &err);
+      if (!b)
+        goto io_error;
+      p = g_bytes_get_data (b, &avail);
+      r = gst_rosbag_record_parse (p, avail, pos, FALSE, &rec, &needed, &err);
+    }
+    if (r == GST_ROSBAG_PARSE_NEED_MORE) {
+      g_string_append_printf (report, "; stopped at byte %" G_GUINT64_FORMAT
+          ": incomplete record (needs %" G_GUINT64_FORMAT " bytes, %"
+          G_GUINT64_FORMAT " left)", pos, needed, bag->file_size - pos);
+      g_bytes_unref (b);
+      break;
+    }
+    if (r == GST_ROSBAG_PARSE_ERROR) {
+      g_string_append_printf (report, "; stopped at byte %" G_GUINT64_FORMAT
+          ": %s", pos, err->message);
+      g_clear_error (&err);
+      g_bytes_unref (b);
+      break;
+    }
+
+    if (rec.op == GST_ROSBAG_OP_CHUNK) {
+      guint32 size = 0;
+      const guint8 *cv;
+      gsize cvlen;
+      GstRosbagCompression comp = GST_ROSBAG_COMPRESSION_UNKNOWN;
+      guint64 data_pos = pos + 8 + rec.header_len;
+      guint64 data_avail = bag->file_size - data_pos;
+
+      if (in_open) {
+        scan_chunk_finish (&open_chunk);
+        in_open = FALSE;
+      }
+      gst_rosbag_header_get_u32 (rec.header, rec.header_len, "size", &size);
+      if (gst_rosbag_header_find (rec.header, rec.header_len, "compression",
+              &cv, &cvlen))
+        comp = gst_rosbag_compression_from_string ((const gchar *) cv, cvlen);
+      if (comp == GST_ROSBAG_COMPRESSION_UNKNOWN) {
+        g_string_append_printf (report, "; stopped at byte %" G_GUINT64_FORMAT
+            ": chunk with unknown compression", pos);
+        g_bytes_unref (b);
+        break;
+      }
+      if (rec.data_len == 0 && comp == GST_ROSBAG_COMPRESSION_NONE) {
+        /* the writer was killed with this chunk open: its records follow
+         * at top level */
+        scan_chunk_init (&open_chunk, bag, pos);
+        open_chunk.ci.compression = GST_ROSBAG_COMPRESSION_NONE;
+        open_chunk.ci.data_pos = data_pos;
+        in_open = TRUE;
+        pos = data_pos;
+        g_bytes_unref (b);
+        continue;
+      } else {
+        ScanChunk sc;
+        GBytes *raw, *dec;
+        gsize dlen, used;
+        const guint8 *d;
+        gchar *why = NULL;
+        gboolean complete = rec.data_len <= data_avail;
+
+        scan_chunk_init (&sc, bag, pos);
+        sc.ci.compression = comp;
+        sc.ci.data_pos = data_pos;
+        sc.ci.data_len = MIN (rec.data_len, data_avail);
+        raw = gst_rosbag_bag_read (bag, data_pos, sc.ci.data_len, &err);
+        if (!raw) {
+          scan_chunk_finish (&sc);
+          g_bytes_unref (b);
+          goto io_error;
+        }
+        if (complete) {
+          dec = gst_rosbag_chunk_decompress (comp, raw, size, pos, &err);
+          if (!dec) {
+            /* keep what decodes */
+            dec = gst_rosbag_chunk_decompress_partial (comp,
+                g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), size);
+            why = g_strdup (err->message);
+            g_clear_error (&err);
+          }
+        } else {
+          dec = gst_rosbag_chunk_decompress_partial (comp,
+              g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), size);
+          why = g_strdup_printf ("chunk at byte %" G_GUINT64_FORMAT
+              " is cut off (%" G_GUINT64_FORMAT " of %u bytes)", pos,
+              data_avail, rec.data_len);
+        }
+        d = g_bytes_get_data (dec, &dlen);
+        {
+          gchar *why2 = NULL;
+
+          used = scan_records (bag, &sc, d, dlen, 0, &why2);
+          if (why2 && !why)
+            why = g_strdup_printf ("chunk at byte %" G_GUINT64_FORMAT ": %s",
+                pos, why2);
+          g_free (why2);
+        }
+        if (comp == GST_ROSBAG_COMPRESSION_NONE)
+          sc.ci.uncompressed_size = sc.ci.data_len;
+        else
+          sc.ci.uncompressed_size = dlen;
+        if (!complete || why) {
+          /* only the complete records are kept: read them as a partial
+           * chunk of that size */
+          sc.ci.uncompressed_size = used;
+          sc.ci.partial = TRUE;
+        }
+        g_bytes_unref (dec);
+        g_bytes_unref (raw);
+        scan_chunk_finish (&sc);
+        n_chunks++;
+        if (why) {
+          g_string_append_printf (report, "; %s (kept %" G_GSIZE_FORMAT
+              " bytes of complete records)", why, used);
+          g_free (why);
+          if (!complete) {
+            g_bytes_unref (b);
+            pos = bag->file_size;
+            break;
+          }
+        }
+      }
+    } else if (rec.op == GST_ROSBAG_OP_CONNECTION
+        || rec.op == GST_ROSBAG_OP_MSG_DATA) {
+      GBytes *full = NULL;
+
+      if (rec.data == NULL) {
+        full = read_exact (bag, pos, rec.total_len, "record", &err);
+        if (!full) {
+          g_string_append_printf (report, "; stopped at byte %"
+              G_GUINT64_FORMAT ": %s", pos, err->message);
+          g_clear_error (&err);
+          g_bytes_unref (b);
+          break;
+        }
+        gst_rosbag_record_parse (g_bytes_get_data (full, NULL),
+            rec.total_len, pos, TRUE, &rec, NULL, NULL);
+      }
+      if (rec.op == GST_ROSBAG_OP_CONNECTION) {
+        GstRosbagConnection *conn = gst_rosbag_connection_parse (&rec, NULL);
+
+        if (conn)
+          bag_add_connection (bag, conn);
+      } else {
+        guint32 conn_id;
+        guint64 t;
+
+        if (!in_open) {
+          /* a message outside any chunk: treat the run as an open chunk */
+          scan_chunk_init (&open_chunk, bag, pos);
+          open_chunk.ci.compression = GST_ROSBAG_COMPRESSION_NONE;
+          open_chunk.ci.data_pos = pos;
+          in_open = TRUE;
+        }
+        if (pos - open_chunk.ci.data_pos <= G_MAXUINT32
+            && gst_rosbag_header_get_u32 (rec.header, rec.header_len, "conn",
+                &conn_id)
+            && gst_rosbag_header_get_time (rec.header, rec.header_len,
+                "time", &t))
+          scan_chunk_add (&open_chunk, conn_id, t,
+              pos - open_chunk.ci.data_pos);
+      }
+      if (in_open) {
+        open_chunk.ci.data_len = pos + rec.total_len - open_chunk.ci.data_pos;
+        open_chunk.ci.uncompressed_size = open_chunk.ci.data_len;
+      }
+      if (full)
+        g_bytes_unref (full);
+    } else if (in_open && rec.op != GST_ROSBAG_OP_INDEX_DATA) {
+      scan_chunk_finish (&open_chunk);
+      in_open = FALSE;
+    }
+    if (rec.total_len > bag->file_size - pos) {
+      g_string_append_printf (report, "; stopped at byte %" G_GUINT64_FORMAT
+          ": incomplete record (needs %" G_GUINT64_FORMAT " bytes, %"
+          G_GUINT64_FORMAT " left)", pos, rec.total_len, bag->file_size - pos);
+      g_bytes_unref (b);
+      break;
+    }
+    pos += rec.total_len;
+    g_bytes_unref (b);
+    continue;
+
+  io_error:
+    g_string_append_printf (report, "; stopped at byte %" G_GUINT64_FORMAT
+        ": %s", pos, err ? err->message : "read error");
+    g_clear_error (&err);
+    break;
+  }
+  if (in_open) {
+    scan_chunk_finish (&open_chunk);
+    n_chunks++;
+  }
+  if (pos >= bag->file_size)
+    g_string_append (report, "; reached the end of the file");
+  bag->scan_report = g_string_free (report, FALSE);
+}
+
+/* ---------------------------------------------------------------------- */
+/* opening */
+
+static GstRosbagBag *
+bag_new (const gchar * name)
+{
+  GstRosbagBag *bag = g_new0 (GstRosbagBag, 1);
+
+  bag->refcount = 1;
+  bag->name = g_strdup (name ? name : "(bag)");
+  bag->connections = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_rosbag_connection_free);
+  bag->conn_by_id = g_hash_table_new (NULL, NULL);
+  bag->topics = g_ptr_array_new_with_free_func ((GDestroyNotify) topic_free);
+  bag->chunks = g_array_new (FALSE, TRUE, sizeof (GstRosbagChunkInfo));
+  g_mutex_init (&bag->lock);
+  return bag;
+}
+
+static gboolean
+bag_load (GstRosbagBag * bag, GError ** error)
+{
+  GBytes *b;
+  const guint8 *p;
+  gsize len;
+  GstRosbagRecord rec;
+  guint64 needed = 0;
+  GstRosbagParseResult r;
+  const guint8 *v;
+  gsize vlen;
+  GError *idx_err = NULL;
+
+  if (bag->file_size == 0) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_NOT_A_BAG,
+        "%s: the file is empty, not a ROS bag", bag->name);
+    return FALSE;
+  }
+  b = gst_rosbag_bag_read (bag, 0, MIN (bag->file_size,
+          GST_ROSBAG_MAGIC_LEN + BAG_HEADER_READ), error);
+  if (!b)
+    return FALSE;
+  p = g_bytes_get_data (b, &len);
+  if (len >= strlen (GST_ROSBAG_MAGIC_V12)
+      && memcmp (p, GST_ROSBAG_MAGIC_V12, strlen (GST_ROSBAG_MAGIC_V12)) == 0) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_UNSUPPORTED,
+        "%s: a ROS bag of format V1.2 (before 2010); only V2.0 is supported:"
+        " migrate it with 'rosbag fix' first", bag->name);
+    goto fail;
+  }
+  if (len < GST_ROSBAG_MAGIC_LEN
+      || memcmp (p, GST_ROSBAG_MAGIC, GST_ROSBAG_MAGIC_LEN) != 0) {
+    if (len >= 8 && memcmp (p, "#ROSBAG ", 8) == 0)
+      g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_UNSUPPORTED,
+          "%s: a ROS bag of an unsupported version", bag->name);
+    else
+      g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_NOT_A_BAG,
+          "%s: not a ROS bag (no '#ROSBAG V2.0' magic line)", bag->name);
+    goto fail;
+  }
+  r = gst_rosbag_record_parse (p + GST_ROSBAG_MAGIC_LEN,
+      len - GST_ROSBAG_MAGIC_LEN, GST_ROSBAG_MAGIC_LEN, FALSE, &rec, &needed,
+      error);
+  if (r == GST_ROSBAG_PARSE_NEED_MORE) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_TRUNCATED,
+        "%s: the bag header at byte 13 is cut off (file of %" G_GUINT64_FORMAT
+        " bytes)", bag->name, bag->file_size);
+    goto fail;
+  }
+  if (r == GST_ROSBAG_PARSE_ERROR) {
+    g_prefix_error (error, "%s: ", bag->name);
+    goto fail;
+  }
+  if (rec.op != GST_ROSBAG_OP_BAG_HEADER) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
+        "%s: the first record (byte 13) is op 0x%02x, not a bag header",
+        bag->name, rec.op);
+    goto fail;
+  }
+  if (gst_rosbag_header_find (rec.header, rec.header_len, "encryptor", &v,
+          &vlen) && vlen > 0) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_UNSUPPORTED,
+        "%s: the bag is encrypted (encryptor=%.*s); encrypted bags are not"
+        " supported", bag->name, (int) vlen, v);
+    goto fail;
+  }
+  if (!gst_rosbag_header_get_u64 (rec.header, rec.header_len, "index_pos",
+          &bag->index_pos))
+    bag->index_pos = 0;
+  gst_rosbag_header_get_u32 (rec.header, rec.header_len, "conn_count",
+      &bag->conn_count);
+  gst_rosbag_header_get_u32 (rec.header, rec.header_len, "chunk_count",
+      &bag->chunk_count);
+  bag->first_record_pos = GST_ROSBAG_MAGIC_LEN + rec.total_len;
+  g_bytes_unref (b);
+  b = NULL;
+  if (bag->first_record_pos > bag->file_size) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_TRUNCATED,
+        "%s: the bag header record at byte 13 needs %" G_GUINT64_FORMAT
+        " bytes but the file ends at byte %" G_GUINT64_FORMAT
+        ": only a fragment of a bag", bag->name, rec.total_len, bag->file_size);
+    goto fail;
+  }
+
+  if (bag->index_pos == 0) {
+    scan (bag, "unindexed bag (index_pos = 0): scanned from the start");
+  } else if (bag->index_pos < bag->first_record_pos
+      || bag->index_pos >= bag->file_size) {
+    gchar *why = g_strdup_printf ("index_pos %" G_GUINT64_FORMAT
+        " lies outside the file (%" G_GUINT64_FORMAT " bytes): truncated bag,"
+        " scanned from the start", bag->index_pos, bag->file_size);
+    scan (bag, why);
+    g_free (why);
+    if (bag->chunks->len == 0 && bag->chunk_count > 0) {
+      g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_TRUNCATED,
+          "%s: %s; no message could be recovered", bag->name, bag->scan_report);
+      goto fail;
+    }
+  } else if (!read_index (bag, &idx_err)) {
+    gchar *why = g_strdup_printf ("the index is damaged (%s): scanned from"
+        " the start", idx_err->message);
+    guint i;
+
+    g_clear_error (&idx_err);
+    g_ptr_array_set_size (bag->connections, 0);
+    g_hash_table_remove_all (bag->conn_by_id);
+    for (i = 0; i < bag->chunks->len; i++) {
+      GstRosbagChunkInfo *ci = &g_array_index (bag->chunks,
+          GstRosbagChunkInfo, i);
+      g_free (ci->conn_ids);
+      g_free (ci->conn_counts);
+    }
+    g_array_set_size (bag->chunks, 0);
+    scan (bag, why);
+    g_free (why);
+  } else {
+    bag->indexed = TRUE;
+  }
+  bag_finish (bag);
+  return TRUE;
+
+fail:
+  if (b)
+    g_bytes_unref (b);
+  return FALSE;
+}
+
+GstRosbagBag *
+gst_rosbag_bag_open (const gchar * path, GError ** error)
+{
+  GstRosbagBag *bag;
+  GMappedFile *mf;
+
+  mf = g_mapped_file_new (path, FALSE, error);
+  if (!mf) {
+    g_prefix_error (error, "cannot open %s: ", path);
+    if (error && *error) {
+      (*error)->domain = GST_ROSBAG_ERROR;
+      (*error)->code = GST_ROSBAG_ERROR_IO;
+    }
+    return NULL;
+  }
+  bag = bag_new (path);
+  bag->mapped = mf;
+  bag->file_bytes = g_mapped_file_get_bytes (mf);
+  bag->file_size = g_bytes_get_size (bag->file_bytes);
+  bag->read_func = mapped_read;
+  bag->user_data = bag;
+  if (!bag_load (bag, error)) {
+    gst_rosbag_bag_unref (bag);
+    return NULL;
+  }
+  return bag;
+}
+
+GstRosbagBag *
+gst_rosbag_bag_open_with_func (GstRosbagReadFunc read_func,
+    gpointer user_data, GDestroyNotify notify, guint64 file_size,
+    const gchar * name, GError ** error)
+{
+  GstRosbagBag *bag = bag_new (name);
+
+  bag->read_func = read_func;
+  bag->user_data = user_data;
+  bag->notify = notify;
+  bag->file_size = file_size;
+  if (!bag_load (bag, error)) {
+    gst_rosbag_bag_unref (bag);
+    return NULL;
+  }
+  return bag;
+}
+
+GstRosbagBag *
+gst_rosbag_bag_ref (GstRosbagBag * bag)
+{
+  g_atomic_int_inc (&bag->refcount);
+  return bag;
+}
+
+void
+gst_rosbag_bag_unref (GstRosbagBag * bag)
+{
+  guint i;
+
+  if (!bag || !g_atomic_int_dec_and_test (&bag->refcount))
+    return;
+  for (i = 0; i < bag->chunks->len; i++) {
+    GstRosbagChunkInfo *ci = &g_array_index (bag->chunks, GstRosbagChunkInfo,
+        i);
+    g_free (ci->conn_ids);
+    g_free (ci->conn_counts);
+    if (ci->entries)
+      g_array_unref (ci->entries);
+  }
+  g_array_unref (bag->chunks);
+  g_ptr_array_unref (bag->topics);
+  g_hash_table_unref (bag->conn_by_id);
+  g_ptr_array_unref (bag->connections);
+  if (bag->notify)
+    bag->notify (bag->user_data);
+  if (bag->file_bytes)
+    g_bytes_unref (bag->file_bytes);
+  if (bag->mapped)
+    g_mapped_file_unref (bag->mapped);
+  g_mutex_clear (&bag->lock);
+  g_free (bag->scan_report);
+  g_free (bag->name);
+  g_free (bag);
+}
+
+/* ---------------------------------------------------------------------- */
+/* accessors */
+
+const gchar *
+gst_rosbag_bag_get_name (GstRosbagBag * bag)
+{
+  return bag->name;
+}
+
+guint64
+gst_rosbag_bag_get_file_size (GstRosbagBag * bag)
+{
+  return bag->file_size;
+}
+
+gboolean
+gst_rosbag_bag_is_indexed (GstRosbagBag * bag)
+{
+  return bag->indexed;
+}
+
+guint64
+gst_rosbag_bag_get_start_time (GstRosbagBag * bag)
+{
+  return bag->start_ns;
+}
+
+guint64
+gst_rosbag_bag_get_end_time (GstRosbagBag * bag)
+{
+  return bag->end_ns;
+}
+
+guint64
+gst_rosbag_bag_get_message_count (GstRosbagBag * bag)
+{
+  return bag->message_count;
+}
+
+guint
+gst_rosbag_bag_get_n_topics (GstRosbagBag * bag)
+{
+  return bag->topics->len;
+}
+
+const GstRosbagTopic *
+gst_rosbag_bag_get_topic (GstRosbagBag * bag, guint i)
+{
+  g_return_val_if_fail (i < bag->topics->len, NULL);
+  return g_ptr_array_index (bag->topics, i);
+}
+
+const GstRosbagTopic *
+gst_rosbag_bag_find_topic (GstRosbagBag * bag, const gchar * name)
+{
+  guint i;
+
+  for (i = 0; i < bag->topics->len; i++) {
+    GstRosbagTopic *t = g_ptr_array_index (bag->topics, i);
+
+    if (strcmp (t->name, name) == 0)
+      return t;
+  }
+  return NULL;
+}
+
+guint
+gst_rosbag_bag_get_n_connections (GstRosbagBag * bag)
+{
+  return bag->connections->len;
+}
+
+const GstRosbagConnection *
+gst_rosbag_bag_get_connection (GstRosbagBag * bag, guint i)
+{
+  g_return_val_if_fail (i < bag->connections->len, NULL);
+  return g_ptr_array_index (bag->connections, i);
+}
+
+const GstRosbagConnection *
+gst_rosbag_bag_lookup_connection (GstRosbagBag * bag, guint32 id)
+{
+  return g_hash_table_lookup (bag->conn_by_id, GUINT_TO_POINTER (id));
+}
+
+guint
+gst_rosbag_bag_get_n_chunks (GstRosbagBag * bag)
+{
+  return bag->chunks->len;
+}
+
+const GstRosbagChunkInfo *
+gst_rosbag_bag_get_chunk (GstRosbagBag * bag, guint i)
+{
+  g_return_val_if_fail (i < bag->chunks->len, NULL);
+  return &g_array_index (bag->chunks, GstRosbagChunkInfo, i);
+}
+
+const gchar *
+gst_rosbag_bag_get_scan_report (GstRosbagBag * bag)
+{
+  return bag->scan_report;
+}
+
+/* ---------------------------------------------------------------------- */
+/* chunks */
+
+gboolean
+gst_rosbag_bag_load_chunk_header (GstRosbagBag * bag, guint i, GError ** error)
+{
+  GstRosbagChunkInfo *ci;
+  GBytes *b;
+  GstRosbagRecord rec;
+  guint64 needed = 0;
+  GstRosbagParseResult r;
+  const guint8 *p, *cv;
+  gsize len, cvlen;
+  guint32 size;
+  gboolean ret = FALSE;
+
+  g_return_val_if_fail (i < bag->chunks->len, FALSE);
+  ci = &g_array_index (bag->chunks, GstRosbagChunkInfo, i);
+
+  g_mutex_lock (&bag->lock);
+  if (ci->header_known) {
+    g_mutex_unlock (&bag->lock);
+    return TRUE;
+  }
+  b = gst_rosbag_bag_read (bag, ci->pos, 4096, error);
+  if (!b)
+    goto out;
+  p = g_bytes_get_data (b, &len);
+  r = gst_rosbag_record_parse (p, len, ci->pos, FALSE, &rec, &needed, error);
+  if (r == GST_ROSBAG_PARSE_NEED_MORE && needed <= 8 + (guint64)
+      GST_ROSBAG_MAX_HEADER_LEN && rec.header == NULL) {
+    g_bytes_unref (b);
+    b = gst_rosbag_bag_read (bag, ci->pos, needed, error);
+    if (!b)
+      goto out;
+    p = g_bytes_get_data (b, &len);
+    r = gst_rosbag_record_parse (p, len, ci->pos, FALSE, &rec, &needed, error);
+  }
+  if (r == GST_ROSBAG_PARSE_NEED_MORE) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_TRUNCATED,
+        "%s: chunk header at byte %" G_GUINT64_FORMAT " is cut off",
+        bag->name, ci->pos);
+    goto out;
+  }
+  if (r == GST_ROSBAG_PARSE_ERROR) {
+    g_prefix_error (error, "%s: ", bag->name);
+    goto out;
+  }
+  if (rec.op != GST_ROSBAG_OP_CHUNK) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
+        "%s: chunk info points at byte %" G_GUINT64_FORMAT
+        " but the record there is op 0x%02x, not a chunk", bag->name,
+        ci->pos, rec.op);
+    goto out;
+  }
+  if (!gst_rosbag_header_find (rec.header, rec.header_len, "compression", &cv,
+          &cvlen)
+      || !gst_rosbag_header_get_u32 (rec.header, rec.header_len, "size", &size)) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
+        "%s: chunk at byte %" G_GUINT64_FORMAT
+        " lacks its compression or size field", bag->name, ci->pos);
+    goto out;
+  }
+  ci->compression = gst_rosbag_compression_from_string ((const gchar *) cv,
+      cvlen);
+  if (ci->compression == GST_ROSBAG_COMPRESSION_UNKNOWN) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_UNSUPPORTED,
+        "%s: chunk at byte %" G_GUINT64_FORMAT " uses compression '%.*s'",
+        bag->name, ci->pos, (int) cvlen, cv);
+    goto out;
+  }
+  ci->uncompressed_size = size;
+  ci->data_pos = ci->pos + 8 + rec.header_len;
+  ci->data_len = rec.data_len;
+  ci->index_pos = ci->data_pos + rec.data_len;
+  if (ci->index_pos > bag->file_size) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_TRUNCATED,
+        "%s: chunk at byte %" G_GUINT64_FORMAT " needs %u data bytes but"
+        " the file ends at byte %" G_GUINT64_FORMAT, bag->name, ci->pos,
+        rec.data_len, bag->file_size);
+    goto out;
+  }
+  ci->header_known = TRUE;
+  ret = TRUE;
+
+out:
+  g_mutex_unlock (&bag->lock);
+  if (b)
+    g_bytes_unref (b);
+  return ret;
+}
+
+gboolean
+gst_rosbag_bag_get_compression_stats (GstRosbagBag * bag,
+    guint counts[GST_ROSBAG_COMPRESSION_UNKNOWN + 1],
+    guint64 * compressed_total, guint64 * uncompressed_total, GError ** error)
+{
+  guint i;
+  guint64 ct = 0, ut = 0;
+
+  memset (counts, 0, sizeof (guint) * (GST_ROSBAG_COMPRESSION_UNKNOWN + 1));
+  for (i = 0; i < bag->chunks->len; i++) {
+    const GstRosbagChunkInfo *ci;
+
+    if (!gst_rosbag_bag_load_chunk_header (bag, i, error))
+      return FALSE;
+    ci = gst_rosbag_bag_get_chunk (bag, i);
+    counts[ci->compression]++;
+    ct += ci->data_len;
+    ut += ci->uncompressed_size;
+  }
+  if (compressed_total)
+    *compressed_total = ct;
+  if (uncompressed_total)
+    *uncompressed_total = ut;
+  return TRUE;
+}
+
+GArray *
+gst_rosbag_bag_load_chunk_index (GstRosbagBag * bag, guint i,
+    gboolean (*want) (guint32 conn_id, gpointer user_data),
+    gpointer user_data, GError ** error)
+{
+  const GstRosbagChunkInfo *ci;
+  GArray *out;
+  guint64 pos, end;
+  guint n_records = 0;
+
+  if (!gst_rosbag_bag_load_chunk_header (bag, i, error))
+    return NULL;
+  ci = gst_rosbag_bag_get_chunk (bag, i);
+  out = g_array_new (FALSE, FALSE, sizeof (GstRosbagIndexEntry));
+
+  if (ci->entries) {
+    guint k;
+
+    for (k = 0; k < ci->entries->len; k++) {
+      GstRosbagIndexEntry *e = &g_array_index (ci->entries,
+          GstRosbagIndexEntry, k);
+      if (!want || want (e->conn_id, user_data))
+        g_array_append_val (out, *e);
+    }
+    return out;
+  }
+
+  /* INDEX_DATA records follow the chunk, one per connection in it */
+  pos = ci->index_pos;
+  end = bag->indexed ? bag->index_pos : bag->file_size;
+  if (end > bag->file_size)
+    end = bag->file_size;
+  while (pos + 8 <= end && n_records < ci->n_conns) {
+    GBytes *b;
+    const guint8 *p;
+    gsize len;
+    GstRosbagRecord rec;
+    guint64 needed = 0;
+    GstRosbagParseResult r;
+    guint32 ver, conn_id, count, k;
+    guint64 data_pos;
+    GBytes *entries;
+    const guint8 *ep;
+
+    b = gst_rosbag_bag_read (bag, pos, MIN (end - pos, 4096), error);
+    if (!b)
+      goto fail;
+    p = g_bytes_get_data (b, &len);
+    r = gst_rosbag_record_parse (p, len, pos, FALSE, &rec, &needed, error);
+    if (r == GST_ROSBAG_PARSE_NEED_MORE && rec.header == NULL
+        && needed <= end - pos) {
+      g_bytes_unref (b);
+      b = gst_rosbag_bag_read (bag, pos, needed, error);
+      if (!b)
+        goto fail;
+      p = g_bytes_get_data (b, &len);
+      r = gst_rosbag_record_parse (p, len, pos, FALSE, &rec, &needed, error);
+    }
+    if (r != GST_ROSBAG_PARSE_OK) {
+      if (r == GST_ROSBAG_PARSE_NEED_MORE)
+        g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_TRUNCATED,
+            "%s: index record at byte %" G_GUINT64_FORMAT " is cut off",
+            bag->name, pos);
+      else
+        g_prefix_error (error, "%s: ", bag->name);
+      g_bytes_unref (b);
+      goto fail;
+    }
+    if (rec.op != GST_ROSBAG_OP_INDEX_DATA) {
+      g_bytes_unref (b);
+      break;
+    }
+    if (!gst_rosbag_header_get_u32 (rec.header, rec.header_len, "ver", &ver)
+        || !gst_rosbag_header_get_u32 (rec.header, rec.header_len, "conn",
+            &conn_id)
+        || !gst_rosbag_header_get_u32 (rec.header, rec.header_len, "count",
+            &count) || ver != 1) {
+      g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
+          "%s: index record at byte %" G_GUINT64_FORMAT
+          " lacks ver=1, conn or count", bag->name, pos);
+      g_bytes_unref (b);
+      goto fail;
+    }
+    data_pos = pos + 8 + rec.header_len;
+    g_bytes_unref (b);
+    /* old writers put a wrong data_len here: trust count x 12 */
+    if ((guint64) count * INDEX_ENTRY_SIZE > end - MIN (end, data_pos)) {
+      g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
+          "%s: index record at byte %" G_GUINT64_FORMAT " claims %u entries,"
+          " more than the file holds", bag->name, pos, count);
+      goto fail;
+    }
+    n_records++;
+    if (!want || want (conn_id, user_data)) {
+      entries = read_exact (bag, data_pos, (gsize) count * INDEX_ENTRY_SIZE,
+          "index entries", error);
+      if (!entries)
+        goto fail;
+      ep = g_bytes_get_data (entries, NULL);
+      for (k = 0; k < count; k++) {
+        GstRosbagIndexEntry e;
+
+        e.time_ns = gst_rosbag_read_time (ep + k * INDEX_ENTRY_SIZE);
+        e.offset = gst_rosbag_read_u32 (ep + k * INDEX_ENTRY_SIZE + 8);
+        e.conn_id = conn_id;
+        g_array_append_val (out, e);
+      }
+      g_bytes_unref (entries);
+    }
+    pos = data_pos + (guint64) count *INDEX_ENTRY_SIZE;
+  }
+  g_array_sort (out, entry_cmp);
+  return out;
+
+fail:
+  g_array_unref (out);
+  return NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* topic patterns */
+
+static const gchar *
+skip_slash (const gchar * s)
+{
+  return (s[0] == '/') ? s + 1 : s;
+}
+
+gboolean
+gst_rosbag_topic_matches (const gchar * topic, const gchar * const *patterns)
+{
+  const gchar *t;
+
+  if (patterns == NULL || patterns[0] == NULL)
+    return TRUE;
+  t = skip_slash (topic);
+  for (; *patterns; patterns++) {
+    const gchar *p = skip_slash (*patterns);
+
+    if (strpbrk (p, "*?")) {
+      if (g_pattern_match_simple (p, t))
+        return TRUE;
+    } else if (strcmp (p, t) == 0) {
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+gchar **
+gst_rosbag_topic_patterns_parse (const gchar * list)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  gchar **parts;
+  guint i;
+
+  if (list) {
+    parts = g_strsplit_set (list, ",", -1);
+    for (i = 0; parts[i]; i++) {
+      gchar *s = g_strstrip (parts[i]);
+
+      if (*s)
+        g_ptr_array_add (out, g_strdup (s));
+    }
+    g_strfreev (parts);
+  }
+  g_ptr_array_add (out, NULL);
+  return (gchar **) g_ptr_array_free (out, FALSE);
+}

@@ -1,0 +1,552 @@
+/* gst-rosbag
+ * Copyright (C) 2026 The gst-rosbag authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "rosbag-reader.h"
+
+/* One chunk whose index is loaded: its wanted entries and where we are */
+typedef struct
+{
+  guint chunk;                  /* index in the bag's chunk list */
+  guint64 chunk_pos;
+  GArray *entries;              /* GstRosbagIndexEntry, sorted */
+  guint next;
+} Cursor;
+
+typedef struct
+{
+  GBytes *data;
+  guint64 last_use;
+} CacheEntry;
+
+struct _GstRosbagReader
+{
+  GstRosbagBag *bag;
+  gchar **patterns;
+  guint64 range_start, range_stop;
+  guint64 seek_time;
+  gsize cache_max;
+
+  GHashTable *wanted;           /* conn id set */
+  guint *order;                 /* candidate chunks by (start_ns, pos) */
+  guint n_order;
+  guint next_order;
+  GPtrArray *heap;              /* Cursor*, min-heap */
+
+  GHashTable *cache;            /* chunk index -> CacheEntry* */
+  gsize cache_bytes, cache_peak;
+  guint64 use_counter;
+
+  GBytes *current;              /* the chunk of the last message */
+  gboolean prepared;
+};
+
+static void
+cursor_free (Cursor * c)
+{
+  if (c->entries)
+    g_array_unref (c->entries);
+  g_free (c);
+}
+
+static void
+cache_entry_free (CacheEntry * e)
+{
+  g_bytes_unref (e->data);
+  g_free (e);
+}
+
+GstRosbagReader *
+gst_rosbag_reader_new (GstRosbagBag * bag)
+{
+  GstRosbagReader *r = g_new0 (GstRosbagReader, 1);
+
+  r->bag = gst_rosbag_bag_ref (bag);
+  r->range_start = 0;
+  r->range_stop = G_MAXUINT64;
+  r->cache_max = GST_ROSBAG_READER_DEFAULT_CACHE_SIZE;
+  r->wanted = g_hash_table_new (NULL, NULL);
+  r->heap = g_ptr_array_new_with_free_func ((GDestroyNotify) cursor_free);
+  r->cache = g_hash_table_new_full (NULL, NULL, NULL,
+      (GDestroyNotify) cache_entry_free);
+  return r;
+}
+
+static void
+reader_reset (GstRosbagReader * r)
+{
+  g_ptr_array_set_size (r->heap, 0);
+  g_free (r->order);
+  r->order = NULL;
+  r->n_order = 0;
+  r->next_order = 0;
+  r->prepared = FALSE;
+}
+
+void
+gst_rosbag_reader_free (GstRosbagReader * r)
+{
+  if (!r)
+    return;
+  reader_reset (r);
+  g_ptr_array_unref (r->heap);
+  g_hash_table_unref (r->cache);
+  g_hash_table_unref (r->wanted);
+  if (r->current)
+    g_bytes_unref (r->current);
+  g_strfreev (r->patterns);
+  gst_rosbag_bag_unref (r->bag);
+  g_free (r);
+}
+
+GstRosbagBag *
+gst_rosbag_reader_get_bag (GstRosbagReader * r)
+{
+  return r->bag;
+}
+
+static void
+cache_trim (GstRosbagReader * r, gsize max)
+{
+  while (r->cache_bytes > max && g_hash_table_size (r->cache) > 0) {
+    GHashTableIter it;
+    gpointer k, v, oldest_k = NULL;
+    CacheEntry *oldest = NULL;
+
+    g_hash_table_iter_init (&it, r->cache);
+    while (g_hash_table_iter_next (&it, &k, &v)) {
+      CacheEntry *e = v;
+      if (!oldest || e->last_use < oldest->last_use) {
+        oldest = e;
+        oldest_k = k;
+      }
+    }
+    r->cache_bytes -= g_bytes_get_size (oldest->data);
+    g_hash_table_remove (r->cache, oldest_k);
+  }
+}
+
+void
+gst_rosbag_reader_set_cache_size (GstRosbagReader * r, gsize max_bytes)
+{
+  r->cache_max = max_bytes;
+  cache_trim (r, max_bytes);
+  reader_reset (r);
+}
+
+void
+gst_rosbag_reader_set_topics (GstRosbagReader * r,
+    const gchar * const *patterns)
+{
+  g_strfreev (r->patterns);
+  r->patterns = (patterns && patterns[0]) ?
+      g_strdupv ((gchar **) patterns) : NULL;
+  reader_reset (r);
+}
+
+void
+gst_rosbag_reader_set_time_range (GstRosbagReader * r, guint64 start_ns,
+    guint64 stop_ns)
+{
+  r->range_start = start_ns;
+  r->range_stop = stop_ns;
+  r->seek_time = 0;
+  reader_reset (r);
+}
+
+void
+gst_rosbag_reader_seek (GstRosbagReader * r, guint64 time_ns)
+{
+  r->seek_time = time_ns;
+  reader_reset (r);
+}
+
+gsize
+gst_rosbag_reader_get_cache_bytes (GstRosbagReader * r)
+{
+  return r->cache_bytes;
+}
+
+gsize
+gst_rosbag_reader_get_cache_peak (GstRosbagReader * r)
+{
+  return r->cache_peak;
+}
+
+/* ---------------------------------------------------------------------- */
+/* the heap of cursors, keyed (time, chunk position, offset) */
+
+static inline const GstRosbagIndexEntry *
+cursor_head (const Cursor * c)
+{
+  return &g_array_index (c->entries, GstRosbagIndexEntry, c->next);
+}
+
+static gboolean
+cursor_less (const Cursor * a, const Cursor * b)
+{
+  const GstRosbagIndexEntry *ea = cursor_head (a), *eb = cursor_head (b);
+
+  if (ea->time_ns != eb->time_ns)
+    return ea->time_ns < eb->time_ns;
+  if (a->chunk_pos != b->chunk_pos)
+    return a->chunk_pos < b->chunk_pos;
+  return ea->offset < eb->offset;
+}
+
+static void
+heap_swap (GPtrArray * h, guint i, guint j)
+{
+  gpointer t = h->pdata[i];
+
+  h->pdata[i] = h->pdata[j];
+  h->pdata[j] = t;
+}
+
+static void
+heap_up (GPtrArray * h, guint i)
+{
+  while (i > 0) {
+    guint p = (i - 1) / 2;
+
+    if (!cursor_less (h->pdata[i], h->pdata[p]))
+      break;
+    heap_swap (h, i, p);
+    i = p;
+  }
+}
+
+static void
+heap_down (GPtrArray * h, guint i)
+{
+  for (;;) {
+    guint l = 2 * i + 1, rr = l + 1, m = i;
+
+    if (l < h->len && cursor_less (h->pdata[l], h->pdata[m]))
+      m = l;
+    if (rr < h->len && cursor_less (h->pdata[rr], h->pdata[m]))
+      m = rr;
+    if (m == i)
+      break;
+    heap_swap (h, i, m);
+    i = m;
+  }
+}
+
+static void
+heap_push (GPtrArray * h, Cursor * c)
+{
+  g_ptr_array_add (h, c);
+  heap_up (h, h->len - 1);
+}
+
+/* removes the top cursor (freeing it) */
+static void
+heap_pop (GPtrArray * h)
+{
+  Cursor *top = h->pdata[0];
+
+  h->pdata[0] = h->pdata[h->len - 1];
+  h->pdata[h->len - 1] = top;
+  g_ptr_array_set_size (h, h->len - 1);
+  if (h->len > 0)
+    heap_down (h, 0);
+}
+
+/* ---------------------------------------------------------------------- */
+
+static gint
+order_cmp (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  GstRosbagBag *bag = user_data;
+  const GstRosbagChunkInfo *ca = gst_rosbag_bag_get_chunk (bag,
+      *(const guint *) a);
+  const GstRosbagChunkInfo *cb = gst_rosbag_bag_get_chunk (bag,
+      *(const guint *) b);
+
+  if (ca->start_ns != cb->start_ns)
+    return ca->start_ns < cb->start_ns ? -1 : 1;
+  return ca->pos < cb->pos ? -1 : (ca->pos > cb->pos ? 1 : 0);
+}
+
+static guint64
+effective_start (GstRosbagReader * r)
+{
+  return MAX (r->range_start, r->seek_time);
+}
+
+static void
+reader_prepare (GstRosbagReader * r)
+{
+  GstRosbagBag *bag = r->bag;
+  guint i, j, n = gst_rosbag_bag_get_n_chunks (bag);
+  guint64 start = effective_start (r);
+
+  g_hash_table_remove_all (r->wanted);
+  for (i = 0; i < gst_rosbag_bag_get_n_connections (bag); i++) {
+    const GstRosbagConnection *c = gst_rosbag_bag_get_connection (bag, i);
+
+    if (gst_rosbag_topic_matches (c->topic,
+            (const gchar * const *) r->patterns))
+      g_hash_table_add (r->wanted, GUINT_TO_POINTER (c->id));
+  }
+
+  r->order = g_new (guint, MAX (n, 1));
+  r->n_order = 0;
+  for (i = 0; i < n; i++) {
+    const GstRosbagChunkInfo *ci = gst_rosbag_bag_get_chunk (bag, i);
+    gboolean any = FALSE;
+
+    if (ci->message_count == 0)
+      continue;
+    if (ci->end_ns < start || ci->start_ns >= r->range_stop)
+      continue;
+    for (j = 0; j < ci->n_conns && !any; j++)
+      any = ci->conn_counts[j] > 0 && g_hash_table_contains (r->wanted,
+          GUINT_TO_POINTER (ci->conn_ids[j]));
+    if (any)
+      r->order[r->n_order++] = i;
+  }
+  g_qsort_with_data (r->order, r->n_order, sizeof (guint), order_cmp, bag);
+  r->next_order = 0;
+  r->prepared = TRUE;
+}
+
+static gboolean
+want_conn (guint32 conn_id, gpointer user_data)
+{
+  GstRosbagReader *r = user_data;
+
+  return g_hash_table_contains (r->wanted, GUINT_TO_POINTER (conn_id));
+}
+
+/* Loads the index of the next candidate chunk into the heap. */
+static gboolean
+activate_next (GstRosbagReader * r, GError ** error)
+{
+  guint idx = r->order[r->next_order++];
+  GArray *entries, *kept;
+  guint64 start = effective_start (r);
+  const GstRosbagChunkInfo *ci;
+  Cursor *c;
+  guint k;
+
+  entries = gst_rosbag_bag_load_chunk_index (r->bag, idx, want_conn, r, error);
+  if (!entries)
+    return FALSE;
+  ci = gst_rosbag_bag_get_chunk (r->bag, idx);
+  kept = g_array_sized_new (FALSE, FALSE, sizeof (GstRosbagIndexEntry),
+      entries->len);
+  for (k = 0; k < entries->len; k++) {
+    GstRosbagIndexEntry *e = &g_array_index (entries, GstRosbagIndexEntry, k);
+
+    if (e->time_ns >= start && e->time_ns < r->range_stop)
+      g_array_append_val (kept, *e);
+  }
+  g_array_unref (entries);
+  if (kept->len == 0) {
+    g_array_unref (kept);
+    return TRUE;
+  }
+  c = g_new0 (Cursor, 1);
+  c->chunk = idx;
+  c->chunk_pos = ci->pos;
+  c->entries = kept;
+  heap_push (r->heap, c);
+  return TRUE;
+}
+
+static GBytes *
+load_chunk (GstRosbagReader * r, guint idx, GError ** error)
+{
+  CacheEntry *e = g_hash_table_lookup (r->cache, GUINT_TO_POINTER (idx));
+  const GstRosbagChunkInfo *ci;
+  GBytes *raw, *dec;
+
+  if (e) {
+    e->last_use = ++r->use_counter;
+    return g_bytes_ref (e->data);
+  }
+  if (!gst_rosbag_bag_load_chunk_header (r->bag, idx, error))
+    return NULL;
+  ci = gst_rosbag_bag_get_chunk (r->bag, idx);
+  raw = gst_rosbag_bag_read (r->bag, ci->data_pos, ci->data_len, error);
+  if (!raw)
+    return NULL;
+  if (ci->partial) {
+    dec = gst_rosbag_chunk_decompress_partial (ci->compression,
+        g_bytes_get_data (raw, NULL), g_bytes_get_size (raw),
+        ci->uncompressed_size);
+  } else if (g_bytes_get_size (raw) < ci->data_len) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_TRUNCATED,
+        "%s: chunk at byte %" G_GUINT64_FORMAT " is cut off",
+        gst_rosbag_bag_get_name (r->bag), ci->pos);
+    dec = NULL;
+  } else {
+    dec = gst_rosbag_chunk_decompress (ci->compression, raw,
+        ci->uncompressed_size, ci->pos, error);
+    if (!dec)
+      g_prefix_error (error, "%s: ", gst_rosbag_bag_get_name (r->bag));
+  }
+  g_bytes_unref (raw);
+  if (!dec)
+    return NULL;
+
+  /* make room, then remember it */
+  cache_trim (r, r->cache_max > g_bytes_get_size (dec) ?
+      r->cache_max - g_bytes_get_size (dec) : 0);
+  e = g_new0 (CacheEntry, 1);
+  e->data = g_bytes_ref (dec);
+  e->last_use = ++r->use_counter;
+  g_hash_table_insert (r->cache, GUINT_TO_POINTER (idx), e);
+  r->cache_bytes += g_bytes_get_size (dec);
+  r->cache_peak = MAX (r->cache_peak, r->cache_bytes);
+  return dec;
+}
+
+static void
+cache_drop (GstRosbagReader * r, guint idx)
+{
+  CacheEntry *e = g_hash_table_lookup (r->cache, GUINT_TO_POINTER (idx));
+
+  if (e) {
+    r->cache_bytes -= g_bytes_get_size (e->data);
+    g_hash_table_remove (r->cache, GUINT_TO_POINTER (idx));
+  }
+}
+
+GstRosbagReadResult
+gst_rosbag_reader_next (GstRosbagReader * r, GstRosbagMessage * msg,
+    GError ** error)
+{
+  if (r->current) {
+    g_bytes_unref (r->current);
+    r->current = NULL;
+  }
+  if (!r->prepared)
+    reader_prepare (r);
+
+  for (;;) {
+    Cursor *c;
+    const GstRosbagIndexEntry *e;
+    GBytes *chunk;
+    const guint8 *d;
+    gsize dlen;
+    guint64 off;
+    GstRosbagRecord rec;
+    GError *err = NULL;
+    GstRosbagParseResult pr;
+    guint32 conn_id;
+    guint64 t;
+    gboolean done_chunk;
+    guint64 chunk_pos;
+    guint32 entry_off;
+
+    /* bring in every chunk that may hold the next message */
+    while (r->next_order < r->n_order) {
+      const GstRosbagChunkInfo *ci = gst_rosbag_bag_get_chunk (r->bag,
+          r->order[r->next_order]);
+
+      if (r->heap->len > 0
+          && ci->start_ns > cursor_head (r->heap->pdata[0])->time_ns)
+        break;
+      if (!activate_next (r, error))
+        return GST_ROSBAG_READ_ERROR;
+    }
+    if (r->heap->len == 0)
+      return GST_ROSBAG_READ_EOS;
+
+    c = r->heap->pdata[0];
+    e = cursor_head (c);
+    chunk_pos = c->chunk_pos;
+    entry_off = e->offset;
+    chunk = load_chunk (r, c->chunk, error);
+    if (!chunk) {
+      /* skip the whole chunk */
+      cache_drop (r, c->chunk);
+      heap_pop (r->heap);
+      return GST_ROSBAG_READ_ERROR;
+    }
+    d = g_bytes_get_data (chunk, &dlen);
+    off = e->offset;
+    pr = GST_ROSBAG_PARSE_ERROR;
+    /* the offset may point at a connection record: skip to the message */
+    while (off < dlen) {
+      pr = gst_rosbag_record_parse (d + off, dlen - off, off, TRUE, &rec,
+          NULL, &err);
+      if (pr != GST_ROSBAG_PARSE_OK || rec.op != GST_ROSBAG_OP_CONNECTION)
+        break;
+      off += rec.total_len;
+    }
+    msg->conn = NULL;
+    if (pr == GST_ROSBAG_PARSE_OK && rec.op == GST_ROSBAG_OP_MSG_DATA
+        && gst_rosbag_header_get_u32 (rec.header, rec.header_len, "conn",
+            &conn_id)
+        && gst_rosbag_header_get_time (rec.header, rec.header_len, "time", &t)) {
+      msg->conn = gst_rosbag_bag_lookup_connection (r->bag, conn_id);
+      msg->time_ns = t;
+      msg->data = rec.data;
+      msg->size = rec.data_len;
+      msg->chunk = chunk;
+      msg->chunk_pos = c->chunk_pos;
+      msg->offset = off;
+    }
+
+    /* advance this cursor */
+    c->next++;
+    done_chunk = c->next >= c->entries->len;
+    if (done_chunk) {
+      cache_drop (r, c->chunk);
+      heap_pop (r->heap);
+    } else {
+      heap_down (r->heap, 0);
+    }
+
+    if (msg->conn == NULL) {
+      if (err == NULL && pr == GST_ROSBAG_PARSE_OK)
+        g_set_error (&err, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
+            "no message record of a known connection at byte %u", entry_off);
+      else if (err == NULL)
+        g_set_error (&err, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
+            "record at byte %u is cut off", entry_off);
+      g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
+          "%s: chunk at byte %" G_GUINT64_FORMAT ": %s",
+          gst_rosbag_bag_get_name (r->bag), chunk_pos, err->message);
+      g_clear_error (&err);
+      g_bytes_unref (chunk);
+      return GST_ROSBAG_READ_ERROR;
+    }
+    g_clear_error (&err);
+    r->current = chunk;
+    return GST_ROSBAG_READ_OK;
+  }
+}
+
+GBytes *
+gst_rosbag_message_ref_bytes (const GstRosbagMessage * msg)
+{
+  const guint8 *base = g_bytes_get_data (msg->chunk, NULL);
+
+  return g_bytes_new_from_bytes (msg->chunk, msg->data - base, msg->size);
+}
