@@ -1,0 +1,772 @@
+/* gst-rosbag
+ * Copyright (C) 2026 The gst-rosbag authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/* How sets are decided (see gstbagalignlogic.h for the data model).
+ *
+ * Reference and rate modes fix the set's time T first (the reference pad's
+ * oldest entry, or the next tick) and then decide every pad on its own:
+ * - nearest: the entry closest to T (ties: the earlier one) if it is within
+ *   the pad's tolerance. Decided once an entry after T exists, or once the
+ *   pad's horizon proves that no future entry can be closer, or at EOS.
+ * - previous: the latest entry at or before T if it is not older than the
+ *   tolerance. Decided once anything after T is known.
+ * After a set at T, entries before the pad's best candidate for T can never
+ * win for a later set and are removed; the candidate stays (it can serve the
+ * next set too, sample-and-hold) unless it is already out of tolerance.
+ *
+ * Exact mode: T is the earliest queued time; a pad is a member if its oldest
+ * entry is at T, missing once it has a later entry (or horizon/EOS says so).
+ *
+ * Approximate mode replays ROS message_filters' ApproximateTime search over
+ * the queues from scratch on every call (the queues are short): pivot,
+ * candidate, moves to "past", and the virtual search that proves a candidate
+ * optimal while some queue is empty. The inter-message lower bound of ROS is
+ * replaced by what the stream itself tells: a pad's horizon (its latest time,
+ * or the end of a GAP) bounds its next message, and EOS makes it infinite.
+ * Replaying is equivalent to ROS' incremental state machine, because every
+ * step depends only on queue heads, which new data (appended at the tails)
+ * does not change. */
+
+#include <string.h>
+
+#include "gstbagalignlogic.h"
+
+#define ENTRY(p,i) (&g_array_index ((p)->entries, BagAlignEntry, (i)))
+
+typedef enum
+{
+  PAD_UNDECIDED,
+  PAD_MEMBER,
+  PAD_MISSING,
+} PadDecision;
+
+static void
+bag_align_logic_resize_set (BagAlignLogic * logic)
+{
+  guint n = logic->pads->len;
+
+  logic->set.n_pads = n;
+  logic->set.member = g_renew (gint, logic->set.member, MAX (n, 1));
+  logic->set.pop = g_renew (guint, logic->set.pop, MAX (n, 1));
+  logic->set.needed = g_renew (gboolean, logic->set.needed, MAX (n, 1));
+}
+
+BagAlignLogic *
+bag_align_logic_new (void)
+{
+  BagAlignLogic *logic = g_new0 (BagAlignLogic, 1);
+
+  logic->mode = BAG_ALIGN_MODE_REFERENCE;
+  logic->reference = 0;
+  logic->drop_incomplete = TRUE;
+  logic->rate_n = 0;
+  logic->rate_d = 1;
+  logic->max_interval = BAG_ALIGN_UNLIMITED;
+  logic->age_penalty = 0.0;
+  logic->pads = g_ptr_array_new ();
+  bag_align_logic_resize_set (logic);
+
+  return logic;
+}
+
+static void
+pad_clear (BagAlignPad * p, guint index, BagAlignReleaseFunc release,
+    gpointer user_data)
+{
+  guint i;
+
+  for (i = 0; i < p->entries->len; i++) {
+    if (release)
+      release (index, ENTRY (p, i)->data, ENTRY (p, i)->used, user_data);
+  }
+  g_array_set_size (p->entries, 0);
+}
+
+void
+bag_align_logic_free (BagAlignLogic * logic, BagAlignReleaseFunc release,
+    gpointer user_data)
+{
+  if (!logic)
+    return;
+
+  while (logic->pads->len > 0)
+    bag_align_logic_remove_pad (logic, logic->pads->len - 1, release,
+        user_data);
+  g_ptr_array_unref (logic->pads);
+  g_free (logic->set.member);
+  g_free (logic->set.pop);
+  g_free (logic->set.needed);
+  g_free (logic);
+}
+
+guint
+bag_align_logic_add_pad (BagAlignLogic * logic)
+{
+  BagAlignPad *p = g_new0 (BagAlignPad, 1);
+
+  p->tolerance = 20 * G_GINT64_CONSTANT (1000000);
+  p->policy = BAG_ALIGN_POLICY_NEAREST;
+  p->required = TRUE;
+  p->entries = g_array_new (FALSE, FALSE, sizeof (BagAlignEntry));
+  p->horizon = BAG_ALIGN_TIME_NONE;
+  p->last_time = BAG_ALIGN_TIME_NONE;
+  g_ptr_array_add (logic->pads, p);
+  bag_align_logic_resize_set (logic);
+
+  return logic->pads->len - 1;
+}
+
+void
+bag_align_logic_remove_pad (BagAlignLogic * logic, guint pad,
+    BagAlignReleaseFunc release, gpointer user_data)
+{
+  BagAlignPad *p;
+
+  g_return_if_fail (pad < logic->pads->len);
+
+  p = g_ptr_array_index (logic->pads, pad);
+  pad_clear (p, pad, release, user_data);
+  g_array_unref (p->entries);
+  g_free (p);
+  g_ptr_array_remove_index (logic->pads, pad);
+  bag_align_logic_resize_set (logic);
+}
+
+BagAlignPad *
+bag_align_logic_get_pad (BagAlignLogic * logic, guint pad)
+{
+  g_return_val_if_fail (pad < logic->pads->len, NULL);
+  return g_ptr_array_index (logic->pads, pad);
+}
+
+guint
+bag_align_logic_n_pads (BagAlignLogic * logic)
+{
+  return logic->pads->len;
+}
+
+gboolean
+bag_align_logic_push (BagAlignLogic * logic, guint pad, gint64 time,
+    gpointer data)
+{
+  BagAlignPad *p;
+  BagAlignEntry e;
+
+  g_return_val_if_fail (pad < logic->pads->len, FALSE);
+  g_return_val_if_fail (time != BAG_ALIGN_TIME_NONE, FALSE);
+
+  p = g_ptr_array_index (logic->pads, pad);
+  if (p->last_time != BAG_ALIGN_TIME_NONE && time < p->last_time)
+    return FALSE;
+
+  e.time = time;
+  e.data = data;
+  e.used = FALSE;
+  g_array_append_val (p->entries, e);
+  p->last_time = time;
+  if (p->horizon == BAG_ALIGN_TIME_NONE || time > p->horizon)
+    p->horizon = time;
+
+  return TRUE;
+}
+
+void
+bag_align_logic_advance (BagAlignLogic * logic, guint pad, gint64 until)
+{
+  BagAlignPad *p;
+
+  g_return_if_fail (pad < logic->pads->len);
+
+  p = g_ptr_array_index (logic->pads, pad);
+  if (until == BAG_ALIGN_TIME_NONE)
+    return;
+  if (p->horizon == BAG_ALIGN_TIME_NONE || until > p->horizon)
+    p->horizon = until;
+}
+
+void
+bag_align_logic_set_eos (BagAlignLogic * logic, guint pad)
+{
+  BagAlignPad *p;
+
+  g_return_if_fail (pad < logic->pads->len);
+
+  p = g_ptr_array_index (logic->pads, pad);
+  p->eos = TRUE;
+}
+
+void
+bag_align_logic_flush (BagAlignLogic * logic, guint pad, gboolean start,
+    BagAlignReleaseFunc release, gpointer user_data)
+{
+  BagAlignPad *p;
+
+  g_return_if_fail (pad < logic->pads->len);
+
+  p = g_ptr_array_index (logic->pads, pad);
+  if (start) {
+    pad_clear (p, pad, release, user_data);
+    p->horizon = BAG_ALIGN_TIME_NONE;
+    p->last_time = BAG_ALIGN_TIME_NONE;
+    p->eos = FALSE;
+    p->flushing = TRUE;
+    /* running time restarts after a flush */
+    logic->tick = 0;
+  } else {
+    p->flushing = FALSE;
+  }
+}
+
+gint64
+bag_align_logic_tick_time (BagAlignLogic * logic, guint64 k)
+{
+  guint64 n = logic->rate_n, d = logic->rate_d;
+  guint64 q, r;
+
+  if (n == 0 || d == 0)
+    return 0;
+
+  /* k * 1e9 * d / n without overflowing for any sane k and d */
+  q = k / n;
+  r = k % n;
+  return (gint64) (q * G_GUINT64_CONSTANT (1000000000) * d +
+      (r * G_GUINT64_CONSTANT (1000000000) * d) / n);
+}
+
+/* distance a - b, saturating */
+static inline gint64
+dist (gint64 a, gint64 b)
+{
+  if (a >= b) {
+    if (b < 0 && a > G_MAXINT64 + b)
+      return G_MAXINT64;
+    return a - b;
+  }
+  return dist (b, a);
+}
+
+/* Decide one pad for a set at time t (reference and rate modes).
+ * On PAD_MEMBER, *member is the entry index. *keep is the first entry that
+ * may still serve a set at a time >= t (everything before it is useless). */
+static PadDecision
+decide_pad (BagAlignPad * p, gint64 t, gint * member, guint * keep)
+{
+  guint n = p->entries->len, i;
+  gint a = -1, b = -1, best;
+  gint64 da, db, tol = p->tolerance;
+
+  *member = -1;
+  *keep = 0;
+
+  if (p->flushing)
+    return PAD_UNDECIDED;
+
+  for (i = 0; i < n; i++) {
+    if (ENTRY (p, i)->time <= t) {
+      a = i;
+    } else {
+      b = i;
+      break;
+    }
+  }
+  da = a >= 0 ? dist (t, ENTRY (p, a)->time) : G_MAXINT64;
+  db = b >= 0 ? dist (ENTRY (p, b)->time, t) : G_MAXINT64;
+
+  if (p->policy == BAG_ALIGN_POLICY_PREVIOUS) {
+    gboolean decided = b >= 0 || (a >= 0 && da == 0) || p->eos ||
+        (p->horizon != BAG_ALIGN_TIME_NONE && p->horizon > t);
+
+    if (!decided)
+      return PAD_UNDECIDED;
+    if (a >= 0) {
+      /* the pad's latest at or before t stays for later sets, unless it
+       * is already too old */
+      *keep = da <= tol ? (guint) a : (guint) a + 1;
+      if (da <= tol) {
+        *member = a;
+        return PAD_MEMBER;
+      }
+    }
+    return PAD_MISSING;
+  }
+
+  /* nearest */
+  if (b >= 0 || p->eos || (a >= 0 && da == 0)) {
+    if (a >= 0 && da <= db)
+      best = a;
+    else
+      best = b;
+  } else {
+    /* nothing after t yet: every future entry is at or after the horizon */
+    gint64 dfut;
+
+    if (p->horizon == BAG_ALIGN_TIME_NONE)
+      return PAD_UNDECIDED;
+    dfut = p->horizon > t ? dist (p->horizon, t) : 0;
+    if (a >= 0 && da <= tol) {
+      if (dfut < da)
+        return PAD_UNDECIDED;
+    } else if (dfut <= tol) {
+      return PAD_UNDECIDED;
+    }
+    best = a;
+  }
+
+  if (best < 0) {
+    *keep = 0;
+    return PAD_MISSING;
+  }
+  if (best == a) {
+    *keep = da <= tol ? (guint) a : (guint) a + 1;
+    if (da <= tol) {
+      *member = a;
+      return PAD_MEMBER;
+    }
+    return PAD_MISSING;
+  }
+  /* best == b: b beats a for any later set as well */
+  *keep = b;
+  if (db <= tol) {
+    *member = b;
+    return PAD_MEMBER;
+  }
+  return PAD_MISSING;
+}
+
+static void
+set_reset (BagAlignLogic * logic)
+{
+  BagAlignSet *s = &logic->set;
+  guint i;
+
+  s->time = BAG_ALIGN_TIME_NONE;
+  s->emit = FALSE;
+  s->n_members = 0;
+  for (i = 0; i < s->n_pads; i++) {
+    s->member[i] = -1;
+    s->pop[i] = 0;
+    s->needed[i] = FALSE;
+  }
+}
+
+/* A required pad that ended and holds nothing more makes every later set
+ * incomplete: with drop-incomplete, no set can form again. */
+static gboolean
+required_pad_exhausted (BagAlignLogic * logic)
+{
+  guint i;
+
+  if (!logic->drop_incomplete)
+    return FALSE;
+  for (i = 0; i < logic->pads->len; i++) {
+    BagAlignPad *p = g_ptr_array_index (logic->pads, i);
+
+    if (p->required && p->eos && !p->flushing && p->entries->len == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Finish a set whose per-pad decisions are in s->member: decide emit */
+static BagAlignResult
+finish_set (BagAlignLogic * logic, gint64 t)
+{
+  BagAlignSet *s = &logic->set;
+  guint i;
+
+  s->time = t;
+  s->emit = TRUE;
+  s->n_members = 0;
+  for (i = 0; i < s->n_pads; i++) {
+    BagAlignPad *p = g_ptr_array_index (logic->pads, i);
+
+    if (s->member[i] >= 0)
+      s->n_members++;
+    else if (logic->drop_incomplete && p->required)
+      s->emit = FALSE;
+  }
+  if (s->n_members == 0)
+    s->emit = FALSE;
+
+  return BAG_ALIGN_SET;
+}
+
+/* decide every pad but skip at time t; TRUE when all are decided */
+static gboolean
+decide_pads_at (BagAlignLogic * logic, gint64 t, gint skip)
+{
+  BagAlignSet *s = &logic->set;
+  gboolean all = TRUE;
+  guint i;
+
+  for (i = 0; i < s->n_pads; i++) {
+    BagAlignPad *p = g_ptr_array_index (logic->pads, i);
+
+    if ((gint) i == skip)
+      continue;
+    if (decide_pad (p, t, &s->member[i], &s->pop[i]) == PAD_UNDECIDED) {
+      s->needed[i] = TRUE;
+      all = FALSE;
+    }
+  }
+  return all;
+}
+
+static BagAlignResult
+decide_reference (BagAlignLogic * logic)
+{
+  BagAlignSet *s = &logic->set;
+  guint r = logic->reference < s->n_pads ? logic->reference : 0;
+  BagAlignPad *ref = g_ptr_array_index (logic->pads, r);
+  gint64 t;
+
+  if (!ref->flushing && ref->entries->len == 0 && ref->eos)
+    return BAG_ALIGN_DONE;
+  if (required_pad_exhausted (logic))
+    return BAG_ALIGN_DONE;
+
+  if (ref->flushing || ref->entries->len == 0) {
+    guint i;
+
+    /* the next set is at or after the reference's horizon: pads that could
+     * not decide even there must keep their data coming */
+    s->needed[r] = TRUE;
+    for (i = 0; i < s->n_pads; i++) {
+      BagAlignPad *p = g_ptr_array_index (logic->pads, i);
+      gint m;
+      guint k;
+
+      if (i == r)
+        continue;
+      if (ref->flushing || ref->horizon == BAG_ALIGN_TIME_NONE)
+        s->needed[i] = p->flushing || (p->entries->len == 0 && !p->eos);
+      else
+        s->needed[i] = decide_pad (p, ref->horizon, &m, &k) == PAD_UNDECIDED;
+    }
+    return BAG_ALIGN_NEED_DATA;
+  }
+
+  t = ENTRY (ref, 0)->time;
+  if (!decide_pads_at (logic, t, r))
+    return BAG_ALIGN_NEED_DATA;
+
+  s->member[r] = 0;
+  s->pop[r] = 1;
+  return finish_set (logic, t);
+}
+
+static BagAlignResult
+decide_rate (BagAlignLogic * logic)
+{
+  BagAlignSet *s = &logic->set;
+  gint64 t = bag_align_logic_tick_time (logic, logic->tick);
+  gboolean all_ended = TRUE;
+  guint i;
+
+  if (required_pad_exhausted (logic))
+    return BAG_ALIGN_DONE;
+
+  /* done once every pad ended and no tick can reach any entry again */
+  for (i = 0; i < s->n_pads; i++) {
+    BagAlignPad *p = g_ptr_array_index (logic->pads, i);
+    gint64 reach;
+
+    if (!p->eos || p->flushing) {
+      all_ended = FALSE;
+      break;
+    }
+    if (p->entries->len == 0)
+      continue;
+    reach = ENTRY (p, p->entries->len - 1)->time;
+    if (p->policy == BAG_ALIGN_POLICY_NEAREST) {
+      if (reach > G_MAXINT64 - p->tolerance)
+        reach = G_MAXINT64;
+      else
+        reach += p->tolerance;
+    }
+    if (t <= reach) {
+      all_ended = FALSE;
+      break;
+    }
+  }
+  if (all_ended)
+    return BAG_ALIGN_DONE;
+
+  if (!decide_pads_at (logic, t, -1))
+    return BAG_ALIGN_NEED_DATA;
+
+  return finish_set (logic, t);
+}
+
+static BagAlignResult
+decide_exact (BagAlignLogic * logic)
+{
+  BagAlignSet *s = &logic->set;
+  gint64 t = BAG_ALIGN_TIME_NONE;
+  gboolean all_ended = TRUE, undecided = FALSE;
+  guint i;
+
+  if (required_pad_exhausted (logic))
+    return BAG_ALIGN_DONE;
+
+  for (i = 0; i < s->n_pads; i++) {
+    BagAlignPad *p = g_ptr_array_index (logic->pads, i);
+
+    if (p->flushing || !p->eos || p->entries->len > 0)
+      all_ended = FALSE;
+    if (!p->flushing && p->entries->len > 0 &&
+        (t == BAG_ALIGN_TIME_NONE || ENTRY (p, 0)->time < t))
+      t = ENTRY (p, 0)->time;
+  }
+  if (all_ended)
+    return BAG_ALIGN_DONE;
+
+  for (i = 0; i < s->n_pads; i++) {
+    BagAlignPad *p = g_ptr_array_index (logic->pads, i);
+
+    if (p->flushing) {
+      s->needed[i] = TRUE;
+      undecided = TRUE;
+    } else if (p->entries->len > 0) {
+      if (ENTRY (p, 0)->time == t) {
+        s->member[i] = 0;
+        s->pop[i] = 1;
+      }
+    } else if (!p->eos && (t == BAG_ALIGN_TIME_NONE ||
+            p->horizon == BAG_ALIGN_TIME_NONE || p->horizon <= t)) {
+      s->needed[i] = TRUE;
+      undecided = TRUE;
+    }
+  }
+  if (undecided || t == BAG_ALIGN_TIME_NONE)
+    return BAG_ALIGN_NEED_DATA;
+
+  return finish_set (logic, t);
+}
+
+/* ApproximateTime */
+
+static inline gdouble
+penalized (BagAlignLogic * logic, gint64 end, gint64 cand_end)
+{
+  return ((gdouble) end - (gdouble) cand_end) * (1.0 + logic->age_penalty);
+}
+
+/* start (earliest, first index on ties) and end (latest, last index on
+ * ties) over the pads' times at pos; virtual: exhausted pads count at
+ * their lower bound */
+static void
+approx_bounds (BagAlignLogic * logic, const guint * pos, gboolean virtual,
+    gint64 pivot_time, guint * start_i, gint64 * start_t, guint * end_i,
+    gint64 * end_t)
+{
+  guint i;
+
+  *start_i = *end_i = 0;
+  *start_t = BAG_ALIGN_TIME_INF;
+  *end_t = BAG_ALIGN_TIME_NONE;
+  for (i = 0; i < logic->pads->len; i++) {
+    BagAlignPad *p = g_ptr_array_index (logic->pads, i);
+    gint64 t;
+
+    if (pos[i] < p->entries->len) {
+      t = ENTRY (p, pos[i])->time;
+    } else {
+      g_assert (virtual);
+      if (p->eos)
+        t = BAG_ALIGN_TIME_INF;
+      else
+        t = MAX (p->horizon, pivot_time);
+    }
+    if (i == 0 || t < *start_t) {
+      *start_t = t;
+      *start_i = i;
+    }
+    if (i == 0 || t >= *end_t) {
+      *end_t = t;
+      *end_i = i;
+    }
+  }
+}
+
+static BagAlignResult
+decide_approximate (BagAlignLogic * logic)
+{
+  BagAlignSet *s = &logic->set;
+  guint n = s->n_pads, i;
+  guint *pos, *cand, *vpos;
+  gint pivot = -1;
+  gint64 pivot_time = 0, cand_start = 0, cand_end = 0;
+  gboolean need = FALSE;
+  BagAlignResult res = BAG_ALIGN_NEED_DATA;
+
+  for (i = 0; i < n; i++) {
+    BagAlignPad *p = g_ptr_array_index (logic->pads, i);
+
+    if (p->flushing) {
+      s->needed[i] = need = TRUE;
+    } else if (p->entries->len == 0) {
+      if (p->eos)
+        return BAG_ALIGN_DONE;
+      s->needed[i] = need = TRUE;
+    }
+  }
+  if (need)
+    return BAG_ALIGN_NEED_DATA;
+
+  pos = g_newa (guint, n);
+  cand = g_newa (guint, n);
+  vpos = g_newa (guint, n);
+  memset (pos, 0, n * sizeof (guint));
+
+  for (;;) {
+    guint start_i, end_i;
+    gint64 start_t, end_t;
+    gboolean exhausted = FALSE;
+
+    approx_bounds (logic, pos, FALSE, 0, &start_i, &start_t, &end_i, &end_t);
+
+    if (pivot < 0) {
+      if (logic->max_interval != BAG_ALIGN_UNLIMITED &&
+          dist (end_t, start_t) > logic->max_interval) {
+        /* too wide to ever be a set: drop the oldest head for good */
+        s->pop[start_i] = 1;
+        s->time = start_t;
+        s->emit = FALSE;
+        s->n_members = 0;
+        return BAG_ALIGN_SET;
+      }
+      memcpy (cand, pos, n * sizeof (guint));
+      cand_start = start_t;
+      cand_end = end_t;
+      pivot = end_i;
+      pivot_time = end_t;
+    } else if (penalized (logic, end_t, cand_end) <
+        (gdouble) start_t - (gdouble) cand_start) {
+      /* a better candidate, same pivot */
+      memcpy (cand, pos, n * sizeof (guint));
+      cand_start = start_t;
+      cand_end = end_t;
+    }
+    pos[start_i]++;
+
+    if ((gint) start_i == pivot)
+      goto publish;
+    if (penalized (logic, end_t, cand_end) >=
+        (gdouble) pivot_time - (gdouble) cand_start)
+      goto publish;
+
+    for (i = 0; i < n; i++) {
+      BagAlignPad *p = g_ptr_array_index (logic->pads, i);
+      if (pos[i] >= p->entries->len)
+        exhausted = TRUE;
+    }
+    if (!exhausted)
+      continue;
+
+    /* some queue ran empty: try to prove the candidate optimal with the
+     * lower bounds the exhausted pads give for their next entry */
+    memcpy (vpos, pos, n * sizeof (guint));
+    for (;;) {
+      guint vs_i, ve_i;
+      gint64 vs_t, ve_t;
+
+      approx_bounds (logic, vpos, TRUE, pivot_time, &vs_i, &vs_t, &ve_i, &ve_t);
+      if (penalized (logic, ve_t, cand_end) >=
+          (gdouble) pivot_time - (gdouble) cand_start)
+        goto publish;
+      if (penalized (logic, ve_t, cand_end) <
+          (gdouble) vs_t - (gdouble) cand_start) {
+        /* an optimistic future candidate beats this one: wait */
+        for (i = 0; i < n; i++) {
+          BagAlignPad *p = g_ptr_array_index (logic->pads, i);
+          s->needed[i] = pos[i] >= p->entries->len;
+        }
+        return BAG_ALIGN_NEED_DATA;
+      }
+      /* vs_t < pivot_time here, so vs_i is a real entry */
+      if (vpos[vs_i] >= ((BagAlignPad *)
+              g_ptr_array_index (logic->pads, vs_i))->entries->len) {
+        g_warn_if_reached ();
+        return BAG_ALIGN_NEED_DATA;
+      }
+      vpos[vs_i]++;
+    }
+  }
+
+publish:
+  for (i = 0; i < n; i++) {
+    s->member[i] = cand[i];
+    s->pop[i] = cand[i] + 1;
+  }
+  {
+    guint r = logic->reference < n ? logic->reference : 0;
+    BagAlignPad *rp = g_ptr_array_index (logic->pads, r);
+
+    res = finish_set (logic, ENTRY (rp, cand[r])->time);
+  }
+  return res;
+}
+
+BagAlignResult
+bag_align_logic_decide (BagAlignLogic * logic)
+{
+  set_reset (logic);
+
+  if (logic->pads->len == 0)
+    return BAG_ALIGN_NEED_DATA;
+
+  if (logic->rate_n > 0 && logic->rate_d > 0)
+    return decide_rate (logic);
+
+  switch (logic->mode) {
+    case BAG_ALIGN_MODE_APPROXIMATE:
+      return decide_approximate (logic);
+    case BAG_ALIGN_MODE_EXACT:
+      return decide_exact (logic);
+    case BAG_ALIGN_MODE_REFERENCE:
+    default:
+      return decide_reference (logic);
+  }
+}
+
+void
+bag_align_logic_commit (BagAlignLogic * logic, BagAlignReleaseFunc release,
+    gpointer user_data)
+{
+  BagAlignSet *s = &logic->set;
+  guint i, k;
+
+  for (i = 0; i < s->n_pads && i < logic->pads->len; i++) {
+    BagAlignPad *p = g_ptr_array_index (logic->pads, i);
+    guint pop = MIN (s->pop[i], p->entries->len);
+
+    if (s->emit && s->member[i] >= 0 && (guint) s->member[i] < p->entries->len)
+      ENTRY (p, s->member[i])->used = TRUE;
+    for (k = 0; k < pop; k++) {
+      if (release)
+        release (i, ENTRY (p, k)->data, ENTRY (p, k)->used, user_data);
+    }
+    if (pop > 0)
+      g_array_remove_range (p->entries, 0, pop);
+  }
+  if (logic->rate_n > 0 && logic->rate_d > 0 && s->time != BAG_ALIGN_TIME_NONE)
+    logic->tick++;
+  set_reset (logic);
+}
