@@ -1,0 +1,1520 @@
+/* gst-rosbag
+ * Copyright (C) 2026 The gst-rosbag authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/*
+ * Tests of the image mapping (plugins/rosbag/gstbagimage.c).
+ *
+ * The reference is python3-rosbag + sensor_msgs: tests/files/dump-images.py
+ * writes, for every image message of a bag, the serialized message and its
+ * data field as python deserialized them. Each message is mapped and the
+ * pixels (row by row, honouring the stride of the output) or the compressed
+ * bytes are compared with python's data field.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include <glib/gstdio.h>
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/video/video.h>
+#include <gst/rosbag/rosbag.h>
+
+#include "../../plugins/rosbag/gstbagimage.h"
+
+#define IMAGE_TYPE "sensor_msgs/Image"
+#define COMPRESSED_TYPE "sensor_msgs/CompressedImage"
+
+/* ---------------------------------------------------------------------- */
+/* The python reference */
+
+typedef struct
+{
+  gchar *topic;
+  guint index;
+  gboolean compressed;
+  guint64 time_ns;
+  guint64 stamp_ns;
+  gchar *encoding;              /* or CompressedImage format */
+  gboolean bigendian;
+  guint width, height, step;
+  GBytes *data;                 /* the data field */
+  GBytes *raw;                  /* the whole serialized message */
+} RefMsg;
+
+static void
+ref_msg_free (RefMsg * m)
+{
+  g_free (m->topic);
+  g_free (m->encoding);
+  g_bytes_unref (m->data);
+  g_bytes_unref (m->raw);
+  g_free (m);
+}
+
+static GBytes *
+read_file_bytes (const gchar * dir, const gchar * name)
+{
+  gchar *path = g_build_filename (dir, name, NULL);
+  gchar *contents = NULL;
+  gsize len = 0;
+  GError *err = NULL;
+
+  if (!g_file_get_contents (path, &contents, &len, &err))
+    fail ("cannot read %s: %s", path, err->message);
+  g_free (path);
+  return g_bytes_new_take (contents, len);
+}
+
+static void
+remove_dir (const gchar * dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+
+  if (d) {
+    while ((name = g_dir_read_name (d))) {
+      gchar *p = g_build_filename (dir, name, NULL);
+      if (g_file_test (p, G_FILE_TEST_IS_DIR))
+        remove_dir (p);
+      else
+        g_unlink (p);
+      g_free (p);
+    }
+    g_dir_close (d);
+  }
+  g_rmdir (dir);
+}
+
+/* Runs dump-images.py on @bag; returns a GPtrArray of RefMsg */
+static GPtrArray *
+python_dump (const gchar * bag)
+{
+  gchar *dir = g_dir_make_tmp ("bagimage-XXXXXX", NULL);
+  gchar *script = g_build_filename (TEST_FILES_DIR, "dump-images.py", NULL);
+  const gchar *argv[] = { TEST_PYTHON, script, bag, dir, NULL };
+  gchar *err_out = NULL, *manifest = NULL, *mpath;
+  gint status = 0;
+  GError *err = NULL;
+  GPtrArray *msgs = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      ref_msg_free);
+  gchar **lines;
+  guint i;
+
+  fail_unless (dir != NULL);
+  if (!g_spawn_sync (NULL, (gchar **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
+          NULL, NULL, NULL, &err_out, &status, &err))
+    fail ("cannot run %s: %s", TEST_PYTHON, err->message);
+  fail_unless (g_spawn_check_wait_status (status, NULL),
+      "dump-images.py failed: %s", err_out);
+  mpath = g_build_filename (dir, "manifest.txt", NULL);
+  fail_unless (g_file_get_contents (mpath, &manifest, NULL, NULL));
+
+  lines = g_strsplit (manifest, "\n", -1);
+  for (i = 0; lines[i]; i++) {
+    gchar **f;
+    RefMsg *m;
+
+    if (lines[i][0] == '\0')
+      continue;
+    f = g_strsplit (lines[i], "\t", -1);
+    fail_unless_equals_int (g_strv_length (f), 12);
+    m = g_new0 (RefMsg, 1);
+    m->topic = g_strdup (f[0]);
+    m->index = atoi (f[1]);
+    m->compressed = g_str_equal (f[2], "compressed");
+    m->time_ns = g_ascii_strtoull (f[3], NULL, 10);
+    m->stamp_ns = g_ascii_strtoull (f[4], NULL, 10);
+    m->encoding = g_strdup (f[5]);
+    m->bigendian = atoi (f[6]);
+    m->width = atoi (f[7]);
+    m->height = atoi (f[8]);
+    m->step = atoi (f[9]);
+    m->data = read_file_bytes (dir, f[10]);
+    m->raw = read_file_bytes (dir, f[11]);
+    g_ptr_array_add (msgs, m);
+    g_strfreev (f);
+  }
+  g_strfreev (lines);
+  g_free (manifest);
+  g_free (mpath);
+  g_free (err_out);
+  g_free (script);
+  remove_dir (dir);
+  g_free (dir);
+  return msgs;
+}
+
+static GPtrArray *
+fixture_messages (void)
+{
+  gchar *bag = g_build_filename (TEST_FILES_DIR, "images.bag", NULL);
+  GPtrArray *msgs = python_dump (bag);
+
+  g_free (bag);
+  fail_unless (msgs->len > 80, "only %u image messages in images.bag",
+      msgs->len);
+  return msgs;
+}
+
+static RefMsg *
+find_msg (GPtrArray * msgs, const gchar * topic, guint index)
+{
+  guint i;
+
+  for (i = 0; i < msgs->len; i++) {
+    RefMsg *m = g_ptr_array_index (msgs, i);
+    if (g_str_equal (m->topic, topic) && m->index == index)
+      return m;
+  }
+  fail ("no message %u on %s in the reference", index, topic);
+  return NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* What each encoding must map to: written from the ROS and GStreamer
+ * docs, independently of the table in gstbagimage.c */
+
+typedef struct
+{
+  const gchar *encoding;
+  gboolean bigendian;
+  const gchar *media;           /* NULL: stays application/x-rosmsg */
+  const gchar *format;
+} ExpectedImage;
+
+static const ExpectedImage expected_images[] = {
+  {"rgb8", 0, "video/x-raw", "RGB"},
+  {"bgr8", 0, "video/x-raw", "BGR"},
+  {"rgba8", 0, "video/x-raw", "RGBA"},
+  {"bgra8", 0, "video/x-raw", "BGRA"},
+  {"mono8", 0, "video/x-raw", "GRAY8"},
+  {"8UC1", 0, "video/x-raw", "GRAY8"},
+  {"8UC3", 0, "video/x-raw", "BGR"},
+  {"8UC4", 0, "video/x-raw", "BGRA"},
+  {"mono16", 0, "video/x-raw", "GRAY16_LE"},
+  {"mono16", 1, "video/x-raw", "GRAY16_BE"},
+  {"16UC1", 0, "video/x-raw", "GRAY16_LE"},
+  {"16UC1", 1, "video/x-raw", "GRAY16_BE"},
+  {"rgba16", 0, "video/x-raw", "RGBA64_LE"},
+  {"bgra16", 1, "video/x-raw", "BGRA64_BE"},
+  {"16UC4", 0, "video/x-raw", "BGRA64_LE"},
+  {"yuv422", 0, "video/x-raw", "UYVY"},
+  {"uyvy", 0, "video/x-raw", "UYVY"},
+  {"yuyv", 0, "video/x-raw", "YUY2"},
+  {"yuv422_yuy2", 0, "video/x-raw", "YUY2"},
+  {"nv12", 0, "video/x-raw", "NV12"},
+  {"nv21", 0, "video/x-raw", "NV21"},
+  {"bayer_rggb8", 0, "video/x-bayer", "rggb"},
+  {"bayer_bggr8", 0, "video/x-bayer", "bggr"},
+  {"bayer_gbrg8", 0, "video/x-bayer", "gbrg"},
+  {"bayer_grbg8", 0, "video/x-bayer", "grbg"},
+  {"32FC1", 0, NULL, NULL},
+  {"64FC1", 0, NULL, NULL},
+  {"rgb16", 0, NULL, NULL},
+  {"8SC1", 0, NULL, NULL},
+  {"bayer_rggb16", 0, NULL, NULL},
+  {"nv24", 0, NULL, NULL},
+};
+
+static const ExpectedImage *
+expected_image (const gchar * encoding, gboolean bigendian)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (expected_images); i++)
+    if (g_str_equal (expected_images[i].encoding, encoding)
+        && expected_images[i].bigendian == bigendian)
+      return &expected_images[i];
+  fail ("no expectation for encoding %s (big-endian %d)", encoding, bigendian);
+  return NULL;
+}
+
+/* The ROS layout of an encoding: planes of rows of @row_bytes, each row
+ * @step bytes apart */
+static guint
+ros_layout (const gchar * encoding, guint width, guint height,
+    guint row_bytes[2], guint rows[2])
+{
+  if (g_str_equal (encoding, "nv12") || g_str_equal (encoding, "nv21")) {
+    row_bytes[0] = width;
+    rows[0] = height;
+    row_bytes[1] = (width + 1) / 2 * 2;
+    rows[1] = (height + 1) / 2;
+    return 2;
+  }
+  rows[0] = height;
+  if (g_str_equal (encoding, "yuv422") || g_str_equal (encoding, "uyvy")
+      || g_str_equal (encoding, "yuyv")
+      || g_str_equal (encoding, "yuv422_yuy2"))
+    row_bytes[0] = (width + 1) / 2 * 4;
+  else if (g_str_has_prefix (encoding, "bayer_")
+      || g_str_equal (encoding, "mono8") || g_str_equal (encoding, "8UC1"))
+    row_bytes[0] = width;
+  else if (g_str_equal (encoding, "rgb8") || g_str_equal (encoding, "bgr8")
+      || g_str_equal (encoding, "8UC3"))
+    row_bytes[0] = width * 3;
+  else if (g_str_equal (encoding, "rgba8") || g_str_equal (encoding, "bgra8")
+      || g_str_equal (encoding, "8UC4"))
+    row_bytes[0] = width * 4;
+  else if (g_str_equal (encoding, "mono16") || g_str_equal (encoding, "16UC1"))
+    row_bytes[0] = width * 2;
+  else if (g_str_equal (encoding, "rgba16") || g_str_equal (encoding, "bgra16")
+      || g_str_equal (encoding, "16UC4"))
+    row_bytes[0] = width * 8;
+  else
+    fail ("no layout for %s", encoding);
+  return 1;
+}
+
+static gboolean
+buffer_shares (GstBuffer * buf, GBytes * bytes)
+{
+  GstMapInfo map;
+  gsize size;
+  const guint8 *d = g_bytes_get_data (bytes, &size);
+  gboolean ret;
+
+  fail_unless (gst_buffer_map (buf, &map, GST_MAP_READ));
+  ret = map.data >= d && map.data + map.size <= d + size;
+  gst_buffer_unmap (buf, &map);
+  return ret;
+}
+
+/* Compares a mapped video/x-raw or video/x-bayer buffer with the message
+ * data row by row. */
+static void
+check_pixels (const RefMsg * m, GstCaps * caps, GstBuffer * buf)
+{
+  const guint8 *data = g_bytes_get_data (m->data, NULL);
+  guint row_bytes[2], rows[2], n_planes, p, r;
+  GstStructure *s = gst_caps_get_structure (caps, 0);
+  gsize ros_off = 0;
+
+  n_planes = ros_layout (m->encoding, m->width, m->height, row_bytes, rows);
+
+  if (gst_structure_has_name (s, "video/x-bayer")) {
+    GstMapInfo map;
+    guint stride = GST_ROUND_UP_4 (m->width);
+
+    fail_unless (gst_buffer_get_video_meta (buf) == NULL);
+    fail_unless (gst_buffer_map (buf, &map, GST_MAP_READ));
+    fail_unless_equals_uint64 (map.size, (guint64) stride * m->height);
+    for (r = 0; r < m->height; r++)
+      fail_unless (memcmp (map.data + r * stride, data + r * m->step,
+              m->width) == 0, "%s msg %u: bayer row %u differs", m->topic,
+          m->index, r);
+    gst_buffer_unmap (buf, &map);
+    return;
+  } else {
+    GstVideoInfo info;
+    GstVideoFrame frame;
+
+    fail_unless (gst_video_info_from_caps (&info, caps));
+    fail_unless_equals_int (GST_VIDEO_INFO_WIDTH (&info), m->width);
+    fail_unless_equals_int (GST_VIDEO_INFO_HEIGHT (&info), m->height);
+    fail_unless_equals_int (GST_VIDEO_INFO_N_PLANES (&info), n_planes);
+    fail_unless (gst_video_frame_map (&frame, &info, buf, GST_MAP_READ));
+    for (p = 0; p < n_planes; p++) {
+      const guint8 *plane = GST_VIDEO_FRAME_PLANE_DATA (&frame, p);
+      gint stride = GST_VIDEO_FRAME_PLANE_STRIDE (&frame, p);
+
+      fail_unless (stride >= (gint) row_bytes[p]);
+      for (r = 0; r < rows[p]; r++)
+        fail_unless (memcmp (plane + (gsize) r * stride,
+                data + ros_off + (gsize) r * m->step, row_bytes[p]) == 0,
+            "%s msg %u (%s %ux%u step %u): plane %u row %u differs",
+            m->topic, m->index, m->encoding, m->width, m->height, m->step, p,
+            r);
+      ros_off += (gsize) m->step * rows[p];
+    }
+    gst_video_frame_unmap (&frame);
+  }
+}
+
+static void
+check_image_msg (const RefMsg * m, gboolean use_meta)
+{
+  const ExpectedImage *e = expected_image (m->encoding, m->bigendian);
+  GstCaps *caps = NULL;
+  GstBuffer *buf = NULL;
+  guint64 stamp = 0;
+  GError *err = NULL;
+  GstStructure *s;
+  gint w = 0, h = 0;
+
+  fail_unless (gst_bag_image_map (IMAGE_TYPE, m->raw, use_meta, &caps, &buf,
+          &stamp, &err), "%s msg %u: %s", m->topic, m->index,
+      err ? err->message : "?");
+  fail_unless_equals_uint64 (stamp, m->stamp_ns);
+  if (e->media == NULL) {
+    fail_unless (caps == NULL && buf == NULL,
+        "%s: %s should stay application/x-rosmsg", m->topic, m->encoding);
+    return;
+  }
+  fail_unless (caps != NULL && buf != NULL);
+  s = gst_caps_get_structure (caps, 0);
+  fail_unless (gst_structure_has_name (s, e->media), "%s: %" GST_PTR_FORMAT,
+      m->topic, caps);
+  fail_unless_equals_string (gst_structure_get_string (s, "format"), e->format);
+  fail_unless (gst_structure_get_int (s, "width", &w));
+  fail_unless (gst_structure_get_int (s, "height", &h));
+  fail_unless_equals_int (w, m->width);
+  fail_unless_equals_int (h, m->height);
+  {
+    gint fn = -1, fd = -1;
+    fail_unless (gst_structure_get_fraction (s, "framerate", &fn, &fd));
+    fail_unless (fn == 0 && fd == 1);
+  }
+
+  check_pixels (m, caps, buf);
+
+  if (gst_structure_has_name (s, "video/x-raw")) {
+    GstVideoInfo info;
+    GstVideoMeta *meta = gst_buffer_get_video_meta (buf);
+    gboolean default_layout;
+
+    gst_video_info_from_caps (&info, caps);
+    default_layout = (gint) m->step == GST_VIDEO_INFO_PLANE_STRIDE (&info, 0)
+        && (GST_VIDEO_INFO_N_PLANES (&info) == 1
+        || GST_VIDEO_INFO_PLANE_OFFSET (&info, 1) ==
+        (gsize) m->step * m->height);
+    if (default_layout) {
+      /* used as is: no copy, no meta */
+      fail_unless (meta == NULL);
+      fail_unless (buffer_shares (buf, m->raw), "%s msg %u was copied",
+          m->topic, m->index);
+    } else if (use_meta) {
+      fail_unless (meta != NULL, "%s msg %u: no video meta", m->topic,
+          m->index);
+      fail_unless_equals_int (meta->stride[0], m->step);
+      fail_unless (buffer_shares (buf, m->raw), "%s msg %u was copied",
+          m->topic, m->index);
+    } else {
+      fail_unless (meta == NULL);
+      fail_unless_equals_uint64 (gst_buffer_get_size (buf), info.size);
+    }
+  } else if (m->step == GST_ROUND_UP_4 (m->width)) {
+    fail_unless (buffer_shares (buf, m->raw));
+  }
+
+  gst_caps_unref (caps);
+  gst_buffer_unref (buf);
+}
+
+/* ---------------------------------------------------------------------- */
+
+GST_START_TEST (test_image_encodings)
+{
+  GPtrArray *msgs = fixture_messages ();
+  guint i, n_checked = 0, n_padded = 0, n_odd = 0;
+
+  for (i = 0; i < msgs->len; i++) {
+    RefMsg *m = g_ptr_array_index (msgs, i);
+
+    if (m->compressed || !g_str_has_prefix (m->topic, "/img/"))
+      continue;
+    check_image_msg (m, FALSE);
+    check_image_msg (m, TRUE);
+    n_checked++;
+    if (m->step % 4)
+      n_odd++;
+    if (m->index == 1)
+      n_padded++;
+  }
+  /* 31 encoding cases x 2 */
+  fail_unless_equals_int (n_checked, 62);
+  fail_unless (n_padded == 31 && n_odd > 10);
+  g_ptr_array_unref (msgs);
+}
+
+GST_END_TEST;
+
+/* the first GstVideoFormat check done without the python table: the
+ * big-endian 16-bit samples are read back as numbers */
+GST_START_TEST (test_bigendian_16bit)
+{
+  GPtrArray *msgs = fixture_messages ();
+  const gchar *topics[] = { "/img/mono16_be", "/img/16UC1_be", "/img/mono16",
+    "/img/16UC1"
+  };
+  guint t, k;
+
+  for (t = 0; t < G_N_ELEMENTS (topics); t++) {
+    for (k = 0; k < 2; k++) {
+      RefMsg *m = find_msg (msgs, topics[t], k);
+      GstCaps *caps;
+      GstBuffer *buf;
+      GstVideoInfo info;
+      GstVideoFrame frame;
+      const guint8 *d = g_bytes_get_data (m->data, NULL);
+      guint x, y;
+
+      fail_unless (gst_bag_image_map (IMAGE_TYPE, m->raw, FALSE, &caps, &buf,
+              NULL, NULL));
+      fail_unless (gst_video_info_from_caps (&info, caps));
+      fail_unless (gst_video_frame_map (&frame, &info, buf, GST_MAP_READ));
+      for (y = 0; y < m->height; y++)
+        for (x = 0; x < m->width; x++) {
+          const guint8 *src = d + y * m->step + 2 * x;
+          guint16 ros = m->bigendian ? GST_READ_UINT16_BE (src) :
+              GST_READ_UINT16_LE (src);
+          const guint8 *out = (guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&frame,
+              0) + y * GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0) + 2 * x;
+          guint16 gst = GST_VIDEO_INFO_FORMAT (&info) ==
+              GST_VIDEO_FORMAT_GRAY16_BE ? GST_READ_UINT16_BE (out) :
+              GST_READ_UINT16_LE (out);
+          fail_unless_equals_int (gst, ros);
+        }
+      gst_video_frame_unmap (&frame);
+      gst_caps_unref (caps);
+      gst_buffer_unref (buf);
+    }
+  }
+  g_ptr_array_unref (msgs);
+}
+
+GST_END_TEST;
+
+static GstCaps *
+map_caps (RefMsg * m)
+{
+  GstCaps *caps = NULL;
+  GstBuffer *buf = NULL;
+
+  fail_unless (gst_bag_image_map (m->compressed ? COMPRESSED_TYPE :
+          IMAGE_TYPE, m->raw, FALSE, &caps, &buf, NULL, NULL));
+  if (buf)
+    gst_buffer_unref (buf);
+  return caps;
+}
+
+GST_START_TEST (test_caps_change)
+{
+  GPtrArray *msgs = fixture_messages ();
+  const gchar *expected[] = {
+    "video/x-raw, format=RGB, width=4, height=4",
+    "video/x-raw, format=RGB, width=6, height=2",
+    "video/x-raw, format=GRAY8, width=6, height=2",
+    "video/x-raw, format=BGR, width=5, height=3",
+    NULL,
+    "video/x-raw, format=RGB, width=4, height=4",
+  };
+  GstCaps *prev = NULL;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (expected); i++) {
+    RefMsg *m = find_msg (msgs, "/img_changes", i);
+    GstCaps *caps = map_caps (m);
+
+    if (expected[i] == NULL) {
+      fail_unless (caps == NULL);
+    } else {
+      GstCaps *want = gst_caps_from_string (expected[i]);
+      fail_unless (caps != NULL);
+      fail_unless (gst_caps_is_subset (caps, want), "msg %u: %" GST_PTR_FORMAT,
+          i, caps);
+      gst_caps_unref (want);
+      if (prev)
+        fail_if (gst_caps_is_equal (prev, caps), "msg %u: caps did not change",
+            i);
+      {
+        GstBuffer *b = NULL;
+        fail_unless (gst_bag_image_map (IMAGE_TYPE, m->raw, FALSE, NULL, &b,
+                NULL, NULL));
+        check_pixels (m, caps, b);
+        gst_buffer_unref (b);
+      }
+    }
+    if (prev)
+      gst_caps_unref (prev);
+    prev = caps;
+  }
+  if (prev)
+    gst_caps_unref (prev);
+  g_ptr_array_unref (msgs);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* Malformed messages: built here, cut at every length */
+
+static void
+put_u32 (GByteArray * a, guint32 v)
+{
+  guint8 b[4];
+
+  GST_WRITE_UINT32_LE (b, v);
+  g_byte_array_append (a, b, 4);
+}
+
+static void
+put_string (GByteArray * a, const gchar * s)
+{
+  put_u32 (a, strlen (s));
+  g_byte_array_append (a, (const guint8 *) s, strlen (s));
+}
+
+static void
+put_header (GByteArray * a, guint32 sec, guint32 nsec)
+{
+  put_u32 (a, 7);
+  put_u32 (a, sec);
+  put_u32 (a, nsec);
+  put_string (a, "cam");
+}
+
+/* @data_len bytes of data follow (filled by @fill or a pattern) */
+static GBytes *
+build_image (const gchar * encoding, guint32 width, guint32 height,
+    guint8 bigendian, guint32 step, guint32 data_len, const guint8 * fill)
+{
+  GByteArray *a = g_byte_array_new ();
+  guint32 i;
+
+  put_header (a, 12, 345);
+  put_u32 (a, height);
+  put_u32 (a, width);
+  put_string (a, encoding);
+  g_byte_array_append (a, &bigendian, 1);
+  put_u32 (a, step);
+  put_u32 (a, data_len);
+  for (i = 0; i < data_len; i++) {
+    guint8 v = fill ? fill[i] : (guint8) (i * 7 + 3);
+    g_byte_array_append (a, &v, 1);
+  }
+  return g_byte_array_free_to_bytes (a);
+}
+
+static GBytes *
+build_compressed (const gchar * format, const guint8 * data, guint32 len)
+{
+  GByteArray *a = g_byte_array_new ();
+
+  put_header (a, 12, 345);
+  put_string (a, format);
+  put_u32 (a, len);
+  g_byte_array_append (a, data, len);
+  return g_byte_array_free_to_bytes (a);
+}
+
+static gboolean
+map_expect_fail (const gchar * type, GBytes * msg)
+{
+  GstCaps *caps = (GstCaps *) 0x1;
+  GstBuffer *buf = (GstBuffer *) 0x1;
+  GError *err = NULL;
+  gboolean ok;
+
+  ok = gst_bag_image_map (type, msg, TRUE, &caps, &buf, NULL, &err);
+  if (ok) {
+    gst_clear_caps (&caps);
+    gst_clear_buffer (&buf);
+    return FALSE;
+  }
+  fail_unless (err != NULL);
+  fail_unless (caps == NULL && buf == NULL);
+  GST_DEBUG ("expected error: %s", err->message);
+  g_error_free (err);
+  return TRUE;
+}
+
+/* every prefix of the message: copied into an exact-size allocation so an
+ * out-of-bounds read shows under valgrind / ASan */
+static void
+check_truncations (const gchar * type, GBytes * full)
+{
+  gsize size, n;
+  const guint8 *d = g_bytes_get_data (full, &size);
+
+  for (n = 0; n < size; n++) {
+    GBytes *cut = g_bytes_new (d, n);
+    fail_unless (map_expect_fail (type, cut), "%s truncated to %"
+        G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes mapped", type, n, size);
+    g_bytes_unref (cut);
+  }
+}
+
+GST_START_TEST (test_malformed)
+{
+  GPtrArray *msgs = fixture_messages ();
+  GBytes *b;
+  GstCaps *caps;
+  GstBuffer *buf;
+  guint64 stamp;
+  static const guint8 jpeg[] = { 0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0, 0xff,
+    0xd9
+  };
+
+  /* the fixture's bad message: 4 rows announced, 2 carried */
+  fail_unless (map_expect_fail (IMAGE_TYPE,
+          find_msg (msgs, "/img_bad", 0)->raw));
+  check_image_msg (find_msg (msgs, "/img_bad", 1), TRUE);
+
+  b = build_image ("rgb8", 5, 3, 0, 15, 45, NULL);
+  fail_unless (gst_bag_image_map (IMAGE_TYPE, b, FALSE, &caps, &buf, &stamp,
+          NULL));
+  fail_unless_equals_uint64 (stamp, 12 * GST_SECOND + 345);
+  gst_caps_unref (caps);
+  gst_buffer_unref (buf);
+  check_truncations (IMAGE_TYPE, b);
+  g_bytes_unref (b);
+
+  /* data one byte short; step shorter than a row; zero sizes; sizes that
+   * overflow 32 bits; nv12 without its chroma plane */
+  b = build_image ("rgb8", 5, 3, 0, 15, 44, NULL);
+  fail_unless (map_expect_fail (IMAGE_TYPE, b));
+  g_bytes_unref (b);
+  b = build_image ("rgb8", 5, 3, 0, 14, 45, NULL);
+  fail_unless (map_expect_fail (IMAGE_TYPE, b));
+  g_bytes_unref (b);
+  b = build_image ("mono8", 0, 3, 0, 0, 0, NULL);
+  fail_unless (map_expect_fail (IMAGE_TYPE, b));
+  g_bytes_unref (b);
+  b = build_image ("mono8", 4, 0, 0, 4, 0, NULL);
+  fail_unless (map_expect_fail (IMAGE_TYPE, b));
+  g_bytes_unref (b);
+  b = build_image ("rgba16", 0x7fffffff, 0x7fffffff, 0, 0xffffffff, 16, NULL);
+  fail_unless (map_expect_fail (IMAGE_TYPE, b));
+  g_bytes_unref (b);
+  b = build_image ("bayer_rggb8", 0x10000, 0x10001, 0, 0x10000, 64, NULL);
+  fail_unless (map_expect_fail (IMAGE_TYPE, b));
+  g_bytes_unref (b);
+  b = build_image ("nv12", 4, 4, 0, 4, 16, NULL);
+  fail_unless (map_expect_fail (IMAGE_TYPE, b));
+  g_bytes_unref (b);
+  b = build_image ("nv12", 4, 4, 0, 4, 24, NULL);
+  check_truncations (IMAGE_TYPE, b);
+  g_bytes_unref (b);
+  b = build_image ("bayer_gbrg8", 6, 2, 0, 6, 12, NULL);
+  check_truncations (IMAGE_TYPE, b);
+  g_bytes_unref (b);
+
+  /* an unmapped encoding with inconsistent sizes is still well formed as a
+   * message: no error, stays application/x-rosmsg */
+  b = build_image ("32FC1", 4, 4, 0, 3, 0, NULL);
+  fail_unless (gst_bag_image_map (IMAGE_TYPE, b, FALSE, &caps, &buf, NULL,
+          NULL));
+  fail_unless (caps == NULL && buf == NULL);
+  g_bytes_unref (b);
+
+  b = build_compressed ("jpeg", jpeg, sizeof (jpeg));
+  check_truncations (COMPRESSED_TYPE, b);
+  g_bytes_unref (b);
+  b = build_compressed ("16UC1; compressedDepth png", jpeg, 5);
+  fail_unless (gst_bag_image_map (COMPRESSED_TYPE, b, FALSE, &caps, &buf,
+          NULL, NULL));
+  fail_unless (caps == NULL && buf == NULL);
+  g_bytes_unref (b);
+
+  /* not an image type at all */
+  b = build_compressed ("jpeg", jpeg, sizeof (jpeg));
+  fail_unless (map_expect_fail ("std_msgs/String", b));
+  g_bytes_unref (b);
+  fail_unless (gst_bag_image_type_is_mapped ("sensor_msgs/Image"));
+  fail_unless (gst_bag_image_type_is_mapped ("sensor_msgs/CompressedImage"));
+  fail_if (gst_bag_image_type_is_mapped ("sensor_msgs/PointCloud2"));
+  fail_if (gst_bag_image_type_is_mapped ("sensor_msgs/CameraInfo"));
+  g_ptr_array_unref (msgs);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* CompressedImage */
+
+typedef struct
+{
+  const gchar *topic;
+  const gchar *media;           /* NULL: application/x-rosmsg */
+  guint skip;                   /* bytes of header before the image */
+  gint width, height;
+} ExpectedCompressed;
+
+static const ExpectedCompressed expected_compressed[] = {
+  {"/cmp/jpeg", "image/jpeg", 0, 32, 24},
+  {"/cmp/png", "image/png", 0, 32, 24},
+  {"/cmp/rgb8_jpeg", "image/jpeg", 0, 32, 24},
+  {"/cmp/mono8_jpeg_space", "image/jpeg", 0, 32, 24},
+  {"/cmp/bgr8_png", "image/png", 0, 32, 24},
+  {"/cmp/empty", "image/jpeg", 0, 32, 24},
+  {"/cmp/wrong_png_is_jpeg", "image/jpeg", 0, 32, 24},
+  {"/cmp/wrong_jpeg_is_png", "image/png", 0, 32, 24},
+  {"/cmp/depth_png", "image/png", 12, 16, 12},
+  {"/cmp/depth_legacy", "image/png", 12, 16, 12},
+  {"/cmp/depth_inverse", NULL, 0, 0, 0},
+  {"/cmp/depth_rvl", NULL, 0, 0, 0},
+  {"/cmp/garbage", NULL, 0, 0, 0},
+  {"/cam/compressed", "image/jpeg", 0, 32, 24},
+};
+
+/* decodes @buf (image/png or image/jpeg) with pngdec/jpegdec; returns the
+ * decoded caps */
+static GstCaps *
+decode_compressed (GstCaps * caps, GstBuffer * buf)
+{
+  const gchar *media = gst_structure_get_name (gst_caps_get_structure (caps,
+          0));
+  GstHarness *h = gst_harness_new (g_str_equal (media, "image/png") ?
+      "pngdec" : "jpegdec");
+  GstBuffer *out;
+  GstCaps *out_caps;
+
+  gst_harness_set_src_caps (h, gst_caps_ref (caps));
+  fail_unless_equals_int (gst_harness_push (h, gst_buffer_ref (buf)),
+      GST_FLOW_OK);
+  gst_harness_push_event (h, gst_event_new_eos ());
+  out = gst_harness_pull (h);
+  fail_unless (out != NULL, "%s did not decode", media);
+  out_caps = gst_pad_get_current_caps (h->sinkpad);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+  return out_caps;
+}
+
+static void
+check_compressed_msg (const RefMsg * m, const ExpectedCompressed * e)
+{
+  GstCaps *caps = NULL;
+  GstBuffer *buf = NULL;
+  guint64 stamp;
+  GError *err = NULL;
+  gsize dlen;
+  const guint8 *d = g_bytes_get_data (m->data, &dlen);
+  GstMapInfo map;
+  GstStructure *s;
+  gint w = 0, h = 0;
+  GstCaps *dec;
+
+  fail_unless (gst_bag_image_map (COMPRESSED_TYPE, m->raw, FALSE, &caps, &buf,
+          &stamp, &err), "%s: %s", m->topic, err ? err->message : "?");
+  fail_unless_equals_uint64 (stamp, m->stamp_ns);
+  if (e->media == NULL) {
+    fail_unless (caps == NULL && buf == NULL, "%s (format '%s') mapped to %"
+        GST_PTR_FORMAT, m->topic, m->encoding, caps);
+    return;
+  }
+  fail_unless (caps != NULL, "%s (format '%s') not mapped", m->topic,
+      m->encoding);
+  s = gst_caps_get_structure (caps, 0);
+  fail_unless (gst_structure_has_name (s, e->media), "%s: %" GST_PTR_FORMAT,
+      m->topic, caps);
+  fail_unless (gst_structure_get_int (s, "width", &w)
+      && gst_structure_get_int (s, "height", &h));
+  fail_unless_equals_int (w, e->width);
+  fail_unless_equals_int (h, e->height);
+
+  /* the bytes are the message's, without a copy */
+  fail_unless (gst_buffer_map (buf, &map, GST_MAP_READ));
+  fail_unless_equals_uint64 (map.size, dlen - e->skip);
+  fail_unless (memcmp (map.data, d + e->skip, map.size) == 0);
+  gst_buffer_unmap (buf, &map);
+  fail_unless (buffer_shares (buf, m->raw));
+
+  /* and a decoder takes them */
+  dec = decode_compressed (caps, buf);
+  s = gst_caps_get_structure (dec, 0);
+  fail_unless (gst_structure_get_int (s, "width", &w)
+      && gst_structure_get_int (s, "height", &h));
+  fail_unless_equals_int (w, e->width);
+  fail_unless_equals_int (h, e->height);
+  if (e->skip)                  /* compressedDepth: 16-bit depth */
+    fail_unless_equals_string (gst_structure_get_string (s, "format"),
+        "GRAY16_BE");
+  gst_caps_unref (dec);
+  gst_caps_unref (caps);
+  gst_buffer_unref (buf);
+}
+
+GST_START_TEST (test_compressed)
+{
+  GPtrArray *msgs = fixture_messages ();
+  guint i, j, n = 0;
+
+  for (i = 0; i < msgs->len; i++) {
+    RefMsg *m = g_ptr_array_index (msgs, i);
+    const ExpectedCompressed *e = NULL;
+
+    if (!m->compressed)
+      continue;
+    for (j = 0; j < G_N_ELEMENTS (expected_compressed); j++)
+      if (g_str_equal (expected_compressed[j].topic, m->topic))
+        e = &expected_compressed[j];
+    fail_unless (e != NULL, "no expectation for %s", m->topic);
+    check_compressed_msg (m, e);
+    n++;
+  }
+  fail_unless_equals_int (n, 13 + 3);
+  g_ptr_array_unref (msgs);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* Through real elements */
+
+/* pushes @buf with @caps into @desc; returns the first output buffer and
+ * its caps */
+static GstBuffer *
+run_harness (const gchar * desc, GstCaps * caps, GstBuffer * buf,
+    GstCaps ** out_caps)
+{
+  GstHarness *h = gst_harness_new_parse (desc);
+  GstBuffer *out;
+
+  gst_harness_set_src_caps (h, gst_caps_ref (caps));
+  fail_unless_equals_int (gst_harness_push (h, buf), GST_FLOW_OK);
+  gst_harness_push_event (h, gst_event_new_eos ());
+  out = gst_harness_pull (h);
+  fail_unless (out != NULL, "no output from %s", desc);
+  *out_caps = gst_pad_get_current_caps (h->sinkpad);
+  gst_harness_teardown (h);
+  return out;
+}
+
+GST_START_TEST (test_pngenc_roundtrip)
+{
+  GPtrArray *msgs = fixture_messages ();
+  const gchar *topics[] = { "/img/rgb8", "/img/bgr8", "/img/rgba8",
+    "/img/mono8", "/img/8UC3", "/img/mono16", "/img/mono16_be",
+    "/img/16UC1_be", "/cam/image_raw", "/cam/depth"
+  };
+  guint t, k, meta;
+
+  for (t = 0; t < G_N_ELEMENTS (topics); t++) {
+    for (k = 0; k < 2; k++) {
+      RefMsg *m = find_msg (msgs, topics[t], k);
+
+      for (meta = 0; meta < 2; meta++) {
+        GstCaps *caps, *out_caps;
+        GstBuffer *buf, *out;
+        gchar *desc;
+        const gchar *fmt;
+
+        fail_unless (gst_bag_image_map (IMAGE_TYPE, m->raw, meta, &caps, &buf,
+                NULL, NULL));
+        fmt = gst_structure_get_string (gst_caps_get_structure (caps, 0),
+            "format");
+        /* pin 16-bit gray: videoconvert ! pngenc would pick 8-bit RGBA */
+        desc = g_strdup_printf ("videoconvert ! capsfilter caps=video/x-raw,"
+            "format=%s ! pngenc ! pngdec ! videoconvert ! "
+            "capsfilter caps=video/x-raw,format=%s",
+            g_str_has_prefix (fmt, "GRAY16") ? "GRAY16_BE" : "{RGB,RGBA,GRAY8}",
+            fmt);
+        out = run_harness (desc, caps, buf, &out_caps);
+        check_pixels (m, out_caps, out);
+        gst_buffer_unref (out);
+        gst_caps_unref (out_caps);
+        gst_caps_unref (caps);
+        g_free (desc);
+      }
+    }
+  }
+  g_ptr_array_unref (msgs);
+}
+
+GST_END_TEST;
+
+/* A bayer image of one colour: bayer2rgb must give that colour everywhere
+ * (at even widths: bayer2rgb 1.22 garbles odd widths whatever the input).
+ * bayer2rgb takes only buffers of GST_ROUND_UP_4 (width) x height bytes, so
+ * widths 10 and 14 and padded steps need the repacking. */
+static void
+check_bayer_solid (const gchar * encoding, const gchar * pattern,
+    guint width, guint height, guint step)
+{
+  const guint8 val[3] = { 200, 100, 30 };       /* R G B */
+  guint8 *data = g_malloc0 ((gsize) step * height);
+  GBytes *msg;
+  GstCaps *caps, *out_caps;
+  GstBuffer *buf, *out;
+  GstVideoInfo info;
+  GstVideoFrame frame;
+  guint x, y, meta;
+
+  for (y = 0; y < height; y++)
+    for (x = 0; x < step; x++) {
+      gchar c = pattern[(y % 2) * 2 + (x % 2)];
+      data[y * step + x] = x >= width ? 0x55 :
+          val[c == 'r' ? 0 : c == 'g' ? 1 : 2];
+    }
+  msg = build_image (encoding, width, height, 0, step, step * height, data);
+
+  for (meta = 0; meta < 2; meta++) {
+    fail_unless (gst_bag_image_map (IMAGE_TYPE, msg, meta, &caps, &buf, NULL,
+            NULL));
+    fail_unless (gst_structure_has_name (gst_caps_get_structure (caps, 0),
+            "video/x-bayer"));
+    out = run_harness ("bayer2rgb ! capsfilter caps=video/x-raw,format=RGBx",
+        caps, buf, &out_caps);
+    fail_unless (gst_video_info_from_caps (&info, out_caps));
+    fail_unless_equals_int (GST_VIDEO_INFO_WIDTH (&info), width);
+    fail_unless_equals_int (GST_VIDEO_INFO_HEIGHT (&info), height);
+    fail_unless (gst_video_frame_map (&frame, &info, out, GST_MAP_READ));
+    for (y = 0; y < height; y++)
+      for (x = 0; x < width; x++) {
+        const guint8 *px = (guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&frame, 0)
+            + y * GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0) + 4 * x;
+        fail_unless (px[0] == val[0] && px[1] == val[1] && px[2] == val[2],
+            "%s %ux%u step %u: pixel (%u,%u) is %u,%u,%u", encoding, width,
+            height, step, x, y, px[0], px[1], px[2]);
+      }
+    gst_video_frame_unmap (&frame);
+    gst_buffer_unref (out);
+    gst_caps_unref (out_caps);
+    gst_caps_unref (caps);
+  }
+  g_bytes_unref (msg);
+  g_free (data);
+}
+
+static void
+count_log (const gchar * domain, GLogLevelFlags level, const gchar * message,
+    gpointer user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+GST_START_TEST (test_bayer2rgb)
+{
+  GPtrArray *msgs = fixture_messages ();
+  const gchar *topics[] = { "/img/bayer_rggb8", "/img/bayer_bggr8",
+    "/img/bayer_gbrg8", "/img/bayer_grbg8", "/cam/bayer"
+  };
+  guint t;
+
+  check_bayer_solid ("bayer_rggb8", "rggb", 10, 6, 10);
+  check_bayer_solid ("bayer_rggb8", "rggb", 10, 6, 15);
+  check_bayer_solid ("bayer_bggr8", "bggr", 6, 4, 6);
+  check_bayer_solid ("bayer_gbrg8", "gbrg", 14, 4, 17);
+  check_bayer_solid ("bayer_grbg8", "grbg", 8, 4, 8);
+
+  /* what the repacking is for: bayer2rgb refuses rows of 10 bytes (it
+   * wants GST_ROUND_UP_4 (10) = 12) */
+  {
+    GstHarness *h = gst_harness_new ("bayer2rgb");
+    GstBuffer *tight = gst_buffer_new_allocate (NULL, 10 * 6, NULL);
+    GLogLevelFlags fatal;
+    guint n_warnings = 0, id;
+
+    gst_harness_set_src_caps_str (h, "video/x-bayer,format=rggb,width=10,"
+        "height=6,framerate=0/1");
+    gst_harness_set_sink_caps_str (h, "video/x-raw,format=RGBx");
+    gst_buffer_memset (tight, 0, 0x80, 60);
+    fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK);
+    id = g_log_set_handler ("GStreamer-Base", G_LOG_LEVEL_WARNING, count_log,
+        &n_warnings);
+
+    fail_if (gst_harness_push (h, tight) == GST_FLOW_OK);
+    g_log_remove_handler ("GStreamer-Base", id);
+    g_log_set_always_fatal (fatal);
+    fail_unless_equals_int (n_warnings, 1);     /* "not a multiple of unit size" */
+    gst_harness_teardown (h);
+  }
+
+  /* the fixture's padded message gives what its tight rows give */
+  for (t = 0; t < G_N_ELEMENTS (topics); t++) {
+    RefMsg *m = find_msg (msgs, topics[t], 1);
+    GstCaps *caps, *out_caps, *ref_caps;
+    GstBuffer *buf, *out, *ref, *ref_out;
+    GstMapInfo map;
+    const guint8 *d = g_bytes_get_data (m->data, NULL);
+    guint stride = GST_ROUND_UP_4 (m->width), y;
+
+    fail_unless (gst_bag_image_map (IMAGE_TYPE, m->raw, FALSE, &caps, &buf,
+            NULL, NULL));
+    ref = gst_buffer_new_allocate (NULL, stride * m->height, NULL);
+    gst_buffer_map (ref, &map, GST_MAP_WRITE);
+    memset (map.data, 0, map.size);
+    for (y = 0; y < m->height; y++)
+      memcpy (map.data + y * stride, d + y * m->step, m->width);
+    gst_buffer_unmap (ref, &map);
+    out = run_harness ("bayer2rgb", caps, buf, &out_caps);
+    ref_out = run_harness ("bayer2rgb", caps, ref, &ref_caps);
+    fail_unless (gst_caps_is_equal (out_caps, ref_caps));
+    {
+      GstMapInfo a, b;
+      gst_buffer_map (out, &a, GST_MAP_READ);
+      gst_buffer_map (ref_out, &b, GST_MAP_READ);
+      fail_unless (a.size == b.size && memcmp (a.data, b.data, a.size) == 0,
+          "%s: bayer2rgb output differs", m->topic);
+      gst_buffer_unmap (out, &a);
+      gst_buffer_unmap (ref_out, &b);
+    }
+    gst_buffer_unref (out);
+    gst_buffer_unref (ref_out);
+    gst_caps_unref (out_caps);
+    gst_caps_unref (ref_caps);
+    gst_caps_unref (caps);
+  }
+  g_ptr_array_unref (msgs);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* Real bags */
+
+GST_START_TEST (test_realbag_ros_numpy)
+{
+  gchar *bag = g_build_filename (TEST_REALBAGS_DIR, "ros_numpy__test.bag",
+      NULL);
+  GPtrArray *msgs;
+  RefMsg *img, *cmp;
+  GstCaps *caps, *out_caps;
+  GstBuffer *buf, *out;
+  const ExpectedCompressed e = { "/compressedimage", "image/png", 0, 0, 0 };
+  GstStructure *s;
+  gint w, h;
+
+  if (!g_file_test (bag, G_FILE_TEST_EXISTS)) {
+    g_print ("SKIP: %s absent\n", bag);
+    g_free (bag);
+    return;
+  }
+  msgs = python_dump (bag);
+  fail_unless_equals_int (msgs->len, 2);
+  img = find_msg (msgs, "/image", 0);
+  cmp = find_msg (msgs, "/compressedimage", 0);
+
+  /* rgb8 360x240, step 1080: GStreamer's own stride, used as is */
+  fail_unless_equals_string (img->encoding, "rgb8");
+  check_image_msg (img, FALSE);
+  check_image_msg (img, TRUE);
+  fail_unless (gst_bag_image_map (IMAGE_TYPE, img->raw, FALSE, &caps, &buf,
+          NULL, NULL));
+  out = run_harness ("pngenc ! pngdec", caps, buf, &out_caps);
+  check_pixels (img, out_caps, out);
+  gst_buffer_unref (out);
+  gst_caps_unref (out_caps);
+  gst_caps_unref (caps);
+
+  /* a PNG: its size comes from its IHDR */
+  fail_unless (gst_bag_image_map (COMPRESSED_TYPE, cmp->raw, FALSE, &caps,
+          &buf, NULL, NULL));
+  s = gst_caps_get_structure (caps, 0);
+  fail_unless (gst_structure_has_name (s, "image/png"));
+  fail_unless (gst_structure_get_int (s, "width", &w)
+      && gst_structure_get_int (s, "height", &h));
+  gst_caps_unref (caps);
+  gst_buffer_unref (buf);
+  {
+    ExpectedCompressed e2 = e;
+    e2.width = w;
+    e2.height = h;
+    check_compressed_msg (cmp, &e2);
+  }
+  g_ptr_array_unref (msgs);
+  g_free (bag);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* Through the library's reader: the bytes bagdemux will hand over */
+
+GST_START_TEST (test_reader)
+{
+  gchar *path = g_build_filename (TEST_FILES_DIR, "images.bag", NULL);
+  GPtrArray *msgs = fixture_messages ();
+  GError *err = NULL;
+  GstRosbagBag *bag = gst_rosbag_bag_open (path, &err);
+  GstRosbagReader *reader;
+  GstRosbagMessage msg;
+  GHashTable *counts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+      NULL);
+  guint n = 0, n_shared = 0;
+
+  fail_unless (bag != NULL, "%s", err ? err->message : "?");
+  reader = gst_rosbag_reader_new (bag);
+  while (gst_rosbag_reader_next (reader, &msg, &err) == GST_ROSBAG_READ_OK) {
+    const gchar *topic = msg.conn->topic_info->name;
+    const gchar *type = msg.conn->type;
+    guint idx = GPOINTER_TO_UINT (g_hash_table_lookup (counts, topic));
+    RefMsg *m;
+    GBytes *bytes;
+    GstCaps *caps = NULL, *ref_caps = NULL;
+    GstBuffer *buf = NULL, *ref_buf = NULL;
+    gboolean ok, ref_ok;
+
+    g_hash_table_insert (counts, (gpointer) topic, GUINT_TO_POINTER (idx + 1));
+    if (!gst_bag_image_type_is_mapped (type))
+      continue;
+    m = find_msg (msgs, topic, idx);
+    bytes = gst_rosbag_message_ref_bytes (&msg);
+    fail_unless (g_bytes_equal (bytes, m->raw), "%s %u: bytes differ", topic,
+        idx);
+    fail_unless_equals_uint64 (msg.time_ns, m->time_ns);
+    ok = gst_bag_image_map (type, bytes, TRUE, &caps, &buf, NULL, NULL);
+    ref_ok = gst_bag_image_map (type, m->raw, TRUE, &ref_caps, &ref_buf, NULL,
+        NULL);
+    fail_unless (ok == ref_ok);
+    fail_unless ((caps == NULL) == (ref_caps == NULL));
+    if (caps) {
+      fail_unless (gst_caps_is_equal (caps, ref_caps));
+      fail_unless (gst_buffer_get_size (buf) == gst_buffer_get_size (ref_buf));
+      /* zero copy: the buffer points into the chunk */
+      if (buffer_shares (buf, msg.chunk))
+        n_shared++;
+      gst_caps_unref (caps);
+      gst_caps_unref (ref_caps);
+      gst_buffer_unref (buf);
+      gst_buffer_unref (ref_buf);
+    }
+    g_bytes_unref (bytes);
+    n++;
+  }
+  fail_unless (err == NULL, "%s", err ? err->message : "");
+  fail_unless_equals_int (n, msgs->len);
+  fail_unless (n_shared > 20, "only %u buffers share the chunk", n_shared);
+  g_hash_table_unref (counts);
+  gst_rosbag_reader_free (reader);
+  gst_rosbag_bag_unref (bag);
+  g_ptr_array_unref (msgs);
+  g_free (path);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* The recipes of docs/recipes.md (image part), run with bagsrc */
+
+static gboolean
+have_bagsrc (void)
+{
+  GstElementFactory *f = gst_element_factory_find ("bagsrc");
+
+  if (f == NULL) {
+    g_print ("SKIP: the bagsrc element is not built yet\n");
+    return FALSE;
+  }
+  gst_object_unref (f);
+  return TRUE;
+}
+
+/* runs a gst-launch style line to EOS; fails on error */
+static void
+run_launch (const gchar * line)
+{
+  GError *err = NULL;
+  GstElement *pipe = gst_parse_launch (line, &err);
+  GstBus *bus;
+  GstMessage *msg;
+
+  fail_unless (pipe != NULL && err == NULL, "%s: %s", line,
+      err ? err->message : "?");
+  bus = gst_element_get_bus (pipe);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  /* a guard against a hang, not a timing assert */
+  msg = gst_bus_timed_pop_filtered (bus, 300 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "%s: no EOS", line);
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    GError *e = NULL;
+    gchar *dbg = NULL;
+    gst_message_parse_error (msg, &e, &dbg);
+    fail ("%s: %s (%s)", line, e->message, dbg);
+  }
+  gst_message_unref (msg);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+}
+
+static GstBuffer *
+file_buffer (const gchar * path)
+{
+  gchar *contents;
+  gsize len;
+
+  fail_unless (g_file_get_contents (path, &contents, &len, NULL),
+      "%s missing", path);
+  return gst_buffer_new_wrapped (contents, len);
+}
+
+/* decodes a PNG file; returns the frame and its caps */
+static GstBuffer *
+decode_png_file (const gchar * path, GstCaps ** out_caps)
+{
+  GstCaps *caps = gst_caps_new_empty_simple ("image/png");
+  GstBuffer *out = run_harness ("pngdec", caps, file_buffer (path), out_caps);
+
+  gst_caps_unref (caps);
+  return out;
+}
+
+GST_START_TEST (test_recipe_png_per_frame)
+{
+  gchar *dir, *line;
+  GPtrArray *msgs;
+  guint k;
+
+  if (!have_bagsrc ())
+    return;
+  msgs = fixture_messages ();
+  dir = g_dir_make_tmp ("bagimage-recipe-XXXXXX", NULL);
+  line = g_strdup_printf ("bagsrc location=%s/images.bag "
+      "topics=/cam/image_raw ! pngenc ! multifilesink "
+      "location=%s/frame_%%06d.png", TEST_FILES_DIR, dir);
+  run_launch (line);
+  for (k = 0; k < 3; k++) {
+    gchar *p = g_strdup_printf ("%s/frame_%06u.png", dir, k);
+    GstCaps *caps;
+    GstBuffer *out = decode_png_file (p, &caps);
+
+    check_pixels (find_msg (msgs, "/cam/image_raw", k), caps, out);
+    gst_buffer_unref (out);
+    gst_caps_unref (caps);
+    g_free (p);
+  }
+  {
+    gchar *p = g_strdup_printf ("%s/frame_%06u.png", dir, 3);
+    fail_if (g_file_test (p, G_FILE_TEST_EXISTS), "more frames than messages");
+    g_free (p);
+  }
+  remove_dir (dir);
+  g_free (dir);
+  g_free (line);
+  g_ptr_array_unref (msgs);
+}
+
+GST_END_TEST;
+
+static void
+count_handoff (GstElement * sink, GstBuffer * buf, GstPad * pad, guint * n)
+{
+  (*n)++;
+}
+
+GST_START_TEST (test_recipe_mp4)
+{
+  gchar *dir, *line;
+  GstElement *pipe, *sink;
+  GstMessage *msg;
+  GstBus *bus;
+  guint n = 0;
+
+  if (!have_bagsrc ())
+    return;
+  dir = g_dir_make_tmp ("bagimage-recipe-XXXXXX", NULL);
+  line = g_strdup_printf ("bagsrc location=%s/images.bag "
+      "topics=/cam/image_raw ! videoconvert ! x264enc ! mp4mux ! "
+      "filesink location=%s/cam.mp4", TEST_FILES_DIR, dir);
+  run_launch (line);
+  g_free (line);
+
+  /* the file holds one video track of 3 frames of 32x24 */
+  line = g_strdup_printf ("filesrc location=%s/cam.mp4 ! qtdemux ! "
+      "capsfilter caps=video/x-h264,width=32,height=24 ! "
+      "fakesink name=sink signal-handoffs=true", dir);
+  pipe = gst_parse_launch (line, NULL);
+  fail_unless (pipe != NULL);
+  sink = gst_bin_get_by_name (GST_BIN (pipe), "sink");
+  g_signal_connect (sink, "handoff", G_CALLBACK (count_handoff), &n);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  bus = gst_element_get_bus (pipe);
+  msg = gst_bus_timed_pop_filtered (bus, 300 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  fail_unless_equals_int (n, 3);
+  gst_object_unref (bus);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  remove_dir (dir);
+  g_free (dir);
+  g_free (line);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_recipe_jpeg_files)
+{
+  gchar *dir, *line;
+  GPtrArray *msgs;
+  guint k;
+
+  if (!have_bagsrc ())
+    return;
+  msgs = fixture_messages ();
+  dir = g_dir_make_tmp ("bagimage-recipe-XXXXXX", NULL);
+  line = g_strdup_printf ("bagsrc location=%s/images.bag "
+      "topics=/cam/compressed ! multifilesink location=%s/%%06d.jpg",
+      TEST_FILES_DIR, dir);
+  run_launch (line);
+  for (k = 0; k < 3; k++) {
+    gchar *p = g_strdup_printf ("%s/%06u.jpg", dir, k);
+    gchar *contents;
+    gsize len;
+    GBytes *b;
+
+    fail_unless (g_file_get_contents (p, &contents, &len, NULL), "%s", p);
+    b = g_bytes_new_take (contents, len);
+    fail_unless (g_bytes_equal (b, find_msg (msgs, "/cam/compressed",
+                k)->data), "%s differs from the message", p);
+    g_bytes_unref (b);
+    g_free (p);
+  }
+  remove_dir (dir);
+  g_free (dir);
+  g_free (line);
+  g_ptr_array_unref (msgs);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_recipe_depth_png16)
+{
+  gchar *dir, *line;
+  GPtrArray *msgs;
+  guint k;
+
+  if (!have_bagsrc ())
+    return;
+  msgs = fixture_messages ();
+  dir = g_dir_make_tmp ("bagimage-recipe-XXXXXX", NULL);
+  line = g_strdup_printf ("bagsrc location=%s/images.bag "
+      "topics=/cam/depth ! videoconvert ! video/x-raw,format=GRAY16_BE ! "
+      "pngenc ! multifilesink "
+      "location=%s/depth_%%06d.png", TEST_FILES_DIR, dir);
+  run_launch (line);
+  for (k = 0; k < 2; k++) {
+    gchar *p = g_strdup_printf ("%s/depth_%06u.png", dir, k);
+    RefMsg *m = find_msg (msgs, "/cam/depth", k);
+    const guint8 *d = g_bytes_get_data (m->data, NULL);
+    GstCaps *caps;
+    GstBuffer *out = decode_png_file (p, &caps);
+    GstVideoInfo info;
+    GstVideoFrame frame;
+    guint x, y;
+
+    fail_unless (gst_video_info_from_caps (&info, caps));
+    fail_unless_equals_int (GST_VIDEO_INFO_FORMAT (&info),
+        GST_VIDEO_FORMAT_GRAY16_BE);
+    fail_unless (gst_video_frame_map (&frame, &info, out, GST_MAP_READ));
+    for (y = 0; y < m->height; y++)
+      for (x = 0; x < m->width; x++)
+        fail_unless_equals_int (GST_READ_UINT16_BE ((guint8 *)
+                GST_VIDEO_FRAME_PLANE_DATA (&frame, 0) +
+                y * GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0) + 2 * x),
+            GST_READ_UINT16_LE (d + y * m->step + 2 * x));
+    gst_video_frame_unmap (&frame);
+    gst_buffer_unref (out);
+    gst_caps_unref (caps);
+    g_free (p);
+  }
+  remove_dir (dir);
+  g_free (dir);
+  g_free (line);
+  g_ptr_array_unref (msgs);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_recipe_bayer)
+{
+  gchar *dir, *line;
+  GPtrArray *msgs;
+  guint k;
+
+  if (!have_bagsrc ())
+    return;
+  msgs = fixture_messages ();
+  dir = g_dir_make_tmp ("bagimage-recipe-XXXXXX", NULL);
+  line = g_strdup_printf ("bagsrc location=%s/images.bag "
+      "topics=/cam/bayer ! bayer2rgb ! videoconvert ! pngenc ! "
+      "multifilesink location=%s/bayer_%%06d.png", TEST_FILES_DIR, dir);
+  run_launch (line);
+  for (k = 0; k < 2; k++) {
+    gchar *p = g_strdup_printf ("%s/bayer_%06u.png", dir, k);
+    RefMsg *m = find_msg (msgs, "/cam/bayer", k);
+    GstCaps *caps, *bcaps, *ref_caps;
+    GstBuffer *out, *ref;
+    GstVideoFrame a, b;
+    GstVideoInfo ia, ib;
+    guint y;
+
+    /* the reference: bayer2rgb on python's data (16 wide: no padding) */
+    bcaps = gst_caps_from_string ("video/x-bayer,format=rggb,width=16,"
+        "height=12,framerate=0/1");
+    ref = run_harness ("bayer2rgb ! videoconvert ! "
+        "capsfilter caps=video/x-raw,format=RGB", bcaps,
+        gst_buffer_new_wrapped_bytes (g_bytes_ref (m->data)), &ref_caps);
+    out = decode_png_file (p, &caps);
+    fail_unless (gst_video_info_from_caps (&ia, caps));
+    fail_unless (gst_video_info_from_caps (&ib, ref_caps));
+    fail_unless_equals_int (GST_VIDEO_INFO_FORMAT (&ia), GST_VIDEO_FORMAT_RGB);
+    fail_unless_equals_int (GST_VIDEO_INFO_WIDTH (&ia), 16);
+    fail_unless (gst_video_frame_map (&a, &ia, out, GST_MAP_READ));
+    fail_unless (gst_video_frame_map (&b, &ib, ref, GST_MAP_READ));
+    for (y = 0; y < 12; y++)
+      fail_unless (memcmp ((guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&a, 0) +
+              y * GST_VIDEO_FRAME_PLANE_STRIDE (&a, 0),
+              (guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&b, 0) +
+              y * GST_VIDEO_FRAME_PLANE_STRIDE (&b, 0), 16 * 3) == 0);
+    gst_video_frame_unmap (&a);
+    gst_video_frame_unmap (&b);
+    gst_buffer_unref (out);
+    gst_buffer_unref (ref);
+    gst_caps_unref (caps);
+    gst_caps_unref (bcaps);
+    gst_caps_unref (ref_caps);
+    g_free (p);
+  }
+  remove_dir (dir);
+  g_free (dir);
+  g_free (line);
+  g_ptr_array_unref (msgs);
+}
+
+GST_END_TEST;
+
+static Suite *
+bagimage_suite (void)
+{
+  Suite *s = suite_create ("bagimage");
+  TCase *tc = tcase_create ("mapping");
+  TCase *tr = tcase_create ("recipes");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_image_encodings);
+  tcase_add_test (tc, test_bigendian_16bit);
+  tcase_add_test (tc, test_caps_change);
+  tcase_add_test (tc, test_malformed);
+  tcase_add_test (tc, test_compressed);
+  tcase_add_test (tc, test_pngenc_roundtrip);
+  tcase_add_test (tc, test_bayer2rgb);
+  tcase_add_test (tc, test_realbag_ros_numpy);
+  tcase_add_test (tc, test_reader);
+
+  suite_add_tcase (s, tr);
+  tcase_add_test (tr, test_recipe_png_per_frame);
+  tcase_add_test (tr, test_recipe_mp4);
+  tcase_add_test (tr, test_recipe_jpeg_files);
+  tcase_add_test (tr, test_recipe_depth_png16);
+  tcase_add_test (tr, test_recipe_bayer);
+  return s;
+}
+
+GST_CHECK_MAIN (bagimage);
