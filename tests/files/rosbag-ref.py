@@ -25,12 +25,29 @@ Run with /usr/bin/python3 (the interpreter that imports rosbag).
       compression {name: count}, topics [{topic, type, md5sum, messages,
       connections}] sorted by topic.
 
+  rosbag-ref.py info --tsv BAG
+      the same as tab-separated lines, for C tests without a JSON parser:
+      `indexed 0|1`, `start_ns N`, `end_ns N`, `messages N`, `chunks N`,
+      `compression NAME COUNT` per compression, and per topic
+      `topic NAME TYPE MD5SUM MESSAGES CONNECTIONS`.
+
   rosbag-ref.py messages BAG [--topics a,b] [--start-ns N] [--end-ns N]
+                          [--python-order]
       one line per message in read_messages(raw=True) order:
       topic TAB time_ns TAB len TAB sha1hex TAB header_stamp_ns or -
       The range is [start, end): --end-ns is exclusive, as in the library.
       header_stamp_ns is the std_msgs/Header stamp when the message type
       has a Header as its first field, else -.
+
+python3-rosbag's read_messages merges per-connection index lists that it
+builds in chunk FILE order and assumes each is sorted by time. For a bag
+whose chunks lie out of time order (overlap.bag, rosbag.js's
+example-unsorted-chunks.bag) it then yields messages out of time order,
+and its end_time cut (a `return` at the first later entry) drops
+messages. This script sorts every connection index by (time, chunk
+position, offset) before reading, so the reference is in time order; the
+messages themselves are still read and decoded by python3-rosbag.
+--python-order skips that (shows python's own order).
 
 An unindexed bag (index_pos = 0, a killed recording) is copied to a
 temporary file and reindexed there with python3-rosbag first (a note goes
@@ -109,7 +126,7 @@ class Opened:
             shutil.rmtree(self.tmpdir, ignore_errors=True)
 
 
-def cmd_info(path):
+def cmd_info(path, tsv=False):
     o = Opened(path)
     bag = o.bag
     topics = {}
@@ -146,7 +163,17 @@ def cmd_info(path):
         'topics': [topics[k] for k in sorted(topics)],
     }
     o.close()
-    print(json.dumps(out, sort_keys=True))
+    if not tsv:
+        print(json.dumps(out, sort_keys=True))
+        return
+    for k in ('start_ns', 'end_ns', 'messages', 'chunks'):
+        print('%s\t%d' % (k, out[k]))
+    print('indexed\t%d' % (1 if out['indexed'] else 0))
+    for k in sorted(compression):
+        print('compression\t%s\t%d' % (k, compression[k]))
+    for t in out['topics']:
+        print('topic\t%s\t%s\t%s\t%d\t%d' % (t['topic'], t['type'], t['md5sum'],
+                                            t['messages'], t['connections']))
 
 
 def header_stamp(pytype, data):
@@ -163,8 +190,18 @@ def header_stamp(pytype, data):
         return '-'
 
 
-def cmd_messages(path, topics, start_ns, end_ns):
+def sort_indexes(bag):
+    """Sorts each connection's index entries (see the module docstring)"""
+    if not bag._connection_indexes_read:
+        bag._reader._read_connection_index_records()
+    for entries in bag._connection_indexes.values():
+        entries.sort(key=lambda e: (e.time.to_nsec(), e.chunk_pos, e.offset))
+
+
+def cmd_messages(path, topics, start_ns, end_ns, python_order=False):
     o = Opened(path)
+    if not python_order:
+        sort_indexes(o.bag)
     kw = {'raw': True}
     if topics:
         kw['topics'] = topics
@@ -195,19 +232,21 @@ def main():
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest='cmd', required=True)
     p = sub.add_parser('info')
+    p.add_argument('--tsv', action='store_true')
     p.add_argument('bag')
     p = sub.add_parser('messages')
     p.add_argument('bag')
     p.add_argument('--topics', default=None)
     p.add_argument('--start-ns', type=int, default=None)
     p.add_argument('--end-ns', type=int, default=None)
+    p.add_argument('--python-order', action='store_true')
     a = ap.parse_args()
     try:
         if a.cmd == 'info':
-            cmd_info(a.bag)
+            cmd_info(a.bag, a.tsv)
         else:
             topics = [t for t in a.topics.split(',') if t] if a.topics else None
-            cmd_messages(a.bag, topics, a.start_ns, a.end_ns)
+            cmd_messages(a.bag, topics, a.start_ns, a.end_ns, a.python_order)
     except (ROSBagException, IOError, OSError, struct.error, ValueError) as ex:
         print('rosbag-ref: cannot read %s: %s' % (a.bag, ex), file=sys.stderr)
         return 2

@@ -1,0 +1,375 @@
+/* gst-rosbag
+ * Copyright (C) 2026 The gst-rosbag authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include <stdlib.h>
+#include <gst/check/gstcheck.h>
+#include "rosbag-test-util.h"
+
+gchar *
+ref_run (const gchar * const *args, gboolean * exit_ok)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+  gchar *out = NULL, *err = NULL;
+  gint status = 0;
+  GError *error = NULL;
+  gboolean ok;
+
+  g_ptr_array_add (argv, (gpointer) TEST_PYTHON);
+  g_ptr_array_add (argv, (gpointer) REF_SCRIPT);
+  for (; *args; args++)
+    g_ptr_array_add (argv, (gpointer) * args);
+  g_ptr_array_add (argv, NULL);
+  ok = g_spawn_sync (NULL, (gchar **) argv->pdata, NULL, G_SPAWN_DEFAULT,
+      NULL, NULL, &out, &err, &status, &error);
+  g_ptr_array_free (argv, TRUE);
+  fail_unless (ok, "cannot run %s: %s", REF_SCRIPT,
+      error ? error->message : "?");
+  ok = g_spawn_check_wait_status (status, NULL);
+  if (!ok) {
+    g_print ("rosbag-ref.py failed: %s", err);
+    g_free (out);
+    out = NULL;
+  }
+  g_free (err);
+  if (exit_ok)
+    *exit_ok = ok;
+  return out;
+}
+
+void
+ref_info_free (RefInfo * info)
+{
+  guint i;
+
+  for (i = 0; i < info->topics->len; i++) {
+    RefTopic *t = g_ptr_array_index (info->topics, i);
+
+    g_free (t->topic);
+    g_free (t->type);
+    g_free (t->md5sum);
+    g_free (t);
+  }
+  g_ptr_array_free (info->topics, TRUE);
+  g_free (info);
+}
+
+RefInfo *
+ref_info (const gchar * path)
+{
+  const gchar *args[] = { "info", "--tsv", path, NULL };
+  gchar *out = ref_run (args, NULL);
+  gchar **lines, **l;
+  RefInfo *info;
+
+  fail_unless (out != NULL, "python3-rosbag cannot read %s", path);
+  info = g_new0 (RefInfo, 1);
+  info->topics = g_ptr_array_new ();
+  lines = g_strsplit (out, "\n", -1);
+  for (l = lines; *l; l++) {
+    gchar **f = g_strsplit (*l, "\t", -1);
+    guint n = g_strv_length (f);
+
+    if (n == 2 && !strcmp (f[0], "indexed"))
+      info->indexed = atoi (f[1]) != 0;
+    else if (n == 2 && !strcmp (f[0], "start_ns"))
+      info->start_ns = g_ascii_strtoull (f[1], NULL, 10);
+    else if (n == 2 && !strcmp (f[0], "end_ns"))
+      info->end_ns = g_ascii_strtoull (f[1], NULL, 10);
+    else if (n == 2 && !strcmp (f[0], "messages"))
+      info->messages = g_ascii_strtoull (f[1], NULL, 10);
+    else if (n == 2 && !strcmp (f[0], "chunks"))
+      info->chunks = atoi (f[1]);
+    else if (n == 3 && !strcmp (f[0], "compression"))
+      info->compression[gst_rosbag_compression_from_string (f[1],
+              strlen (f[1]))] += atoi (f[2]);
+    else if (n == 6 && !strcmp (f[0], "topic")) {
+      RefTopic *t = g_new0 (RefTopic, 1);
+
+      t->topic = g_strdup (f[1]);
+      t->type = g_strdup (f[2]);
+      t->md5sum = g_strdup (f[3]);
+      t->messages = g_ascii_strtoull (f[4], NULL, 10);
+      t->connections = atoi (f[5]);
+      g_ptr_array_add (info->topics, t);
+    } else
+      fail_unless (**l == '\0', "unexpected line from rosbag-ref: %s", *l);
+    g_strfreev (f);
+  }
+  g_strfreev (lines);
+  g_free (out);
+  return info;
+}
+
+GPtrArray *
+ref_messages (const gchar * path, const gchar * topics, guint64 start_ns,
+    guint64 end_ns)
+{
+  const gchar *args[10];
+  gchar *s = NULL, *e = NULL, *out, **lines, **l;
+  GPtrArray *res;
+  guint n = 0;
+
+  args[n++] = "messages";
+  args[n++] = path;
+  if (topics) {
+    args[n++] = "--topics";
+    args[n++] = topics;
+  }
+  if (start_ns != G_MAXUINT64) {
+    s = g_strdup_printf ("%" G_GUINT64_FORMAT, start_ns);
+    args[n++] = "--start-ns";
+    args[n++] = s;
+  }
+  if (end_ns != G_MAXUINT64) {
+    e = g_strdup_printf ("%" G_GUINT64_FORMAT, end_ns);
+    args[n++] = "--end-ns";
+    args[n++] = e;
+  }
+  args[n] = NULL;
+  out = ref_run (args, NULL);
+  fail_unless (out != NULL, "python3-rosbag cannot read %s", path);
+  res = g_ptr_array_new_with_free_func (g_free);
+  lines = g_strsplit (out, "\n", -1);
+  for (l = lines; *l; l++) {
+    gchar *tab;
+    guint k;
+
+    if (**l == '\0')
+      continue;
+    /* drop the 5th column (header stamp) */
+    for (tab = *l, k = 0; tab && k < 4; k++)
+      tab = strchr (tab + (k ? 1 : 0), '\t');
+    fail_unless (tab != NULL, "bad line from rosbag-ref: %s", *l);
+    g_ptr_array_add (res, g_strndup (*l, tab - *l));
+  }
+  g_strfreev (lines);
+  g_free (out);
+  g_free (s);
+  g_free (e);
+  return res;
+}
+
+gchar *
+msg_line (const GstRosbagMessage * msg)
+{
+  gchar *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA1, msg->data,
+      msg->size);
+  gchar *l = g_strdup_printf ("%s\t%" G_GUINT64_FORMAT "\t%" G_GSIZE_FORMAT
+      "\t%s", msg->conn->topic, msg->time_ns, msg->size, sha);
+
+  g_free (sha);
+  return l;
+}
+
+OurStream *
+our_read (GstRosbagReader * reader, guint64 max_calls)
+{
+  OurStream *s = g_new0 (OurStream, 1);
+  guint64 calls = 0;
+
+  s->lines = g_ptr_array_new_with_free_func (g_free);
+  s->chunk_pos = g_array_new (FALSE, FALSE, sizeof (guint64));
+  s->bounded = TRUE;
+  for (;;) {
+    GstRosbagMessage msg;
+    GError *err = NULL;
+    GstRosbagReadResult r;
+
+    if (calls++ >= max_calls) {
+      s->bounded = FALSE;
+      break;
+    }
+    r = gst_rosbag_reader_next (reader, &msg, &err);
+    if (r == GST_ROSBAG_READ_EOS) {
+      fail_unless (err == NULL);
+      break;
+    }
+    if (r == GST_ROSBAG_READ_ERROR) {
+      fail_unless (err != NULL, "READ_ERROR without a GError");
+      fail_unless (err->domain == GST_ROSBAG_ERROR, "error of domain %s",
+          g_quark_to_string (err->domain));
+      s->errors++;
+      g_clear_error (&err);
+      continue;
+    }
+    fail_unless (r == GST_ROSBAG_READ_OK);
+    fail_unless (err == NULL);
+    fail_unless (msg.conn != NULL && msg.conn->topic != NULL);
+    fail_unless (msg.size == 0 || msg.data != NULL);
+    if (msg.chunk && msg.size) {
+      gsize clen;
+      const guint8 *c = g_bytes_get_data (msg.chunk, &clen);
+
+      fail_unless (msg.data >= c && msg.data + msg.size <= c + clen,
+          "message data outside its chunk");
+    }
+    g_ptr_array_add (s->lines, msg_line (&msg));
+    g_array_append_val (s->chunk_pos, msg.chunk_pos);
+  }
+  return s;
+}
+
+void
+our_stream_free (OurStream * s)
+{
+  g_ptr_array_free (s->lines, TRUE);
+  g_array_free (s->chunk_pos, TRUE);
+  g_free (s);
+}
+
+guint64
+line_time (const gchar * line)
+{
+  const gchar *t = strchr (line, '\t');
+
+  return t ? g_ascii_strtoull (t + 1, NULL, 10) : 0;
+}
+
+static gint
+cmp_str (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const gchar * const *) a, *(const gchar * const *) b);
+}
+
+void
+canon_stream (GPtrArray * lines)
+{
+  guint i = 0, j;
+
+  while (i < lines->len) {
+    guint64 t = line_time (g_ptr_array_index (lines, i));
+
+    for (j = i + 1; j < lines->len
+        && line_time (g_ptr_array_index (lines, j)) == t; j++);
+    if (j - i > 1)
+      qsort (&lines->pdata[i], j - i, sizeof (gpointer), cmp_str);
+    i = j;
+  }
+}
+
+void
+assert_time_order (GPtrArray * lines, const gchar * what)
+{
+  guint i;
+
+  for (i = 1; i < lines->len; i++)
+    fail_unless (line_time (g_ptr_array_index (lines, i - 1)) <=
+        line_time (g_ptr_array_index (lines, i)),
+        "%s: message %u goes back in time: %s after %s", what, i,
+        (gchar *) g_ptr_array_index (lines, i),
+        (gchar *) g_ptr_array_index (lines, i - 1));
+}
+
+void
+assert_same_stream (GPtrArray * ours, GPtrArray * ref, const gchar * what)
+{
+  guint i;
+
+  assert_time_order (ours, what);
+  canon_stream (ours);
+  canon_stream (ref);
+  for (i = 0; i < MIN (ours->len, ref->len); i++) {
+    fail_unless (strcmp (g_ptr_array_index (ours, i),
+            g_ptr_array_index (ref, i)) == 0,
+        "%s: message %u differs:\n ours:   %s\n python: %s", what, i,
+        (gchar *) g_ptr_array_index (ours, i),
+        (gchar *) g_ptr_array_index (ref, i));
+  }
+  fail_unless_equals_int (ours->len, ref->len);
+}
+
+guint
+assert_contains (GPtrArray * big, GPtrArray * small, gboolean fail,
+    const gchar * what)
+{
+  gchar **b = g_memdup2 (big->pdata, big->len * sizeof (gpointer));
+  gchar **s = g_memdup2 (small->pdata, small->len * sizeof (gpointer));
+  guint i = 0, j = 0, missing = 0;
+
+  qsort (b, big->len, sizeof (gpointer), cmp_str);
+  qsort (s, small->len, sizeof (gpointer), cmp_str);
+  while (j < small->len) {
+    gint c = i < big->len ? strcmp (b[i], s[j]) : 1;
+
+    if (c == 0) {
+      i++;
+      j++;
+    } else if (c < 0) {
+      i++;
+    } else {
+      if (fail)
+        fail ("%s: missing message %s", what, s[j]);
+      missing++;
+      j++;
+    }
+  }
+  g_free (b);
+  g_free (s);
+  return missing;
+}
+
+static GBytes *
+mem_read (gpointer user_data, guint64 offset, gsize size, GError ** error)
+{
+  GBytes *b = user_data;
+  gsize len = g_bytes_get_size (b);
+
+  if (offset >= len)
+    return g_bytes_new (NULL, 0);
+  return g_bytes_new_from_bytes (b, offset, MIN (size, len - offset));
+}
+
+GstRosbagBag *
+open_mem (GBytes * bytes, const gchar * name, GError ** error)
+{
+  return gst_rosbag_bag_open_with_func (mem_read, g_bytes_ref (bytes),
+      (GDestroyNotify) g_bytes_unref, g_bytes_get_size (bytes), name, error);
+}
+
+GPtrArray *
+list_bags (const gchar * dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  GPtrArray *res;
+  const gchar *n;
+
+  if (!d)
+    return NULL;
+  res = g_ptr_array_new_with_free_func (g_free);
+  while ((n = g_dir_read_name (d)))
+    if (g_str_has_suffix (n, ".bag") || g_str_has_suffix (n, ".bag.active"))
+      g_ptr_array_add (res, g_strdup (n));
+  g_dir_close (d);
+  g_ptr_array_sort (res, cmp_str);
+  return res;
+}
+
+guint
+stride_scale (void)
+{
+  const gchar *s = g_getenv ("ROSBAG_TEST_STRIDE_SCALE");
+  gint v = s ? atoi (s) : 1;
+
+  return v > 0 ? v : 1;
+}
