@@ -1,0 +1,430 @@
+/* gst-rosbag
+ * Copyright (C) 2026 The gst-rosbag authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/**
+ * SECTION:element-bagsrc
+ * @title: bagsrc
+ * @short_description: plays a ROS 1 bag: one source pad per topic
+ *
+ * bagsrc is a source bin: filesrc, bagdemux and a multiqueue that bounds
+ * what each topic may hold (#GstBagSrc:max-size-buffers,
+ * #GstBagSrc:max-size-bytes, #GstBagSrc:max-size-time), so memory is
+ * governed by these limits and the chunk cache, never by the bag's size.
+ * Its source pads are named after the topics as bagdemux names them
+ * (`/cam0/image_raw` gives `cam0_image_raw`). It handles `file://` URIs, so
+ * playbin and uridecodebin can use it.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 bagsrc location=x.bag ! fakesink
+ * gst-launch-1.0 bagsrc location=x.bag topics=/cam0/image_raw ! pngenc ! multifilesink location=frame_%06d.png
+ * gst-launch-1.0 bagsrc location=x.bag name=b  b.cam0_image_raw ! videoconvert ! autovideosink  b.imu ! fakesink
+ * ]|
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstrosbagelements.h"
+#include "gstbagsrc.h"
+#include "gstbagdemux.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_bag_src_debug);
+#define GST_CAT_DEFAULT gst_bag_src_debug
+
+#define DEFAULT_LOCATION NULL
+#define DEFAULT_MAX_SIZE_BUFFERS 0
+#define DEFAULT_MAX_SIZE_BYTES (16 * 1024 * 1024)
+#define DEFAULT_MAX_SIZE_TIME GST_SECOND
+
+enum
+{
+  PROP_0,
+  PROP_LOCATION,
+  PROP_TOPICS,
+  PROP_TIMESTAMP_SOURCE,
+  PROP_RAW,
+  PROP_START_TIME,
+  PROP_STOP_TIME,
+  PROP_CACHE_SIZE,
+  PROP_MAX_SIZE_BUFFERS,
+  PROP_MAX_SIZE_BYTES,
+  PROP_MAX_SIZE_TIME
+};
+
+struct _GstBagSrc
+{
+  GstBin parent;
+
+  GstElement *source;
+  GstElement *demux;
+  GstElement *queue;
+  gchar *location;
+  GList *ghosts;                /* GstPad* owned by the bin */
+};
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("%s",
+    GST_PAD_SRC,
+    GST_PAD_SOMETIMES,
+    GST_STATIC_CAPS ("application/x-rosmsg; video/x-raw; video/x-bayer; "
+        "image/jpeg; image/png"));
+
+static void gst_bag_src_uri_handler_init (gpointer g_iface,
+    gpointer iface_data);
+
+#define gst_bag_src_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstBagSrc, gst_bag_src, GST_TYPE_BIN,
+    G_IMPLEMENT_INTERFACE (GST_TYPE_URI_HANDLER, gst_bag_src_uri_handler_init));
+GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (bagsrc, "bagsrc", GST_RANK_NONE,
+    GST_TYPE_BAG_SRC, gst_bag_register_tags ());
+
+static void gst_bag_src_finalize (GObject * object);
+static void gst_bag_src_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+static void gst_bag_src_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+static GstStateChangeReturn gst_bag_src_change_state (GstElement * element,
+    GstStateChange transition);
+
+static void
+gst_bag_src_class_init (GstBagSrcClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+
+  gobject_class->finalize = gst_bag_src_finalize;
+  gobject_class->set_property = gst_bag_src_set_property;
+  gobject_class->get_property = gst_bag_src_get_property;
+
+  g_object_class_install_property (gobject_class, PROP_LOCATION,
+      g_param_spec_string ("location", "Location", "Path of the bag to play",
+          DEFAULT_LOCATION, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_TOPICS,
+      g_param_spec_string ("topics", "Topics",
+          "Comma-separated topic names or * globs to play (empty = all)",
+          NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_TIMESTAMP_SOURCE,
+      g_param_spec_enum ("timestamp-source", "Timestamp source",
+          "Which time becomes the buffer PTS", GST_TYPE_BAG_TIMESTAMP_SOURCE,
+          GST_BAG_TIMESTAMP_SOURCE_RECEIVE, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_RAW,
+      g_param_spec_boolean ("raw", "Raw",
+          "Every topic as serialized messages (application/x-rosmsg), "
+          "no image mapping", FALSE, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_START_TIME,
+      g_param_spec_uint64 ("start-time", "Start time",
+          "Play from this time (ns, relative to the bag's start)", 0,
+          G_MAXUINT64, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_STOP_TIME,
+      g_param_spec_uint64 ("stop-time", "Stop time",
+          "Stop before this time (ns, relative to the bag's start; "
+          "-1 = the end)", 0, G_MAXUINT64, GST_CLOCK_TIME_NONE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_CACHE_SIZE,
+      g_param_spec_uint64 ("cache-size", "Chunk cache size",
+          "Bytes of decompressed chunks kept for reading", 0, G_MAXUINT64,
+          GST_ROSBAG_READER_DEFAULT_CACHE_SIZE, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_MAX_SIZE_BUFFERS,
+      g_param_spec_uint ("max-size-buffers", "Max. size (buffers)",
+          "Most buffers queued per topic (0 = no limit)", 0, G_MAXUINT,
+          DEFAULT_MAX_SIZE_BUFFERS, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_MAX_SIZE_BYTES,
+      g_param_spec_uint ("max-size-bytes", "Max. size (bytes)",
+          "Most bytes queued per topic (0 = no limit)", 0, G_MAXUINT,
+          DEFAULT_MAX_SIZE_BYTES, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_MAX_SIZE_TIME,
+      g_param_spec_uint64 ("max-size-time", "Max. size (ns)",
+          "Most time queued per topic (0 = no limit)", 0, G_MAXUINT64,
+          DEFAULT_MAX_SIZE_TIME, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
+
+  element_class->change_state = GST_DEBUG_FUNCPTR (gst_bag_src_change_state);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class, "ROS bag source",
+      "Source/File/Demuxer", "Plays a ROS 1 bag: one source pad per topic",
+      "The gst-rosbag authors");
+
+  GST_DEBUG_CATEGORY_INIT (gst_bag_src_debug, "bagsrc", 0, "ROS bag source");
+}
+
+static void
+gst_bag_src_demux_pad_added (GstElement * demux, GstPad * pad, GstBagSrc * self)
+{
+  GstPad *qsink, *qsrc, *ghost;
+  gchar *qsrc_name;
+  const gchar *qsink_name;
+
+  qsink = gst_element_request_pad_simple (self->queue, "sink_%u");
+  if (!qsink || gst_pad_link (pad, qsink) != GST_PAD_LINK_OK) {
+    GST_ELEMENT_ERROR (self, CORE, PAD, ("Could not link a topic's queue"),
+        ("pad %s", GST_PAD_NAME (pad)));
+    gst_clear_object (&qsink);
+    return;
+  }
+  qsink_name = GST_PAD_NAME (qsink);
+  qsrc_name = g_strdup_printf ("src_%s", qsink_name + 5);
+  qsrc = gst_element_get_static_pad (self->queue, qsrc_name);
+  g_free (qsrc_name);
+  gst_object_unref (qsink);
+  if (!qsrc) {
+    GST_ELEMENT_ERROR (self, CORE, PAD, ("Could not link a topic's queue"),
+        ("no multiqueue source pad for %s", GST_PAD_NAME (pad)));
+    return;
+  }
+  ghost = gst_ghost_pad_new_from_template (GST_PAD_NAME (pad), qsrc,
+      gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self), "%s"));
+  gst_object_unref (qsrc);
+  gst_pad_set_active (ghost, TRUE);
+  GST_OBJECT_LOCK (self);
+  self->ghosts = g_list_prepend (self->ghosts, gst_object_ref (ghost));
+  GST_OBJECT_UNLOCK (self);
+  gst_element_add_pad (GST_ELEMENT (self), ghost);
+}
+
+static void
+gst_bag_src_demux_no_more_pads (GstElement * demux, GstBagSrc * self)
+{
+  gst_element_no_more_pads (GST_ELEMENT (self));
+}
+
+static void
+gst_bag_src_init (GstBagSrc * self)
+{
+  self->source = gst_element_factory_make ("filesrc", "source");
+  self->demux = gst_element_factory_make ("bagdemux", "demux");
+  self->queue = gst_element_factory_make ("multiqueue", "queue");
+  if (!self->source || !self->demux || !self->queue) {
+    /* reported at state change */
+    gst_clear_object (&self->source);
+    gst_clear_object (&self->demux);
+    gst_clear_object (&self->queue);
+  } else {
+    g_object_set (self->queue, "max-size-buffers", DEFAULT_MAX_SIZE_BUFFERS,
+        "max-size-bytes", DEFAULT_MAX_SIZE_BYTES, "max-size-time",
+        (guint64) DEFAULT_MAX_SIZE_TIME, NULL);
+    gst_bin_add_many (GST_BIN (self), self->source, self->demux, self->queue,
+        NULL);
+    gst_element_link (self->source, self->demux);
+    g_signal_connect (self->demux, "pad-added",
+        G_CALLBACK (gst_bag_src_demux_pad_added), self);
+    g_signal_connect (self->demux, "no-more-pads",
+        G_CALLBACK (gst_bag_src_demux_no_more_pads), self);
+  }
+  GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
+  gst_bin_set_suppressed_flags (GST_BIN (self),
+      GST_ELEMENT_FLAG_SOURCE | GST_ELEMENT_FLAG_SINK);
+}
+
+static void
+gst_bag_src_finalize (GObject * object)
+{
+  GstBagSrc *self = GST_BAG_SRC (object);
+
+  g_free (self->location);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static GstElement *
+child_for_prop (GstBagSrc * self, guint prop_id)
+{
+  switch (prop_id) {
+    case PROP_LOCATION:
+      return self->source;
+    case PROP_MAX_SIZE_BUFFERS:
+    case PROP_MAX_SIZE_BYTES:
+    case PROP_MAX_SIZE_TIME:
+      return self->queue;
+    default:
+      return self->demux;
+  }
+}
+
+static void
+gst_bag_src_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstBagSrc *self = GST_BAG_SRC (object);
+  GstElement *child = child_for_prop (self, prop_id);
+
+  if (prop_id == PROP_LOCATION) {
+    GST_OBJECT_LOCK (self);
+    g_free (self->location);
+    self->location = g_value_dup_string (value);
+    GST_OBJECT_UNLOCK (self);
+  }
+  if (child)
+    g_object_set_property (G_OBJECT (child), pspec->name, value);
+}
+
+static void
+gst_bag_src_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstBagSrc *self = GST_BAG_SRC (object);
+  GstElement *child = child_for_prop (self, prop_id);
+
+  if (prop_id == PROP_LOCATION) {
+    GST_OBJECT_LOCK (self);
+    g_value_set_string (value, self->location);
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+  if (child)
+    g_object_get_property (G_OBJECT (child), pspec->name, value);
+  else
+    g_param_value_set_default (pspec, value);
+}
+
+static void
+gst_bag_src_remove_ghosts (GstBagSrc * self)
+{
+  GList *ghosts, *l;
+
+  GST_OBJECT_LOCK (self);
+  ghosts = self->ghosts;
+  self->ghosts = NULL;
+  GST_OBJECT_UNLOCK (self);
+  for (l = ghosts; l; l = l->next) {
+    GstPad *ghost = l->data;
+    GstPad *target = gst_ghost_pad_get_target (GST_GHOST_PAD (ghost));
+
+    gst_pad_set_active (ghost, FALSE);
+    gst_element_remove_pad (GST_ELEMENT (self), ghost);
+    if (target) {
+      /* release the multiqueue pair */
+      gchar *sname = g_strdup_printf ("sink_%s", GST_PAD_NAME (target) + 4);
+      GstPad *qsink = gst_element_get_static_pad (self->queue, sname);
+
+      if (qsink) {
+        gst_element_release_request_pad (self->queue, qsink);
+        gst_object_unref (qsink);
+      }
+      g_free (sname);
+      gst_object_unref (target);
+    }
+    gst_object_unref (ghost);
+  }
+  g_list_free (ghosts);
+}
+
+static GstStateChangeReturn
+gst_bag_src_change_state (GstElement * element, GstStateChange transition)
+{
+  GstBagSrc *self = GST_BAG_SRC (element);
+  GstStateChangeReturn ret;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_NULL_TO_READY:
+      if (!self->source) {
+        GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
+            ("bagsrc needs filesrc, bagdemux and multiqueue"),
+            ("a core element is missing"));
+        return GST_STATE_CHANGE_FAILURE;
+      }
+      if (!self->location) {
+        GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+            ("No bag given: set the location property"), (NULL));
+        return GST_STATE_CHANGE_FAILURE;
+      }
+      break;
+    default:
+      break;
+  }
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+
+  switch (transition) {
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      gst_bag_src_remove_ghosts (self);
+      break;
+    default:
+      break;
+  }
+  return ret;
+}
+
+/* URI handler: file:// */
+
+static GstURIType
+gst_bag_src_uri_get_type (GType type)
+{
+  return GST_URI_SRC;
+}
+
+static const gchar *const *
+gst_bag_src_uri_get_protocols (GType type)
+{
+  static const gchar *protocols[] = { "file", NULL };
+
+  return protocols;
+}
+
+static gchar *
+gst_bag_src_uri_get_uri (GstURIHandler * handler)
+{
+  GstBagSrc *self = GST_BAG_SRC (handler);
+  gchar *uri = NULL;
+
+  GST_OBJECT_LOCK (self);
+  if (self->location)
+    uri = gst_filename_to_uri (self->location, NULL);
+  GST_OBJECT_UNLOCK (self);
+  return uri;
+}
+
+static gboolean
+gst_bag_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
+    GError ** error)
+{
+  GstBagSrc *self = GST_BAG_SRC (handler);
+  gchar *path;
+
+  if (GST_STATE (self) > GST_STATE_READY) {
+    g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_STATE,
+        "Changing the URI of bagsrc while it plays is not supported");
+    return FALSE;
+  }
+  path = g_filename_from_uri (uri, NULL, error);
+  if (!path)
+    return FALSE;
+  g_object_set (self, "location", path, NULL);
+  g_free (path);
+  return TRUE;
+}
+
+static void
+gst_bag_src_uri_handler_init (gpointer g_iface, gpointer iface_data)
+{
+  GstURIHandlerInterface *iface = (GstURIHandlerInterface *) g_iface;
+
+  iface->get_type = gst_bag_src_uri_get_type;
+  iface->get_protocols = gst_bag_src_uri_get_protocols;
+  iface->get_uri = gst_bag_src_uri_get_uri;
+  iface->set_uri = gst_bag_src_uri_set_uri;
+}
