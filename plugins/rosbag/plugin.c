@@ -29,6 +29,10 @@ plugin_init (GstPlugin * plugin)
   gboolean ret = FALSE;
 
   /* elements register here, one line each (see gstrosbagelements.h) */
+  ret |= GST_ELEMENT_REGISTER (bagdemux, plugin);
+  ret |= GST_ELEMENT_REGISTER (bagsrc, plugin);
+  ret |= GST_TYPE_FIND_REGISTER (rosbag, plugin);
+  ret |= GST_ELEMENT_REGISTER (rosmsgconvert, plugin);
 
   return ret;
 }

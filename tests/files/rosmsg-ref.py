@@ -46,6 +46,13 @@ Bag.read_messages does), then printed with rosmsgconvert's conventions:
       "compared N messages, M topics, T types" and exits 1 on the first
       differences (up to 10 are listed).
 
+  rosmsg-ref.py compare-csv BAG TOPIC OURS.csv [--time-format F]
+      reads OURS (rosmsgconvert format=csv for one topic) with Python's csv
+      module and compares it with genpy's view of that topic: the header
+      row (receive_ns, then dotted names, fixed arrays expanded as name.N,
+      variable arrays one column holding JSON) and every cell, typed as in
+      the definition (floats as above; nan/inf/-inf for non-finite).
+
   rosmsg-ref.py types BAG
       one line per connection: topic TAB type TAB md5sum
 
@@ -405,6 +412,130 @@ def cmp_msg(ref, ours, path, secs_nsecs):
             cmp_scalar(base, v, o, p, secs_nsecs)
 
 
+def csv_flatten(msg, prefix, secs_nsecs, out):
+    """(column, base type, kind, genpy value) in column order;
+    kind: 'scalar', 'bytes1' (one element of a fixed byte array),
+    'array' (a variable array as one JSON cell)"""
+    for name, t in zip(msg.__slots__, msg._slot_types):
+        v = getattr(msg, name)
+        col = prefix + name
+        base, is_array, n = split_type(t)
+        if is_array and n is None:
+            out.append((col, base, 'array', v))
+        elif is_array:
+            if base in BYTES_TYPES and isinstance(v, str):
+                v = v.encode('latin-1')
+            for i in range(n):
+                csv_elem("%s.%d" % (col, i), base, v[i], secs_nsecs, out,
+                         'bytes1' if base in BYTES_TYPES else 'scalar')
+        else:
+            csv_elem(col, base, v, secs_nsecs, out, 'scalar')
+
+
+def csv_elem(col, base, v, secs_nsecs, out, kind):
+    if hasattr(v, '__slots__') and base not in ('time', 'duration'):
+        csv_flatten(v, col + ".", secs_nsecs, out)
+    elif base in ('time', 'duration') and secs_nsecs:
+        out.append((col + ".secs", 'int', kind, v.secs))
+        out.append((col + ".nsecs", 'int', kind, v.nsecs))
+    else:
+        out.append((col, base, kind, v))
+
+
+def cmp_csv_cell(base, kind, ref, cell, path, secs_nsecs):
+    if kind == 'array':
+        if base in BYTES_TYPES:
+            # a variable byte array: the base64 text itself, unquoted
+            if isinstance(ref, str):
+                ref = ref.encode('latin-1')
+            if base64.b64decode(cell) != bytes(ref):
+                raise Mismatch("%s: bytes differ" % path)
+            return
+        try:
+            ours = json.loads(cell)
+        except ValueError:
+            raise Mismatch("%s: cell %r is not JSON" % (path, cell))
+        if not isinstance(ours, list) or len(ours) != len(ref):
+            raise Mismatch("%s: %r is not a list of %d" % (path, cell[:80], len(ref)))
+        for i, (rx, ox) in enumerate(zip(ref, ours)):
+            cmp_scalar(base, rx, ox, "%s[%d]" % (path, i), secs_nsecs)
+        return
+    if kind == 'bytes1' or base == 'int':
+        if cell != str(int(ref)):
+            raise Mismatch("%s: %r != genpy %r" % (path, cell, ref))
+    elif base in ('time', 'duration'):
+        if cell != str(ref.to_nsec()):
+            raise Mismatch("%s: %r != genpy %r" % (path, cell, ref.to_nsec()))
+    elif base in FLOAT_TYPES:
+        if math.isnan(ref):
+            ok = cell == 'nan'
+        elif math.isinf(ref):
+            ok = cell == ('inf' if ref > 0 else '-inf')
+        else:
+            try:
+                f = float(cell)
+            except ValueError:
+                f = None
+            ok = f is not None and (f == ref if base == 'float64' else float32_equal(f, ref))
+        if not ok:
+            raise Mismatch("%s: %r != genpy %r" % (path, cell, ref))
+    elif base == 'bool':
+        if cell != ('true' if ref else 'false'):
+            raise Mismatch("%s: %r != genpy %r" % (path, cell, ref))
+    elif base == 'string':
+        if cell != ref:
+            raise Mismatch("%s: %r != genpy %r" % (path, cell, ref))
+    else:
+        if cell != str(int(ref)):
+            raise Mismatch("%s: %r != genpy %r" % (path, cell, ref))
+
+
+def cmd_compare_csv(path, topic, ours_path, opts):
+    import csv
+    with open(ours_path, 'r', encoding='utf-8', newline='') as f:
+        rows = list(csv.reader(f))
+    ref = [(t, msg) for _, t, msg, _ in iter_messages(path, [topic], opts["secs_nsecs"])]
+    errors = []
+    if not rows:
+        print("ours is empty")
+        return 1
+    header, rows = rows[0], rows[1:]
+    if len(rows) != len(ref):
+        errors.append("%d rows, genpy %d messages" % (len(rows), len(ref)))
+    ncols = 0
+    for i, (row, (t, msg)) in enumerate(zip(rows, ref)):
+        cols = []
+        csv_flatten(msg, "", opts["secs_nsecs"], cols)
+        want_header = ["receive_ns"] + [c[0] for c in cols]
+        ncols = len(want_header)
+        if header != want_header:
+            errors.append("header %r != %r" % (header[:8], want_header[:8]))
+            break
+        if len(row) != len(header):
+            errors.append("row %d: %d cells, header %d" % (i, len(row), len(header)))
+            continue
+        if opts["secs_nsecs"]:
+            # genpy canonicalises the root message's own time fields
+            for j in range(1, len(header) - 1):
+                if header[j].endswith('.secs') and header[j].count('.') == 1 \
+                        and header[j + 1] == header[j][:-5] + '.nsecs':
+                    c = canon({"secs": int(row[j]), "nsecs": int(row[j + 1])})
+                    row[j], row[j + 1] = str(c["secs"]), str(c["nsecs"])
+        if row[0] != str(t):
+            errors.append("row %d: receive_ns %r != genpy %r" % (i, row[0], t))
+        for (col, base, kind, v), cell in zip(cols, row[1:]):
+            try:
+                cmp_csv_cell(base, kind, v, cell, "row %d %s" % (i, col), opts["secs_nsecs"])
+            except Mismatch as e:
+                errors.append(str(e))
+        if len(errors) >= 10:
+            break
+    print("compared %d rows of %d columns" % (len(rows), ncols))
+    for e in errors[:10]:
+        print("DIFF " + e)
+    return 1 if errors else 0
+
+
 def parse_opts(args):
     opts = {"topics": None, "secs_nsecs": False}
     rest = []
@@ -506,6 +637,8 @@ def main(argv):
         return cmd_json(rest[1], opts)
     if len(rest) == 3 and rest[0] == 'compare':
         return cmd_compare(rest[1], rest[2], opts)
+    if len(rest) == 4 and rest[0] == 'compare-csv':
+        return cmd_compare_csv(rest[1], rest[2], rest[3], opts)
     if len(rest) == 2 and rest[0] == 'types':
         return cmd_types(rest[1])
     if len(rest) == 2 and rest[0] == 'make-fixture':
