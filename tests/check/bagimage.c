@@ -1252,14 +1252,18 @@ file_buffer (const gchar * path)
   return gst_buffer_new_wrapped (contents, len);
 }
 
-/* decodes a PNG file; returns the frame and its caps */
+/* decodes a PNG file; returns the frame and its caps (converted to
+ * @format unless NULL) */
 static GstBuffer *
-decode_png_file (const gchar * path, GstCaps ** out_caps)
+decode_png_file (const gchar * path, const gchar * format, GstCaps ** out_caps)
 {
   GstCaps *caps = gst_caps_new_empty_simple ("image/png");
-  GstBuffer *out = run_harness ("pngdec", caps, file_buffer (path), out_caps);
+  gchar *desc = format ? g_strdup_printf ("pngdec ! videoconvert ! "
+      "capsfilter caps=video/x-raw,format=%s", format) : g_strdup ("pngdec");
+  GstBuffer *out = run_harness (desc, caps, file_buffer (path), out_caps);
 
   gst_caps_unref (caps);
+  g_free (desc);
   return out;
 }
 
@@ -1280,7 +1284,7 @@ GST_START_TEST (test_recipe_png_per_frame)
   for (k = 0; k < 3; k++) {
     gchar *p = g_strdup_printf ("%s/frame_%06u.png", dir, k);
     GstCaps *caps;
-    GstBuffer *out = decode_png_file (p, &caps);
+    GstBuffer *out = decode_png_file (p, NULL, &caps);
 
     check_pixels (find_msg (msgs, "/cam/image_raw", k), caps, out);
     gst_buffer_unref (out);
@@ -1323,7 +1327,24 @@ GST_START_TEST (test_recipe_mp4)
   run_launch (line);
   g_free (line);
 
-  /* the file holds one video track of 3 frames of 32x24 */
+  /* the file holds one video track of 3 frames (the stsz box) of 32x24 */
+  {
+    gchar *p = g_strdup_printf ("%s/cam.mp4", dir), *contents;
+    gsize len, i;
+    guint n_stsz = 0;
+
+    fail_unless (g_file_get_contents (p, &contents, &len, NULL));
+    for (i = 4; i + 16 <= len; i++)
+      if (memcmp (contents + i, "stsz", 4) == 0) {
+        fail_unless_equals_int (GST_READ_UINT32_BE (contents + i + 12), 3);
+        n_stsz++;
+      }
+    fail_unless_equals_int (n_stsz, 1);
+    g_free (contents);
+    g_free (p);
+  }
+  /* qtdemux plays all but the last: the frames have no duration (the
+   * rate is variable), so the last sample's duration in the file is 0 */
   line = g_strdup_printf ("filesrc location=%s/cam.mp4 ! qtdemux ! "
       "capsfilter caps=video/x-h264,width=32,height=24 ! "
       "fakesink name=sink signal-handoffs=true", dir);
@@ -1338,7 +1359,7 @@ GST_START_TEST (test_recipe_mp4)
   fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
   gst_message_unref (msg);
   gst_element_set_state (pipe, GST_STATE_NULL);
-  fail_unless_equals_int (n, 3);
+  fail_unless (n >= 1 && n <= 3, "%u frames", n);
   gst_object_unref (bus);
   gst_object_unref (sink);
   gst_object_unref (pipe);
@@ -1404,7 +1425,7 @@ GST_START_TEST (test_recipe_depth_png16)
     RefMsg *m = find_msg (msgs, "/cam/depth", k);
     const guint8 *d = g_bytes_get_data (m->data, NULL);
     GstCaps *caps;
-    GstBuffer *out = decode_png_file (p, &caps);
+    GstBuffer *out = decode_png_file (p, NULL, &caps);
     GstVideoInfo info;
     GstVideoFrame frame;
     guint x, y;
@@ -1461,7 +1482,7 @@ GST_START_TEST (test_recipe_bayer)
     ref = run_harness ("bayer2rgb ! videoconvert ! "
         "capsfilter caps=video/x-raw,format=RGB", bcaps,
         gst_buffer_new_wrapped_bytes (g_bytes_ref (m->data)), &ref_caps);
-    out = decode_png_file (p, &caps);
+    out = decode_png_file (p, "RGB", &caps);
     fail_unless (gst_video_info_from_caps (&ia, caps));
     fail_unless (gst_video_info_from_caps (&ib, ref_caps));
     fail_unless_equals_int (GST_VIDEO_INFO_FORMAT (&ia), GST_VIDEO_FORMAT_RGB);
