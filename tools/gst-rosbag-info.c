@@ -34,6 +34,7 @@
 static gboolean opt_json = FALSE;
 static gboolean opt_messages = FALSE;
 static gboolean opt_version = FALSE;
+static gboolean opt_freq = FALSE;
 static gchar *opt_topics = NULL;
 static gchar **opt_files = NULL;
 
@@ -45,6 +46,9 @@ static GOptionEntry entries[] = {
         " SHA-1 of the serialized bytes)", NULL},
   {"topics", 't', 0, G_OPTION_ARG_STRING, &opt_topics,
       "With --messages: only these topics (comma list, * globs)", "LIST"},
+  {"freq", 'f', 0, G_OPTION_ARG_NONE, &opt_freq,
+      "Show each topic's message frequency (median interval); reads every"
+        " chunk's index entries", NULL},
   {"version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Print the version",
       NULL},
   {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_files, NULL,
@@ -130,34 +134,89 @@ json_string (GString * s, const gchar * str)
   g_string_append_c (s, '"');
 }
 
-/* Frequency of a topic: median interval between its messages would need
- * the messages; like rosbag info, estimate from count over the span of
- * the chunks that hold it. */
-static gdouble
-topic_frequency (GstRosbagBag * bag, const GstRosbagTopic * t)
+static gint
+cmp_u64 (gconstpointer a, gconstpointer b)
 {
-  guint i, j, k;
-  guint64 first = G_MAXUINT64, last = 0;
+  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
 
-  if (t->message_count < 2)
-    return 0.0;
+  return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/* As `rosbag info --freq`: 1 / the median interval between a topic's
+ * messages, from the chunks' index entries (no chunk is decompressed).
+ * Returns an array of n_topics doubles (0 = unknown), or NULL. */
+static gdouble *
+topic_frequencies (GstRosbagBag * bag, GError ** error)
+{
+  guint n_topics = gst_rosbag_bag_get_n_topics (bag);
+  GArray **times = g_new0 (GArray *, n_topics);
+  gdouble *freq = g_new0 (gdouble, MAX (n_topics, 1));
+  guint i, k;
+
+  for (i = 0; i < n_topics; i++)
+    times[i] = g_array_new (FALSE, FALSE, sizeof (guint64));
   for (i = 0; i < gst_rosbag_bag_get_n_chunks (bag); i++) {
-    const GstRosbagChunkInfo *ci = gst_rosbag_bag_get_chunk (bag, i);
+    GArray *entries = gst_rosbag_bag_load_chunk_index (bag, i, NULL, NULL,
+        error);
 
-    for (j = 0; j < ci->n_conns; j++) {
-      for (k = 0; k < t->connections->len; k++) {
-        const GstRosbagConnection *c = g_ptr_array_index (t->connections, k);
+    if (!entries)
+      goto fail;
+    for (k = 0; k < entries->len; k++) {
+      GstRosbagIndexEntry *e = &g_array_index (entries, GstRosbagIndexEntry,
+          k);
+      const GstRosbagConnection *c = gst_rosbag_bag_lookup_connection (bag,
+          e->conn_id);
 
-        if (c->id == ci->conn_ids[j] && ci->conn_counts[j] > 0) {
-          first = MIN (first, ci->start_ns);
-          last = MAX (last, ci->end_ns);
-        }
-      }
+      if (c)
+        g_array_append_val (times[c->topic_info->index], e->time_ns);
     }
+    g_array_unref (entries);
   }
-  if (last <= first)
-    return 0.0;
-  return (t->message_count - 1) / ((last - first) / 1e9);
+  for (i = 0; i < n_topics; i++) {
+    GArray *t = times[i];
+    GArray *periods;
+
+    if (t->len < 2)
+      continue;
+    g_array_sort (t, cmp_u64);
+    periods = g_array_sized_new (FALSE, FALSE, sizeof (guint64), t->len - 1);
+    for (k = 1; k < t->len; k++) {
+      guint64 d = g_array_index (t, guint64, k) - g_array_index (t, guint64,
+          k - 1);
+      g_array_append_val (periods, d);
+    }
+    g_array_sort (periods, cmp_u64);
+    {
+      guint n = periods->len;
+      gdouble med = (n % 2) ? g_array_index (periods, guint64, n / 2) :
+          (g_array_index (periods, guint64, n / 2 - 1) +
+          g_array_index (periods, guint64, n / 2)) / 2.0;
+
+      if (med > 0)
+        freq[i] = 1e9 / med;
+    }
+    g_array_unref (periods);
+  }
+  for (i = 0; i < n_topics; i++)
+    g_array_unref (times[i]);
+  g_free (times);
+  return freq;
+
+fail:
+  for (i = 0; i < n_topics; i++)
+    g_array_unref (times[i]);
+  g_free (times);
+  g_free (freq);
+  return NULL;
+}
+
+static void
+format_frequency (GString * s, gdouble hz)
+{
+  if (hz >= 1000.0)
+    g_string_append_printf (s, "%.1f kHz", hz / 1000.0);
+  else
+    g_string_append_printf (s, "%.1f Hz", hz);
 }
 
 static int
@@ -204,9 +263,17 @@ print_info (GstRosbagBag * bag, const gchar * path)
   guint64 nmsg = gst_rosbag_bag_get_message_count (bag);
   GPtrArray *types;
   gboolean indexed = gst_rosbag_bag_is_indexed (bag);
+  gdouble *freqs = NULL;
 
+  if (opt_freq && !(freqs = topic_frequencies (bag, &err))) {
+    g_printerr ("gst-rosbag-info: %s\n", err->message);
+    g_clear_error (&err);
+    g_string_free (s, TRUE);
+    return 1;
+  }
   if (!gst_rosbag_bag_get_compression_stats (bag, counts, &ctotal, &utotal,
           &err)) {
+    g_free (freqs);
     g_printerr ("gst-rosbag-info: %s\n", err->message);
     g_clear_error (&err);
     g_string_free (s, TRUE);
@@ -250,9 +317,11 @@ print_info (GstRosbagBag * bag, const gchar * path)
       g_string_append (s, ", \"md5sum\": ");
       json_string (s, t->md5sum);
       g_string_append_printf (s, ", \"messages\": %" G_GUINT64_FORMAT
-          ", \"connections\": %u, \"frequency_hz\": %.4f, \"latching\": %s,"
-          " \"callerids\": [", t->message_count, t->connections->len,
-          topic_frequency (bag, t), t->latching ? "true" : "false");
+          ", \"connections\": %u", t->message_count, t->connections->len);
+      if (freqs)
+        g_string_append_printf (s, ", \"frequency_hz\": %.6g", freqs[i]);
+      g_string_append_printf (s, ", \"latching\": %s, \"callerids\": [",
+          t->latching ? "true" : "false");
       for (j = 0; j < t->connections->len; j++) {
         const GstRosbagConnection *c = g_ptr_array_index (t->connections, j);
 
@@ -265,6 +334,7 @@ print_info (GstRosbagBag * bag, const gchar * path)
     g_string_append (s, "]}\n");
     fputs (s->str, stdout);
     g_string_free (s, TRUE);
+    g_free (freqs);
     return 0;
   }
 
@@ -338,7 +408,6 @@ print_info (GstRosbagBag * bag, const gchar * path)
     g_ptr_array_unref (types);
     for (i = 0; i < n_topics; i++) {
       const GstRosbagTopic *t = gst_rosbag_bag_get_topic (bag, i);
-      gdouble hz = topic_frequency (bag, t);
       gchar *extra;
 
       if (t->connections->len > 1)
@@ -348,8 +417,10 @@ print_info (GstRosbagBag * bag, const gchar * path)
       g_string_append_printf (s, "%s%-*s %6" G_GUINT64_FORMAT " msg%s",
           i ? "             " : "topics:      ", max_topic, t->name,
           t->message_count, t->message_count == 1 ? " " : "s");
-      if (hz > 0)
-        g_string_append_printf (s, " @ %6.1f Hz", hz);
+      if (freqs && freqs[i] > 0) {
+        g_string_append (s, " @ ");
+        format_frequency (s, freqs[i]);
+      }
       g_string_append_printf (s, " : %s%s%s\n", t->type, extra,
           t->latching ? " (latched)" : "");
       g_free (extra);
@@ -357,6 +428,7 @@ print_info (GstRosbagBag * bag, const gchar * path)
     fputs (s->str, stdout);
     g_string_free (s, TRUE);
   }
+  g_free (freqs);
   return 0;
 }
 
