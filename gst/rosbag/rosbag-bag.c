@@ -841,7 +841,7 @@ bag_load (GstRosbagBag * bag, GError ** error)
   if (bag->index_pos == 0) {
     scan (bag, "unindexed bag (index_pos = 0): scanned from the start");
   } else if (bag->index_pos < bag->first_record_pos
-      || bag->index_pos >= bag->file_size) {
+      || bag->index_pos > bag->file_size) {
     gchar *why = g_strdup_printf ("index_pos %" G_GUINT64_FORMAT
         " lies outside the file (%" G_GUINT64_FORMAT " bytes): truncated bag,"
         " scanned from the start", bag->index_pos, bag->file_size);
