@@ -74,8 +74,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_bag_demux_debug);
 #define DEFAULT_STOP_TIME GST_CLOCK_TIME_NONE
 #define DEFAULT_CACHE_SIZE GST_ROSBAG_READER_DEFAULT_CACHE_SIZE
 
-/* messages below this size are copied out of their chunk, so that a queued
- * message never pins a whole decompressed chunk; bigger ones share it */
+/* messages are copied out of their chunk, so that a queued message never
+ * pins a whole decompressed chunk, unless they are big and most of it */
 #define COPY_THRESHOLD (64 * 1024)
 /* a stream that got nothing for this long gets a GAP event */
 #define GAP_THRESHOLD (200 * GST_MSECOND)
@@ -743,7 +743,7 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
   GBytes *bytes;
   GstFlowReturn ret;
 
-  if (shared && size >= COPY_THRESHOLD)
+  if (shared)
     bytes = g_bytes_ref (shared);
   else
     bytes = g_bytes_new (data, size);
@@ -1135,7 +1135,9 @@ gst_bag_demux_loop (GstPad * pad)
   if (s == NULL)
     goto done;
   {
-    GBytes *shared = msg.size >= COPY_THRESHOLD ?
+    /* share the chunk only when the message is most of it */
+    GBytes *shared = (msg.size >= COPY_THRESHOLD
+        && msg.size * 2 >= g_bytes_get_size (msg.chunk)) ?
         gst_rosbag_message_ref_bytes (&msg) : NULL;
 
     ret = gst_bag_demux_push_message (demux, s, msg.time_ns, msg.data,
