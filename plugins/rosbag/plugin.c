@@ -33,6 +33,7 @@ plugin_init (GstPlugin * plugin)
   ret |= GST_ELEMENT_REGISTER (bagsrc, plugin);
   ret |= GST_TYPE_FIND_REGISTER (rosbag, plugin);
   ret |= GST_ELEMENT_REGISTER (rosmsgconvert, plugin);
+  ret |= GST_ELEMENT_REGISTER (bagalign, plugin);
 
   return ret;
 }
