@@ -34,10 +34,13 @@ typedef struct
   guint next;
 } Cursor;
 
+/* A decompressed chunk. A prefetched one is LOADING until the worker is
+ * done; the cache's byte count covers READY entries only. */
 typedef struct
 {
   GBytes *data;
   guint64 last_use;
+  gboolean loading;
 } CacheEntry;
 
 struct _GstRosbagReader
@@ -60,6 +63,13 @@ struct _GstRosbagReader
 
   GBytes *current;              /* the chunk of the last message */
   gboolean prepared;
+
+  /* prefetch: a worker decompresses the next chunks ahead of need */
+  GThreadPool *pool;
+  guint prefetch;
+  GMutex lock;                  /* protects the cache */
+  GCond cond;
+  guint n_loading;
 };
 
 static void
@@ -73,9 +83,12 @@ cursor_free (Cursor * c)
 static void
 cache_entry_free (CacheEntry * e)
 {
-  g_bytes_unref (e->data);
+  if (e->data)
+    g_bytes_unref (e->data);
   g_free (e);
 }
+
+static void prefetch_func (gpointer data, gpointer user_data);
 
 GstRosbagReader *
 gst_rosbag_reader_new (GstRosbagBag * bag)
@@ -90,12 +103,25 @@ gst_rosbag_reader_new (GstRosbagBag * bag)
   r->heap = g_ptr_array_new_with_free_func ((GDestroyNotify) cursor_free);
   r->cache = g_hash_table_new_full (NULL, NULL, NULL,
       (GDestroyNotify) cache_entry_free);
+  g_mutex_init (&r->lock);
+  g_cond_init (&r->cond);
+  r->prefetch = g_get_num_processors () > 1 ? 2 : 0;
   return r;
+}
+
+static void
+wait_prefetch (GstRosbagReader * r)
+{
+  g_mutex_lock (&r->lock);
+  while (r->n_loading > 0)
+    g_cond_wait (&r->cond, &r->lock);
+  g_mutex_unlock (&r->lock);
 }
 
 static void
 reader_reset (GstRosbagReader * r)
 {
+  wait_prefetch (r);
   g_ptr_array_set_size (r->heap, 0);
   g_free (r->order);
   r->order = NULL;
@@ -110,8 +136,12 @@ gst_rosbag_reader_free (GstRosbagReader * r)
   if (!r)
     return;
   reader_reset (r);
+  if (r->pool)
+    g_thread_pool_free (r->pool, TRUE, TRUE);
   g_ptr_array_unref (r->heap);
   g_hash_table_unref (r->cache);
+  g_mutex_clear (&r->lock);
+  g_cond_clear (&r->cond);
   g_hash_table_unref (r->wanted);
   if (r->current)
     g_bytes_unref (r->current);
@@ -126,10 +156,11 @@ gst_rosbag_reader_get_bag (GstRosbagReader * r)
   return r->bag;
 }
 
+/* with the lock held */
 static void
 cache_trim (GstRosbagReader * r, gsize max)
 {
-  while (r->cache_bytes > max && g_hash_table_size (r->cache) > 0) {
+  while (r->cache_bytes > max) {
     GHashTableIter it;
     gpointer k, v, oldest_k = NULL;
     CacheEntry *oldest = NULL;
@@ -137,11 +168,13 @@ cache_trim (GstRosbagReader * r, gsize max)
     g_hash_table_iter_init (&it, r->cache);
     while (g_hash_table_iter_next (&it, &k, &v)) {
       CacheEntry *e = v;
-      if (!oldest || e->last_use < oldest->last_use) {
+      if (!e->loading && (!oldest || e->last_use < oldest->last_use)) {
         oldest = e;
         oldest_k = k;
       }
     }
+    if (!oldest)
+      break;
     r->cache_bytes -= g_bytes_get_size (oldest->data);
     g_hash_table_remove (r->cache, oldest_k);
   }
@@ -150,9 +183,11 @@ cache_trim (GstRosbagReader * r, gsize max)
 void
 gst_rosbag_reader_set_cache_size (GstRosbagReader * r, gsize max_bytes)
 {
+  reader_reset (r);
+  g_mutex_lock (&r->lock);
   r->cache_max = max_bytes;
   cache_trim (r, max_bytes);
-  reader_reset (r);
+  g_mutex_unlock (&r->lock);
 }
 
 void
@@ -180,6 +215,13 @@ gst_rosbag_reader_seek (GstRosbagReader * r, guint64 time_ns)
 {
   r->seek_time = time_ns;
   reader_reset (r);
+}
+
+void
+gst_rosbag_reader_set_prefetch (GstRosbagReader * r, guint n_chunks)
+{
+  reader_reset (r);
+  r->prefetch = n_chunks;
 }
 
 gsize
@@ -377,21 +419,17 @@ activate_next (GstRosbagReader * r, GError ** error)
   return TRUE;
 }
 
+/* reads and decompresses chunk @idx; no reader state is touched */
 static GBytes *
-load_chunk (GstRosbagReader * r, guint idx, GError ** error)
+decompress_chunk (GstRosbagBag * bag, guint idx, GError ** error)
 {
-  CacheEntry *e = g_hash_table_lookup (r->cache, GUINT_TO_POINTER (idx));
   const GstRosbagChunkInfo *ci;
   GBytes *raw, *dec;
 
-  if (e) {
-    e->last_use = ++r->use_counter;
-    return g_bytes_ref (e->data);
-  }
-  if (!gst_rosbag_bag_load_chunk_header (r->bag, idx, error))
+  if (!gst_rosbag_bag_load_chunk_header (bag, idx, error))
     return NULL;
-  ci = gst_rosbag_bag_get_chunk (r->bag, idx);
-  raw = gst_rosbag_bag_read (r->bag, ci->data_pos, ci->data_len, error);
+  ci = gst_rosbag_bag_get_chunk (bag, idx);
+  raw = gst_rosbag_bag_read (bag, ci->data_pos, ci->data_len, error);
   if (!raw)
     return NULL;
   if (ci->partial) {
@@ -401,39 +439,144 @@ load_chunk (GstRosbagReader * r, guint idx, GError ** error)
   } else if (g_bytes_get_size (raw) < ci->data_len) {
     g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_TRUNCATED,
         "%s: chunk at byte %" G_GUINT64_FORMAT " is cut off",
-        gst_rosbag_bag_get_name (r->bag), ci->pos);
+        gst_rosbag_bag_get_name (bag), ci->pos);
     dec = NULL;
   } else {
     dec = gst_rosbag_chunk_decompress (ci->compression, raw,
         ci->uncompressed_size, ci->pos, error);
     if (!dec)
-      g_prefix_error (error, "%s: ", gst_rosbag_bag_get_name (r->bag));
+      g_prefix_error (error, "%s: ", gst_rosbag_bag_get_name (bag));
   }
   g_bytes_unref (raw);
-  if (!dec)
-    return NULL;
+  return dec;
+}
 
-  /* make room, then remember it */
-  cache_trim (r, r->cache_max > g_bytes_get_size (dec) ?
-      r->cache_max - g_bytes_get_size (dec) : 0);
-  e = g_new0 (CacheEntry, 1);
+/* with the lock held: makes room for and remembers @dec */
+static void
+cache_insert (GstRosbagReader * r, guint idx, CacheEntry * e, GBytes * dec)
+{
+  gsize size = g_bytes_get_size (dec);
+
+  cache_trim (r, r->cache_max > size ? r->cache_max - size : 0);
   e->data = g_bytes_ref (dec);
   e->last_use = ++r->use_counter;
-  g_hash_table_insert (r->cache, GUINT_TO_POINTER (idx), e);
-  r->cache_bytes += g_bytes_get_size (dec);
+  e->loading = FALSE;
+  r->cache_bytes += size;
   r->cache_peak = MAX (r->cache_peak, r->cache_bytes);
+}
+
+static void
+prefetch_func (gpointer data, gpointer user_data)
+{
+  GstRosbagReader *r = user_data;
+  guint idx = GPOINTER_TO_UINT (data) - 1;
+  GBytes *dec;
+
+  /* errors are left for the synchronous load to report */
+  dec = decompress_chunk (r->bag, idx, NULL);
+  g_mutex_lock (&r->lock);
+  if (dec) {
+    CacheEntry *e = g_hash_table_lookup (r->cache, GUINT_TO_POINTER (idx));
+
+    cache_insert (r, idx, e, dec);
+    g_bytes_unref (dec);
+  } else {
+    g_hash_table_remove (r->cache, GUINT_TO_POINTER (idx));
+  }
+  r->n_loading--;
+  g_cond_broadcast (&r->cond);
+  g_mutex_unlock (&r->lock);
+}
+
+/* Starts decompressing @idx in the worker if it is not cached and the
+ * cache has room for it. */
+static void
+prefetch_chunk (GstRosbagReader * r, guint idx)
+{
+  const GstRosbagChunkInfo *ci;
+  CacheEntry *e;
+
+  if (!gst_rosbag_bag_load_chunk_header (r->bag, idx, NULL))
+    return;
+  ci = gst_rosbag_bag_get_chunk (r->bag, idx);
+  g_mutex_lock (&r->lock);
+  if (g_hash_table_contains (r->cache, GUINT_TO_POINTER (idx))
+      || r->cache_bytes + ci->uncompressed_size > r->cache_max) {
+    g_mutex_unlock (&r->lock);
+    return;
+  }
+  if (!r->pool)
+    r->pool = g_thread_pool_new (prefetch_func, r, 1, FALSE, NULL);
+  e = g_new0 (CacheEntry, 1);
+  e->loading = TRUE;
+  g_hash_table_insert (r->cache, GUINT_TO_POINTER (idx), e);
+  r->n_loading++;
+  g_mutex_unlock (&r->lock);
+  g_thread_pool_push (r->pool, GUINT_TO_POINTER (idx + 1), NULL);
+}
+
+/* the chunks due after the current one: the other active cursors' chunks,
+ * then the next chunks in start-time order */
+static void
+schedule_prefetch (GstRosbagReader * r, guint current)
+{
+  guint i, n = 0;
+
+  if (r->prefetch == 0)
+    return;
+  for (i = 0; i < r->heap->len && n < r->prefetch; i++) {
+    Cursor *c = r->heap->pdata[i];
+
+    if (c->chunk != current) {
+      prefetch_chunk (r, c->chunk);
+      n++;
+    }
+  }
+  for (i = r->next_order; i < r->n_order && n < r->prefetch; i++, n++)
+    prefetch_chunk (r, r->order[i]);
+}
+
+static GBytes *
+load_chunk (GstRosbagReader * r, guint idx, GError ** error)
+{
+  CacheEntry *e;
+  GBytes *dec;
+
+  g_mutex_lock (&r->lock);
+  while ((e = g_hash_table_lookup (r->cache, GUINT_TO_POINTER (idx)))
+      && e->loading)
+    g_cond_wait (&r->cond, &r->lock);
+  if (e) {
+    e->last_use = ++r->use_counter;
+    dec = g_bytes_ref (e->data);
+    g_mutex_unlock (&r->lock);
+    return dec;
+  }
+  g_mutex_unlock (&r->lock);
+
+  dec = decompress_chunk (r->bag, idx, error);
+  if (!dec)
+    return NULL;
+  g_mutex_lock (&r->lock);
+  e = g_new0 (CacheEntry, 1);
+  g_hash_table_insert (r->cache, GUINT_TO_POINTER (idx), e);
+  cache_insert (r, idx, e, dec);
+  g_mutex_unlock (&r->lock);
   return dec;
 }
 
 static void
 cache_drop (GstRosbagReader * r, guint idx)
 {
-  CacheEntry *e = g_hash_table_lookup (r->cache, GUINT_TO_POINTER (idx));
+  CacheEntry *e;
 
-  if (e) {
+  g_mutex_lock (&r->lock);
+  e = g_hash_table_lookup (r->cache, GUINT_TO_POINTER (idx));
+  if (e && !e->loading) {
     r->cache_bytes -= g_bytes_get_size (e->data);
     g_hash_table_remove (r->cache, GUINT_TO_POINTER (idx));
   }
+  g_mutex_unlock (&r->lock);
 }
 
 GstRosbagReadResult
@@ -482,6 +625,7 @@ gst_rosbag_reader_next (GstRosbagReader * r, GstRosbagMessage * msg,
     chunk_pos = c->chunk_pos;
     entry_off = e->offset;
     chunk = load_chunk (r, c->chunk, error);
+    schedule_prefetch (r, c->chunk);
     if (!chunk) {
       /* skip the whole chunk */
       cache_drop (r, c->chunk);

@@ -73,6 +73,11 @@ void gst_rosbag_reader_set_topics (GstRosbagReader * reader,
  * exclusive */
 void gst_rosbag_reader_set_time_range (GstRosbagReader * reader,
     guint64 start_ns, guint64 stop_ns);
+/* How many chunks a worker thread decompresses ahead of need (within the
+ * cache size); 0 turns prefetching off. Default: 2 on a machine with more
+ * than one core, else 0. */
+void gst_rosbag_reader_set_prefetch (GstRosbagReader * reader,
+    guint n_chunks);
 /* Repositions at the first wanted message with time >= @time_ns. */
 void gst_rosbag_reader_seek (GstRosbagReader * reader, guint64 time_ns);
 

@@ -144,6 +144,7 @@ struct _GstBagDemux
   GstCaps *receive_caps;
   GstCaps *header_caps;
   GstFlowReturn last_pull_ret;
+  GThread *stream_thread;
   gchar *location;
 
   GstSegment segment;
@@ -866,7 +867,10 @@ gst_bag_demux_pull_read (gpointer user_data, guint64 offset, gsize size,
 
   ret = gst_pad_pull_range (demux->sinkpad, offset, size, &buf);
   if (ret != GST_FLOW_OK) {
-    demux->last_pull_ret = ret;
+    /* the reader's prefetch worker reads too: only the streaming thread's
+     * failures decide whether the task pauses */
+    if (g_thread_self () == demux->stream_thread)
+      demux->last_pull_ret = ret;
     g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_IO,
         "reading %" G_GSIZE_FORMAT " bytes at byte %" G_GUINT64_FORMAT
         " failed: %s", size, offset, gst_flow_get_name (ret));
@@ -1102,6 +1106,7 @@ gst_bag_demux_loop (GstPad * pad)
   GError *err = NULL;
   GstBagStream *s;
 
+  demux->stream_thread = g_thread_self ();
   if (!demux->opened) {
     if (!gst_bag_demux_open_pull (demux)) {
       ret = demux->last_pull_ret == GST_FLOW_FLUSHING ? GST_FLOW_FLUSHING :
