@@ -1474,7 +1474,7 @@ csv_append_cell (GString * out, const gchar * s, gsize len)
   g_string_append_c (out, '"');
 }
 
-/* a string value: invalid UTF-8 repaired like in JSON */
+/* a string value: invalid UTF-8 repaired like in JSON, NUL as U+FFFD */
 static void
 csv_append_string (GString * out, const gchar * data, gsize len)
 {
@@ -1486,7 +1486,11 @@ csv_append_string (GString * out, const gchar * data, gsize len)
     guint bad = 0;
     guint n = p[i] < 0x80 ? 1 : utf8_seq (p + i, len - i, &bad);
 
-    if (n) {
+    if (p[i] == 0) {
+      /* CSV tools cannot carry NUL */
+      g_string_append (tmp, "\xEF\xBF\xBD");
+      i++;
+    } else if (n) {
       g_string_append_len (tmp, data + i, n);
       i += n;
     } else {
