@@ -985,6 +985,9 @@ decide_all (GstBagAlign * self)
     if (r == BAG_ALIGN_DONE) {
       GST_DEBUG_OBJECT (self, "no more sets can form");
       self->done = TRUE;
+      /* nothing queued can serve a set any more: let it go now, so that
+       * the counters are final at EOS */
+      bag_align_logic_release_all (self->logic, release_entry, self);
       if (self->index)
         fflush (self->index);
       changed = TRUE;

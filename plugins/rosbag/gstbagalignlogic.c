@@ -233,6 +233,16 @@ bag_align_logic_flush (BagAlignLogic * logic, guint pad, gboolean start,
   }
 }
 
+void
+bag_align_logic_release_all (BagAlignLogic * logic,
+    BagAlignReleaseFunc release, gpointer user_data)
+{
+  guint i;
+
+  for (i = 0; i < logic->pads->len; i++)
+    pad_clear (g_ptr_array_index (logic->pads, i), i, release, user_data);
+}
+
 gint64
 bag_align_logic_tick_time (BagAlignLogic * logic, guint64 k)
 {

@@ -136,6 +136,9 @@ void bag_align_logic_flush (BagAlignLogic * logic, guint pad, gboolean start,
     BagAlignReleaseFunc release, gpointer user_data);
 
 BagAlignResult bag_align_logic_decide (BagAlignLogic * logic);
+/* hand back every queued entry (after BAG_ALIGN_DONE); keeps EOS etc. */
+void bag_align_logic_release_all (BagAlignLogic * logic,
+    BagAlignReleaseFunc release, gpointer user_data);
 /* apply the set that the last decide returned (BAG_ALIGN_SET only) */
 void bag_align_logic_commit (BagAlignLogic * logic,
     BagAlignReleaseFunc release, gpointer user_data);

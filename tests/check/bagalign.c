@@ -1,0 +1,1170 @@
+/* gst-rosbag
+ * Copyright (C) 2026 The gst-rosbag authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/* bagalign through GstHarness: synthetic streams with known timestamps,
+ * one feeding thread per sink pad (as bagsrc's multiqueue gives), and the
+ * exact outputs expected on every src pad. Then the fixture bags end to
+ * end through bagsrc, against an alignment computed from python3-rosbag. */
+
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#define MS(x) ((GstClockTime) (x) * GST_MSECOND)
+
+/* one item of a synthetic stream */
+typedef struct
+{
+  gchar kind;                   /* 'b' buffer, 'g' gap, 'e' EOS, 0 end */
+  gint t;                       /* ms */
+  gint d;                       /* gap duration, ms */
+} Item;
+
+#define B(t) {'b', (t), 0}
+#define G(t,d) {'g', (t), (d)}
+#define E {'e', 0, 0}
+#define END {0, 0, 0}
+
+typedef struct
+{
+  GstElement *element;
+  guint n;
+  GstHarness *h[8];
+} Fixture;
+
+static Fixture *
+fixture_new (guint n, const gchar * props)
+{
+  Fixture *f = g_new0 (Fixture, 1);
+  guint i;
+
+  if (props) {
+    gchar *desc = g_strdup_printf ("bagalign %s", props);
+    f->element = gst_parse_launch (desc, NULL);
+    g_free (desc);
+  } else {
+    f->element = gst_element_factory_make ("bagalign", NULL);
+  }
+  fail_unless (f->element != NULL);
+  f->n = n;
+  for (i = 0; i < n; i++) {
+    gchar *sink = g_strdup_printf ("sink_%u", i);
+    gchar *src = g_strdup_printf ("src_%u", i);
+    GstPad *pad = gst_element_request_pad_simple (f->element, "sink_%u");
+
+    fail_unless (pad != NULL);
+    fail_unless_equals_string (GST_OBJECT_NAME (pad), sink);
+    gst_object_unref (pad);
+    f->h[i] = gst_harness_new_with_element (f->element, sink, src);
+    g_free (sink);
+    g_free (src);
+  }
+  return f;
+}
+
+static void
+fixture_start (Fixture * f)
+{
+  guint i;
+
+  for (i = 0; i < f->n; i++) {
+    gst_harness_play (f->h[i]);
+    gst_harness_set_src_caps_str (f->h[i], "application/x-test");
+  }
+}
+
+static void
+fixture_free (Fixture * f)
+{
+  guint i;
+
+  for (i = 0; i < f->n; i++)
+    gst_harness_teardown (f->h[i]);
+  gst_object_unref (f->element);
+  g_free (f);
+}
+
+static GstPad *
+sinkpad (Fixture * f, guint i)
+{
+  gchar *name = g_strdup_printf ("sink_%u", i);
+  GstPad *pad = gst_element_get_static_pad (f->element, name);
+
+  g_free (name);
+  return pad;
+}
+
+static GstBuffer *
+make_buffer (gint t)
+{
+  GstBuffer *buf = gst_buffer_new_allocate (NULL, 4, NULL);
+
+  GST_BUFFER_PTS (buf) = MS (t);
+  gst_buffer_memset (buf, 0, t & 0xff, 4);
+  return buf;
+}
+
+typedef struct
+{
+  GstHarness *h;
+  const Item *items;
+  GstFlowReturn last;
+} Feeder;
+
+static gpointer
+feed (gpointer data)
+{
+  Feeder *fd = data;
+  const Item *it;
+
+  fd->last = GST_FLOW_OK;
+  for (it = fd->items; it->kind; it++) {
+    switch (it->kind) {
+      case 'b':
+        fd->last = gst_harness_push (fd->h, make_buffer (it->t));
+        break;
+      case 'g':
+        gst_harness_push_event (fd->h, gst_event_new_gap (MS (it->t),
+                MS (it->d)));
+        break;
+      case 'e':
+        gst_harness_push_event (fd->h, gst_event_new_eos ());
+        break;
+    }
+  }
+  return NULL;
+}
+
+/* feed every pad from its own thread; returns when all are done */
+static void
+run_feeders (Fixture * f, const Item * const *streams, GstFlowReturn * last)
+{
+  GThread *threads[8];
+  Feeder fd[8];
+  guint i;
+
+  for (i = 0; i < f->n; i++) {
+    fd[i].h = f->h[i];
+    fd[i].items = streams[i];
+    threads[i] = g_thread_new ("feeder", feed, &fd[i]);
+  }
+  for (i = 0; i < f->n; i++) {
+    g_thread_join (threads[i]);
+    if (last)
+      last[i] = fd[i].last;
+  }
+}
+
+/* What pad i output: buffers "PTS<-ORIG" (ms, ORIG from the meta) and
+ * GAPs "gPTS", in order of PTS (buffers and events arrive in separate
+ * harness queues; a GAP and a buffer never share a PTS on one pad), then
+ * "|EOS" when EOS came out. */
+static gchar *
+output_of (Fixture * f, guint i)
+{
+  GstCaps *orig_caps = gst_caps_from_string ("timestamp/x-bagalign-pts");
+  GArray *items = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+  GPtrArray *strs = g_ptr_array_new_with_free_func (g_free);
+  GString *out = g_string_new ("");
+  GstBuffer *buf;
+  GstEvent *ev;
+  gboolean eos = FALSE;
+  guint k, j;
+
+  while ((buf = gst_harness_try_pull (f->h[i]))) {
+    GstReferenceTimestampMeta *m =
+        gst_buffer_get_reference_timestamp_meta (buf, orig_caps);
+
+    fail_unless (m != NULL);
+    g_array_append_val (items, GST_BUFFER_PTS (buf));
+    g_ptr_array_add (strs, g_strdup_printf ("%" G_GUINT64_FORMAT "<-%"
+            G_GUINT64_FORMAT, GST_BUFFER_PTS (buf) / GST_MSECOND,
+            m->timestamp / GST_MSECOND));
+    gst_buffer_unref (buf);
+  }
+  while ((ev = gst_harness_try_pull_event (f->h[i]))) {
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_GAP) {
+      GstClockTime ts;
+
+      gst_event_parse_gap (ev, &ts, NULL);
+      g_array_append_val (items, ts);
+      g_ptr_array_add (strs, g_strdup_printf ("g%" G_GUINT64_FORMAT,
+              ts / GST_MSECOND));
+    } else if (GST_EVENT_TYPE (ev) == GST_EVENT_EOS) {
+      eos = TRUE;
+    }
+    gst_event_unref (ev);
+  }
+  /* stable sort by PTS (few items) */
+  for (k = 0; k < items->len; k++) {
+    for (j = k + 1; j < items->len; j++) {
+      if (g_array_index (items, GstClockTime, j) <
+          g_array_index (items, GstClockTime, k)) {
+        GstClockTime t = g_array_index (items, GstClockTime, j);
+        gpointer s = strs->pdata[j];
+
+        g_array_index (items, GstClockTime, j) =
+            g_array_index (items, GstClockTime, k);
+        g_array_index (items, GstClockTime, k) = t;
+        strs->pdata[j] = strs->pdata[k];
+        strs->pdata[k] = s;
+      }
+    }
+  }
+  for (k = 0; k < strs->len; k++) {
+    if (k)
+      g_string_append_c (out, ' ');
+    g_string_append (out, strs->pdata[k]);
+  }
+  if (eos)
+    g_string_append (out, "|EOS");
+
+  g_array_unref (items);
+  g_ptr_array_unref (strs);
+  gst_caps_unref (orig_caps);
+  return g_string_free (out, FALSE);
+}
+
+static void
+check_output (Fixture * f, guint i, const gchar * expected)
+{
+  gchar *got = output_of (f, i);
+
+  GST_INFO ("pad %u: %s", i, got);
+  fail_unless_equals_string (got, expected);
+  g_free (got);
+}
+
+static guint64
+pad_counter (Fixture * f, guint i, const gchar * name)
+{
+  GstPad *pad = sinkpad (f, i);
+  guint64 v;
+
+  g_object_get (pad, name, &v, NULL);
+  gst_object_unref (pad);
+  return v;
+}
+
+static guint64
+element_counter (Fixture * f, const gchar * name)
+{
+  guint64 v;
+
+  g_object_get (f->element, name, &v, NULL);
+  return v;
+}
+
+GST_START_TEST (test_reference_nearest)
+{
+  const Item ref[] = { B (0), B (100), B (200), B (300), E, END };
+  const Item other[] = { B (5), B (95), B (160), B (230), B (290), E, END };
+  const Item *streams[] = { ref, other };
+  Fixture *f = fixture_new (2, NULL);
+
+  fixture_start (f);
+  run_feeders (f, streams, NULL);
+  check_output (f, 0, "0<-0 100<-100 300<-300|EOS");
+  check_output (f, 1, "0<-5 100<-95 300<-290|EOS");
+  fail_unless_equals_int (element_counter (f, "sets-emitted"), 3);
+  fail_unless_equals_int (element_counter (f, "sets-dropped"), 1);
+  fail_unless_equals_int (pad_counter (f, 0, "buffers-dropped"), 1);
+  fail_unless_equals_int (pad_counter (f, 1, "buffers-dropped"), 2);
+  fail_unless_equals_int (pad_counter (f, 1, "buffers-used"), 3);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_previous_sample_and_hold)
+{
+  /* 10 fps reference, a 50 Hz signal held with policy=previous on its pad
+   * and an unlimited tolerance; one buffer serves several sets */
+  const Item ref[] = { B (0), B (100), B (200), B (300), E, END };
+  const Item js[] = { B (10), B (30), B (50), B (70), B (90), B (110),
+    B (250), E, END
+  };
+  const Item *streams[] = { ref, js };
+  Fixture *f = fixture_new (2, "sink_1::policy=previous sink_1::tolerance=-1");
+  GstPad *pad = sinkpad (f, 1);
+
+  /* the pad existed only after the parse: set it now (child proxy) */
+  gst_child_proxy_set (GST_CHILD_PROXY (f->element), "sink_1::policy", 1, NULL);
+  g_object_set (pad, "tolerance", G_MAXINT64, NULL);
+  gst_object_unref (pad);
+
+  fixture_start (f);
+  run_feeders (f, streams, NULL);
+  /* 0: nothing at or before 0 */
+  check_output (f, 0, "100<-100 200<-200 300<-300|EOS");
+  check_output (f, 1, "100<-90 200<-110 300<-250|EOS");
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_keep_incomplete_gaps)
+{
+  const Item ref[] = { B (0), B (100), B (200), E, END };
+  const Item other[] = { B (100), E, END };
+  const Item *streams[] = { ref, other };
+  Fixture *f = fixture_new (2, NULL);
+
+  g_object_set (f->element, "drop-incomplete", FALSE, NULL);
+  fixture_start (f);
+  run_feeders (f, streams, NULL);
+  check_output (f, 0, "0<-0 100<-100 200<-200|EOS");
+  check_output (f, 1, "g0 100<-100 g200|EOS");
+  fail_unless_equals_int (element_counter (f, "sets-emitted"), 3);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_not_required_pad)
+{
+  const Item ref[] = { B (0), B (100), B (200), E, END };
+  const Item a[] = { B (0), B (100), B (200), E, END };
+  const Item b[] = { B (100), E, END };
+  const Item *streams[] = { ref, a, b };
+  Fixture *f = fixture_new (3, NULL);
+  GstPad *pad = sinkpad (f, 2);
+
+  g_object_set (pad, "required", FALSE, NULL);
+  gst_object_unref (pad);
+  fixture_start (f);
+  run_feeders (f, streams, NULL);
+  check_output (f, 0, "0<-0 100<-100 200<-200|EOS");
+  check_output (f, 1, "0<-0 100<-100 200<-200|EOS");
+  check_output (f, 2, "g0 100<-100 g200|EOS");
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_offset_and_reference)
+{
+  /* sink_1 is the reference; sink_0 runs 30 ms late: offset -30 ms */
+  const Item a[] = { B (30), B (130), B (230), E, END };
+  const Item b[] = { B (0), B (100), B (200), E, END };
+  const Item *streams[] = { a, b };
+  Fixture *f = fixture_new (2, "reference=sink_1 tolerance=5000000");
+  GstPad *pad = sinkpad (f, 0);
+
+  g_object_set (pad, "offset", (gint64) - 30 * GST_MSECOND, NULL);
+  gst_object_unref (pad);
+  fixture_start (f);
+  run_feeders (f, streams, NULL);
+  check_output (f, 0, "0<-30 100<-130 200<-230|EOS");
+  check_output (f, 1, "0<-0 100<-100 200<-200|EOS");
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_exact)
+{
+  const Item a[] = { B (0), B (100), B (200), B (300), E, END };
+  const Item b[] = { B (0), B (200), B (300), B (400), E, END };
+  const Item *streams[] = { a, b };
+  Fixture *f = fixture_new (2, "mode=exact");
+
+  fixture_start (f);
+  run_feeders (f, streams, NULL);
+  check_output (f, 0, "0<-0 200<-200 300<-300|EOS");
+  check_output (f, 1, "0<-0 200<-200 300<-300|EOS");
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_approximate)
+{
+  /* ROS message_filters' PerfectMatch case, plus EOS proving the last */
+  const Item a[] = { B (0), B (3000), B (6000), E, END };
+  const Item b[] = { B (1000), B (4000), B (7000), E, END };
+  const Item *streams[] = { a, b };
+  Fixture *f = fixture_new (2, "mode=approximate");
+
+  fixture_start (f);
+  run_feeders (f, streams, NULL);
+  check_output (f, 0, "0<-0 3000<-3000 6000<-6000|EOS");
+  check_output (f, 1, "0<-1000 3000<-4000 6000<-7000|EOS");
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_approximate_max_interval)
+{
+  const Item a[] = { B (0), B (100), B (200), B (300), E, END };
+  const Item b[] = { B (10), B (250), B (290), E, END };
+  const Item *streams[] = { a, b };
+  Fixture *f = fixture_new (2,
+      "mode=approximate max-interval-duration=30000000");
+
+  fixture_start (f);
+  run_feeders (f, streams, NULL);
+  check_output (f, 0, "0<-0 300<-300|EOS");
+  check_output (f, 1, "0<-10 300<-290|EOS");
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_rate)
+{
+  /* 30 fps and 20 fps resampled to 10 fps */
+  const Item a[] = { B (0), B (33), B (67), B (100), B (133), B (167),
+    B (200), B (233), E, END
+  };
+  const Item b[] = { B (0), B (50), B (100), B (150), B (200), B (250), E,
+    END
+  };
+  const Item *streams[] = { a, b };
+  Fixture *f = fixture_new (2, "rate=10/1");
+  GstBuffer *buf;
+
+  fixture_start (f);
+  run_feeders (f, streams, NULL);
+  /* durations are the tick period */
+  buf = gst_harness_try_pull (f->h[0]);
+  fail_unless (buf != NULL);
+  fail_unless_equals_uint64 (GST_BUFFER_DURATION (buf), MS (100));
+  gst_buffer_unref (buf);
+  check_output (f, 0, "100<-100 200<-200|EOS");
+  check_output (f, 1, "0<-0 100<-100 200<-200|EOS");
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_sparse_pad_gaps)
+{
+  /* pad 1 only announces GAPs: they advance it, nothing stalls */
+  const Item ref[] = { B (0), B (100), B (200), B (300), E, END };
+  const Item sparse[] = { G (0, 150), B (180), G (180, 1000), E, END };
+  const Item *streams[] = { ref, sparse };
+  Fixture *f = fixture_new (2, "tolerance=30000000 drop-incomplete=false");
+
+  fixture_start (f);
+  run_feeders (f, streams, NULL);
+  check_output (f, 0, "0<-0 100<-100 200<-200 300<-300|EOS");
+  check_output (f, 1, "g0 g100 200<-180 g300|EOS");
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_ended_pad)
+{
+  /* pad 1 ends without a buffer: no set can form, EOS everywhere and the
+   * reference's pushes are refused with EOS rather than hanging */
+  const Item ref[] = { B (0), B (100), B (200), B (300), B (400), E, END };
+  const Item ended[] = { E, END };
+  const Item *streams[] = { ref, ended };
+  GstFlowReturn last[2];
+  Fixture *f = fixture_new (2, NULL);
+
+  fixture_start (f);
+  run_feeders (f, streams, last);
+  check_output (f, 0, "|EOS");
+  check_output (f, 1, "|EOS");
+  fail_unless_equals_int (element_counter (f, "sets-emitted"), 0);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_ended_pad_held)
+{
+  /* pad 1 ends early; with policy=previous and no age limit its last
+   * buffer keeps serving the sets that come after its EOS */
+  const Item ref[] = { B (0), B (100), B (200), E, END };
+  const Item js[] = { B (0), E, END };
+  const Item *streams[] = { ref, js };
+  Fixture *f = fixture_new (2, "policy=previous tolerance=-1");
+
+  fixture_start (f);
+  run_feeders (f, streams, NULL);
+  check_output (f, 0, "0<-0 100<-100 200<-200|EOS");
+  check_output (f, 1, "0<-0 100<-0 200<-0|EOS");
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+static void
+push_flush_stop (Fixture * f)
+{
+  guint i;
+
+  for (i = 0; i < f->n; i++) {
+    GstSegment seg;
+
+    fail_unless (gst_harness_push_event (f->h[i],
+            gst_event_new_flush_stop (TRUE)));
+    gst_segment_init (&seg, GST_FORMAT_TIME);
+    fail_unless (gst_harness_push_event (f->h[i],
+            gst_event_new_segment (&seg)));
+  }
+}
+
+GST_START_TEST (test_flush)
+{
+  /* the reference waits in its chain function (pad 1 has nothing) when a
+   * flushing seek comes: what it held is thrown away, never output */
+  const Item before0[] = { B (500), B (600), END };
+  const Item after0[] = { B (0), B (100), E, END };
+  const Item after1[] = { B (0), B (100), E, END };
+  const Item *streams_after[] = { after0, after1 };
+  Fixture *f = fixture_new (2, NULL);
+  GThread *t;
+  Feeder fd;
+
+  fixture_start (f);
+  fd.h = f->h[0];
+  fd.items = before0;
+  t = g_thread_new ("feeder", feed, &fd);
+  /* no sleep needed: whether the push is already waiting or not, it ends
+   * with FLUSHING once flush-start went in */
+  fail_unless (gst_harness_push_event (f->h[0], gst_event_new_flush_start ()));
+  fail_unless (gst_harness_push_event (f->h[1], gst_event_new_flush_start ()));
+  g_thread_join (t);
+  fail_unless_equals_int (fd.last, GST_FLOW_FLUSHING);
+  push_flush_stop (f);
+  fail_unless_equals_int (gst_harness_buffers_in_queue (f->h[0]), 0);
+
+  run_feeders (f, streams_after, NULL);
+  check_output (f, 0, "0<-0 100<-100|EOS");
+  check_output (f, 1, "0<-0 100<-100|EOS");
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_flush_unblocks_waiting_pad)
+{
+  /* a pad blocked in its chain function (its data is not needed yet)
+   * returns FLUSHING when a flush comes */
+  Fixture *f = fixture_new (2, NULL);
+  Feeder fd;
+  GThread *t;
+
+  fixture_start (f);
+  /* pad 1 has data but the reference has none: pad 1 waits in chain */
+  fd.h = f->h[1];
+  fd.items = (const Item[]) {
+    B (0), B (10), END
+  };
+  t = g_thread_new ("feeder", feed, &fd);
+  /* no sleep: whether the thread is already waiting or not, after the
+   * flush its push ends with FLUSHING or OK and never hangs */
+  fail_unless (gst_harness_push_event (f->h[1], gst_event_new_flush_start ()));
+  g_thread_join (t);
+  fail_unless (fd.last == GST_FLOW_FLUSHING || fd.last == GST_FLOW_OK);
+  fail_unless (gst_harness_push_event (f->h[1],
+          gst_event_new_flush_stop (TRUE)));
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_state_change_unblocks)
+{
+  /* going to NULL while a pad waits must not hang */
+  Fixture *f = fixture_new (2, NULL);
+  Feeder fd;
+  GThread *t;
+
+  fixture_start (f);
+  fd.h = f->h[1];
+  fd.items = (const Item[]) {
+    B (0), B (10), B (20), END
+  };
+  t = g_thread_new ("feeder", feed, &fd);
+  fail_unless_equals_int (gst_element_set_state (f->element,
+          GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+  g_thread_join (t);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_single_pad_passthrough)
+{
+  Fixture *f = fixture_new (1, NULL);
+  GstSegment seg;
+  GstBuffer *in, *out;
+  GstEvent *ev;
+  const GstSegment *oseg = NULL;
+  gboolean seen_segment = FALSE;
+  guint i;
+
+  fixture_start (f);
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  seg.base = GST_SECOND;
+  fail_unless (gst_harness_push_event (f->h[0], gst_event_new_segment (&seg)));
+  for (i = 0; i < 5; i++) {
+    in = make_buffer (i * 100);
+    fail_unless_equals_int (gst_harness_push (f->h[0], gst_buffer_ref (in)),
+        GST_FLOW_OK);
+    out = gst_harness_pull (f->h[0]);
+    /* the very same buffer, untouched */
+    fail_unless (out == in);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (out), MS (i * 100));
+    gst_buffer_unref (out);
+    gst_buffer_unref (in);
+  }
+  while ((ev = gst_harness_try_pull_event (f->h[0]))) {
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_SEGMENT) {
+      gst_event_parse_segment (ev, &oseg);
+      if (oseg->base == GST_SECOND)
+        seen_segment = TRUE;
+    }
+    gst_event_unref (ev);
+  }
+  /* the upstream segment went through as it was */
+  fail_unless (seen_segment);
+  fail_unless_equals_int (element_counter (f, "sets-emitted"), 5);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_caps_and_queries_pass_through)
+{
+  Fixture *f = fixture_new (2, NULL);
+  GstCaps *caps;
+  GstPad *pad;
+
+  /* a caps query on sink_1 answers with what is downstream of src_1 */
+  gst_harness_set_sink_caps_str (f->h[1], "video/x-raw, format=RGB");
+  pad = sinkpad (f, 1);
+  caps = gst_pad_query_caps (pad, NULL);
+  fail_unless (gst_structure_has_name (gst_caps_get_structure (caps, 0),
+          "video/x-raw"));
+  gst_caps_unref (caps);
+  gst_object_unref (pad);
+
+  /* caps of pair 0 arrive on src_0, and only there */
+  gst_harness_set_src_caps_str (f->h[0], "application/x-test");
+  caps = gst_pad_get_current_caps (f->h[0]->sinkpad);
+  fail_unless (caps != NULL);
+  fail_unless (gst_structure_has_name (gst_caps_get_structure (caps, 0),
+          "application/x-test"));
+  gst_caps_unref (caps);
+  fail_unless (gst_pad_get_current_caps (f->h[1]->sinkpad) == NULL);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* buffers carrying bagsrc's reference timestamp metas */
+static GstBuffer *
+make_bag_buffer (gint t, guint64 header, guint64 receive)
+{
+  GstBuffer *buf = make_buffer (t);
+  GstCaps *hc = gst_caps_from_string ("timestamp/x-ros-header-stamp");
+  GstCaps *rc = gst_caps_from_string ("timestamp/x-ros-receive-time");
+
+  gst_buffer_add_reference_timestamp_meta (buf, hc, header,
+      GST_CLOCK_TIME_NONE);
+  gst_buffer_add_reference_timestamp_meta (buf, rc, receive,
+      GST_CLOCK_TIME_NONE);
+  gst_caps_unref (hc);
+  gst_caps_unref (rc);
+  return buf;
+}
+
+typedef struct
+{
+  GstHarness *h;
+  const gint *times;
+  guint64 base;
+} MetaFeeder;
+
+static gpointer
+feed_meta (gpointer data)
+{
+  MetaFeeder *m = data;
+  guint i;
+
+  for (i = 0; m->times[i] >= 0; i++)
+    gst_harness_push (m->h, make_bag_buffer (m->times[i],
+            m->base + MS (m->times[i]) - 1000, m->base + MS (m->times[i])));
+  gst_harness_push_event (m->h, gst_event_new_eos ());
+  return NULL;
+}
+
+GST_START_TEST (test_index_and_messages)
+{
+  const gint a[] = { 0, 100, 200, -1 };
+  const gint b[] = { 3, 150, 198, -1 };
+  gchar *dir = g_dir_make_tmp ("bagalign-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "index.csv", NULL);
+  gchar *contents = NULL;
+  gchar *props = g_strdup_printf ("index-location=%s post-messages=true "
+      "drop-incomplete=false", path);
+  /* harnesses set the element PLAYING at once: READY-time properties go
+   * in at creation */
+  Fixture *f = fixture_new (2, props);
+  GstBus *bus = gst_bus_new ();
+  MetaFeeder m[2];
+  GThread *t[2];
+  GstMessage *msg;
+  guint n_msgs = 0, i;
+
+  gst_element_set_bus (f->element, bus);
+  fixture_start (f);
+  for (i = 0; i < 2; i++) {
+    m[i].h = f->h[i];
+    m[i].times = i ? b : a;
+    m[i].base = G_GUINT64_CONSTANT (1700000000000000000);
+    t[i] = g_thread_new ("feeder", feed_meta, &m[i]);
+  }
+  for (i = 0; i < 2; i++)
+    g_thread_join (t[i]);
+  check_output (f, 0, "0<-0 100<-100 200<-200|EOS");
+  check_output (f, 1, "0<-3 g100 200<-198|EOS");
+
+  fail_unless (g_file_get_contents (path, &contents, NULL, NULL));
+  fail_unless_equals_string (contents,
+      "set,time_ns,sink_0_header_ns,sink_0_receive_ns,"
+      "sink_1_header_ns,sink_1_receive_ns\n"
+      "0,0,1699999999999999000,1700000000000000000,"
+      "1700000000002999000,1700000000003000000\n"
+      "1,100000000,1700000000099999000,1700000000100000000,,\n"
+      "2,200000000,1700000000199999000,1700000000200000000,"
+      "1700000000197999000,1700000000198000000\n");
+
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
+    const GstStructure *s = gst_message_get_structure (msg);
+    guint64 set;
+    const GstStructure *member;
+    guint64 hdr;
+
+    fail_unless (gst_structure_has_name (s, "bagalign-set"));
+    fail_unless (gst_structure_get_uint64 (s, "set", &set));
+    fail_unless_equals_int (set, n_msgs);
+    fail_unless (gst_structure_has_field (s, "sink_0"));
+    member = gst_value_get_structure (gst_structure_get_value (s, "sink_0"));
+    fail_unless (gst_structure_get_uint64 (member, "header-ns", &hdr));
+    fail_unless_equals_uint64 (hdr,
+        G_GUINT64_CONSTANT (1700000000000000000) + set * MS (100) - 1000);
+    /* set 1 has no member of sink_1 */
+    fail_unless_equals_int (gst_structure_has_field (s, "sink_1"), set != 1);
+    n_msgs++;
+    gst_message_unref (msg);
+  }
+  fail_unless_equals_int (n_msgs, 3);
+
+  gst_element_set_bus (f->element, NULL);
+  gst_object_unref (bus);
+  fixture_free (f);
+  g_free (contents);
+  g_free (props);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (path);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_child_proxy_from_launch_line)
+{
+  GstElement *pipe;
+  GstElement *a;
+  GstPad *pad;
+  gint64 offset;
+  gboolean required;
+
+  pipe = gst_parse_launch ("bagalign name=a sink_1::offset=5000000 "
+      "sink_1::required=false fakesrc num-buffers=0 ! a.sink_0 "
+      "fakesrc num-buffers=0 ! a.sink_1", NULL);
+  fail_unless (pipe != NULL);
+  a = gst_bin_get_by_name (GST_BIN (pipe), "a");
+  pad = gst_element_get_static_pad (a, "sink_1");
+  fail_unless (pad != NULL);
+  g_object_get (pad, "offset", &offset, "required", &required, NULL);
+  fail_unless_equals_int64 (offset, 5000000);
+  fail_unless (!required);
+  gst_object_unref (pad);
+  gst_object_unref (a);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_request_release)
+{
+  GstElement *e = gst_element_factory_make ("bagalign", NULL);
+  GstPad *p0, *p3, *p4, *src;
+
+  p0 = gst_element_request_pad_simple (e, "sink_%u");
+  p3 = gst_element_request_pad_simple (e, "sink_3");
+  p4 = gst_element_request_pad_simple (e, "sink_%u");
+  fail_unless_equals_string (GST_OBJECT_NAME (p0), "sink_0");
+  fail_unless_equals_string (GST_OBJECT_NAME (p3), "sink_3");
+  fail_unless_equals_string (GST_OBJECT_NAME (p4), "sink_4");
+  src = gst_element_get_static_pad (e, "src_3");
+  fail_unless (src != NULL);
+  gst_object_unref (src);
+  fail_unless_equals_int (gst_child_proxy_get_children_count (GST_CHILD_PROXY
+          (e)), 3);
+
+  gst_element_release_request_pad (e, p3);
+  gst_object_unref (p3);
+  src = gst_element_get_static_pad (e, "src_3");
+  fail_unless (src == NULL);
+  fail_unless_equals_int (e->numsrcpads, 2);
+  gst_object_unref (p0);
+  gst_object_unref (p4);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
+/* ------------------------------------------------------------------ */
+/* end to end through bagsrc, against python3-rosbag */
+
+/* The reference alignment, computed from python3-rosbag's reads alone:
+ * reference pad = first topic; the other topics nearest within tolerance
+ * (ties to the earlier) or, for topics listed as "previous", the latest at
+ * or before the set's time; sets with a missing member dropped. Times are
+ * relative to the bag's first message (bagsrc's PTS, which clamps stamps
+ * before the bag's start to 0); prints the index CSV bagalign writes for
+ * pads named sink_0.. */
+static const gchar *align_ref_py =
+    "import sys, rosbag\n"
+    "path, topics, prev, tol, src = sys.argv[1], sys.argv[2].split(','), "
+    "sys.argv[3].split(','), int(sys.argv[4]), sys.argv[5]\n"
+    "bag = rosbag.Bag(path)\n"
+    "start = min(t.to_nsec() for _, _, t in bag.read_messages())\n"
+    "msgs = {tp: [] for tp in topics}\n"
+    "for tp, m, t in bag.read_messages(topics=topics):\n"
+    "    h = m.header.stamp.to_nsec() if hasattr(m, 'header') else t.to_nsec()\n"
+    "    key = max(0, (h if src == 'header' else t.to_nsec()) - start)\n"
+    "    msgs[tp].append((key, h, t.to_nsec()))\n"
+    "for tp in topics: msgs[tp].sort(key=lambda x: x[0])\n"
+    "cols = []\n"
+    "for i in range(len(topics)): cols += ['sink_%d_header_ns' % i, 'sink_%d_receive_ns' % i]\n"
+    "print(','.join(['set', 'time_ns'] + cols))\n"
+    "n = 0\n"
+    "for ref in msgs[topics[0]]:\n"
+    "    T = ref[0]\n"
+    "    row = [ref]\n"
+    "    for tp in topics[1:]:\n"
+    "        best = None\n"
+    "        for e in msgs[tp]:\n"
+    "            if tp in prev:\n"
+    "                if e[0] <= T and T - e[0] <= tol: best = e\n"
+    "            elif abs(e[0] - T) <= tol and (best is None or abs(e[0] - T) < abs(best[0] - T)):\n"
+    "                best = e\n"
+    "        row.append(best)\n"
+    "    if None in row: continue\n"
+    "    print(','.join([str(n), str(T)] + ['%d,%d' % (e[1], e[2]) for e in row]))\n"
+    "    n += 1\n";
+
+static gboolean
+have_bagsrc (void)
+{
+  GstElementFactory *f = gst_element_factory_find ("bagsrc");
+
+  if (!f) {
+    g_print ("SKIP: the bagsrc element is not built; end-to-end bagalign "
+        "tests skipped\n");
+    return FALSE;
+  }
+  gst_object_unref (f);
+  return TRUE;
+}
+
+static gchar *
+python_alignment (const gchar * bag, const gchar * topics, const gchar * prev,
+    guint64 tol, const gchar * src)
+{
+  gchar *tolstr = g_strdup_printf ("%" G_GUINT64_FORMAT, tol);
+  const gchar *argv[] = { TEST_PYTHON, "-c", align_ref_py, bag, topics, prev,
+    tolstr, src, NULL
+  };
+  gchar *out = NULL, *err = NULL;
+  gint status = 0;
+  GError *error = NULL;
+
+  fail_unless (g_spawn_sync (NULL, (gchar **) argv, NULL, 0, NULL, NULL,
+          &out, &err, &status, &error), "spawn: %s",
+      error ? error->message : "");
+  fail_unless (g_spawn_check_wait_status (status, NULL), "python: %s", err);
+  g_free (err);
+  g_free (tolstr);
+  return out;
+}
+
+static void
+run_pipeline (const gchar * desc)
+{
+  GError *error = NULL;
+  GstElement *pipe = gst_parse_launch (desc, &error);
+  GstBus *bus;
+  GstMessage *msg;
+
+  fail_unless (pipe != NULL, "%s: %s", desc, error ? error->message : "");
+  bus = gst_element_get_bus (pipe);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "pipeline timed out: %s", desc);
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    GError *e = NULL;
+    gchar *dbg = NULL;
+
+    gst_message_parse_error (msg, &e, &dbg);
+    fail ("error from %s: %s (%s)", GST_OBJECT_NAME (msg->src), e->message,
+        dbg);
+  }
+  gst_message_unref (msg);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+}
+
+static gchar *
+read_file (const gchar * path)
+{
+  gchar *contents = NULL;
+
+  fail_unless (g_file_get_contents (path, &contents, NULL, NULL),
+      "no %s", path);
+  return contents;
+}
+
+static guint
+count_files (const gchar * dir, const gchar * prefix)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+  guint n = 0;
+
+  fail_unless (d != NULL);
+  while ((name = g_dir_read_name (d)))
+    if (g_str_has_prefix (name, prefix))
+      n++;
+  g_dir_close (d);
+  return n;
+}
+
+static void
+remove_dir (const gchar * dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+
+  while (d && (name = g_dir_read_name (d))) {
+    gchar *p = g_build_filename (dir, name, NULL);
+    g_unlink (p);
+    g_free (p);
+  }
+  if (d)
+    g_dir_close (d);
+  g_rmdir (dir);
+}
+
+static guint
+count_lines (const gchar * s)
+{
+  guint n = 0;
+
+  for (; *s; s++)
+    if (*s == '\n')
+      n++;
+  return n;
+}
+
+/* two cameras plus /joint_states (sample-and-hold) into per-camera PNG
+ * sequences with the same frame numbers, plus the index: the recipe of
+ * docs/bagalign.md */
+static void
+check_sample_export (const gchar * tsrc)
+{
+  const gchar *bag = TEST_FILES_DIR "/sample.bag";
+  gchar *dir = g_dir_make_tmp ("bagalign-e2e-XXXXXX", NULL);
+  gchar *desc, *expected, *got, *name;
+  guint rows, k;
+
+  desc = g_strdup_printf ("bagsrc location=%s timestamp-source=%s "
+      "topics=/cam0/image_raw,/cam1/image_raw,/joint_states name=src "
+      "bagalign name=a index-location=%s/index.csv sink_2::policy=previous "
+      "src.cam0_image_raw ! a.sink_0 "
+      "a.src_0 ! videoconvert ! pngenc ! multifilesink location=%s/cam0_%%05d.png "
+      "src.cam1_image_raw ! a.sink_1 "
+      "a.src_1 ! videoconvert ! pngenc ! multifilesink location=%s/cam1_%%05d.png "
+      "src.joint_states ! a.sink_2 a.src_2 ! fakesink", bag, tsrc, dir, dir,
+      dir);
+  run_pipeline (desc);
+  g_free (desc);
+
+  name = g_build_filename (dir, "index.csv", NULL);
+  got = read_file (name);
+  g_free (name);
+  expected = python_alignment (bag,
+      "/cam0/image_raw,/cam1/image_raw,/joint_states", "/joint_states",
+      20 * GST_MSECOND, tsrc);
+  fail_unless_equals_string (got, expected);
+
+  rows = count_lines (expected) - 1;
+  fail_unless (rows > 20, "only %u sets", rows);
+  fail_unless_equals_int (count_files (dir, "cam0_"), rows);
+  fail_unless_equals_int (count_files (dir, "cam1_"), rows);
+  /* the same frame numbers on both cameras */
+  for (k = 0; k < rows; k++) {
+    gchar *p0 = g_strdup_printf ("%s/cam0_%05u.png", dir, k);
+    gchar *p1 = g_strdup_printf ("%s/cam1_%05u.png", dir, k);
+
+    fail_unless (g_file_test (p0, G_FILE_TEST_EXISTS), "%s missing", p0);
+    fail_unless (g_file_test (p1, G_FILE_TEST_EXISTS), "%s missing", p1);
+    g_free (p0);
+    g_free (p1);
+  }
+  g_free (got);
+  g_free (expected);
+  remove_dir (dir);
+  g_free (dir);
+}
+
+GST_START_TEST (test_e2e_sample_receive_time)
+{
+  if (!have_bagsrc ())
+    return;
+  check_sample_export ("receive");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_e2e_sample_header_stamp)
+{
+  if (!have_bagsrc ())
+    return;
+  check_sample_export ("header");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_e2e_one_camera)
+{
+  const gchar *bag = TEST_FILES_DIR "/sample.bag";
+  gchar *dir, *desc, *expected, *got, *name;
+
+  if (!have_bagsrc ())
+    return;
+  dir = g_dir_make_tmp ("bagalign-e2e-XXXXXX", NULL);
+  desc = g_strdup_printf ("bagsrc location=%s topics=/cam0/image_raw ! "
+      "bagalign index-location=%s/index.csv ! videoconvert ! pngenc ! "
+      "multifilesink location=%s/f_%%05d.png", bag, dir, dir);
+  run_pipeline (desc);
+  g_free (desc);
+
+  name = g_build_filename (dir, "index.csv", NULL);
+  got = read_file (name);
+  g_free (name);
+  expected = python_alignment (bag, "/cam0/image_raw", "", 0, "receive");
+  fail_unless_equals_string (got, expected);
+  fail_unless_equals_int (count_files (dir, "f_"), count_lines (expected) - 1);
+  fail_unless_equals_int (count_lines (expected) - 1, 30);
+  g_free (got);
+  g_free (expected);
+  remove_dir (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_e2e_imu_at_camera_rate)
+{
+  /* the 100 Hz IMU against a 10 fps camera, nearest within 5 ms */
+  const gchar *bag = TEST_FILES_DIR "/sample.bag";
+  gchar *dir, *desc, *expected, *got, *name;
+
+  if (!have_bagsrc ())
+    return;
+  dir = g_dir_make_tmp ("bagalign-e2e-XXXXXX", NULL);
+  desc = g_strdup_printf ("bagsrc location=%s topics=/cam1/image_raw,/imu "
+      "name=src bagalign name=a tolerance=5000000 index-location=%s/index.csv "
+      "src.cam1_image_raw ! a.sink_0 a.src_0 ! fakesink "
+      "src.imu ! a.sink_1 a.src_1 ! fakesink", bag, dir);
+  run_pipeline (desc);
+  g_free (desc);
+
+  name = g_build_filename (dir, "index.csv", NULL);
+  got = read_file (name);
+  g_free (name);
+  expected = python_alignment (bag, "/cam1/image_raw,/imu", "",
+      5 * GST_MSECOND, "receive");
+  fail_unless_equals_string (got, expected);
+  g_free (got);
+  g_free (expected);
+  remove_dir (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+static Suite *
+bagalign_suite (void)
+{
+  Suite *s = suite_create ("bagalign");
+  TCase *tc = tcase_create ("general");
+  TCase *e2e = tcase_create ("end-to-end");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_reference_nearest);
+  tcase_add_test (tc, test_previous_sample_and_hold);
+  tcase_add_test (tc, test_keep_incomplete_gaps);
+  tcase_add_test (tc, test_not_required_pad);
+  tcase_add_test (tc, test_offset_and_reference);
+  tcase_add_test (tc, test_exact);
+  tcase_add_test (tc, test_approximate);
+  tcase_add_test (tc, test_approximate_max_interval);
+  tcase_add_test (tc, test_rate);
+  tcase_add_test (tc, test_sparse_pad_gaps);
+  tcase_add_test (tc, test_ended_pad);
+  tcase_add_test (tc, test_ended_pad_held);
+  tcase_add_test (tc, test_flush);
+  tcase_add_test (tc, test_flush_unblocks_waiting_pad);
+  tcase_add_test (tc, test_state_change_unblocks);
+  tcase_add_test (tc, test_single_pad_passthrough);
+  tcase_add_test (tc, test_caps_and_queries_pass_through);
+  tcase_add_test (tc, test_index_and_messages);
+  tcase_add_test (tc, test_child_proxy_from_launch_line);
+  tcase_add_test (tc, test_request_release);
+
+  suite_add_tcase (s, e2e);
+  tcase_set_timeout (e2e, 120);
+  tcase_add_test (e2e, test_e2e_sample_receive_time);
+  tcase_add_test (e2e, test_e2e_sample_header_stamp);
+  tcase_add_test (e2e, test_e2e_one_camera);
+  tcase_add_test (e2e, test_e2e_imu_at_camera_rate);
+
+  return s;
+}
+
+GST_CHECK_MAIN (bagalign);
