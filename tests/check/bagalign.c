@@ -26,6 +26,7 @@
 #include <gst/check/gstharness.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #define MS(x) ((GstClockTime) (x) * GST_MSECOND)
 
@@ -1128,6 +1129,86 @@ GST_START_TEST (test_e2e_imu_at_camera_rate)
 
 GST_END_TEST;
 
+/* examples/bag-export: the embedding application, run as a user would */
+#define BAG_EXPORT TEST_BUILD_DIR "/../../examples/bag-export"
+
+static gint
+run_bag_export (const gchar * bag, const gchar * topics, const gchar * out,
+    gchar ** err)
+{
+  const gchar *argv[] = { BAG_EXPORT, "-q", bag, topics, out, NULL };
+  gint status = 0;
+  GError *error = NULL;
+
+  fail_unless (g_spawn_sync (NULL, (gchar **) argv, NULL, 0, NULL, NULL,
+          NULL, err, &status, &error), "spawn: %s",
+      error ? error->message : "");
+  fail_unless (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+GST_START_TEST (test_example_bag_export)
+{
+  const gchar *bag = TEST_FILES_DIR "/sample.bag";
+  const gchar *topics = "/cam0/image_raw,/cam1/image_raw,/joint_states,/imu";
+  gchar *dir, *out, *err = NULL, *got, *expected, *name;
+  guint rows;
+
+  if (!g_file_test (BAG_EXPORT, G_FILE_TEST_IS_EXECUTABLE)) {
+    g_print ("SKIP: examples/bag-export not built (-Dexamples=false)\n");
+    return;
+  }
+  if (!have_bagsrc ())
+    return;
+
+  dir = g_dir_make_tmp ("bagalign-example-XXXXXX", NULL);
+  out = g_build_filename (dir, "out", NULL);
+  fail_unless_equals_int (run_bag_export (bag, topics, out, &err), 0);
+  GST_INFO ("stderr: %s", err);
+  g_free (err);
+
+  name = g_build_filename (out, "index.csv", NULL);
+  got = read_file (name);
+  g_free (name);
+  /* images nearest within 20 ms, signals held (policy=previous) */
+  expected = python_alignment (bag, topics, "/joint_states,/imu",
+      20 * GST_MSECOND, "receive");
+  fail_unless_equals_string (got, expected);
+  rows = count_lines (expected) - 1;
+  fail_unless_equals_int (count_files (out, "cam0_image_raw_"), rows);
+  fail_unless_equals_int (count_files (out, "cam1_image_raw_"), rows);
+  g_free (got);
+  name = g_build_filename (out, "joint_states.csv", NULL);
+  got = read_file (name);
+  g_free (name);
+  /* a header row, then one row per set */
+  fail_unless_equals_int (count_lines (got), rows + 1);
+  g_free (got);
+  g_free (expected);
+  remove_dir (out);
+
+  /* clear exit statuses: a missing file is a usage error (2), a file that
+   * is not a bag fails while running (1), with a message on stderr */
+  fail_unless_equals_int (run_bag_export (TEST_FILES_DIR "/no-such.bag",
+          "/a", out, &err), 2);
+  fail_unless (strstr (err, "no-such.bag") != NULL);
+  g_free (err);
+  name = g_build_filename (dir, "not-a-bag.bag", NULL);
+  fail_unless (g_file_set_contents (name, "garbage\n", -1, NULL));
+  fail_unless_equals_int (run_bag_export (name, "/a", out, &err), 1);
+  fail_unless (strstr (err, "error") != NULL, "stderr: %s", err);
+  g_free (err);
+  g_unlink (name);
+  g_free (name);
+
+  remove_dir (out);
+  g_free (out);
+  remove_dir (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 bagalign_suite (void)
 {
@@ -1163,6 +1244,7 @@ bagalign_suite (void)
   tcase_add_test (e2e, test_e2e_sample_header_stamp);
   tcase_add_test (e2e, test_e2e_one_camera);
   tcase_add_test (e2e, test_e2e_imu_at_camera_rate);
+  tcase_add_test (e2e, test_example_bag_export);
 
   return s;
 }
