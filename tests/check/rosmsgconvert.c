@@ -609,6 +609,85 @@ done:
 
 GST_END_TEST;
 
+static gchar *
+sh (const gchar * cmd)
+{
+  const gchar *argv[] = { "/bin/sh", "-c", cmd, NULL };
+  gchar *out = NULL, *err = NULL;
+  gint status = 0;
+  GError *error = NULL;
+
+  fail_unless (g_spawn_sync (NULL, (gchar **) argv, NULL, G_SPAWN_DEFAULT,
+          NULL, NULL, &out, &err, &status, &error), "%s",
+      error ? error->message : "");
+  fail_unless (g_spawn_check_wait_status (status, NULL), "'%s' failed: %s",
+      cmd, err);
+  g_free (err);
+  return out;
+}
+
+/* the jq recipe exactly as docs/recipes.md has it, in a shell, against the
+ * same jq filter applied to genpy's JSON; and the several-topics line */
+GST_START_TEST (test_shell_recipes)
+{
+  gchar *launch = g_find_program_in_path ("gst-launch-1.0");
+  gchar *jq = g_find_program_in_path ("jq");
+  gchar *cmd, *ours, *ref;
+  gchar *imu = tmp_path ("rosmsgconvert-imu.csv");
+  gchar *js = tmp_path ("rosmsgconvert-js.jsonl");
+  const gchar *filter = "jq -c '[.receive_ns, .msg.linear_acceleration.z]'";
+
+  if (!have_bagsrc ())
+    goto done;
+  if (launch == NULL || jq == NULL) {
+    g_print ("SKIP: gst-launch-1.0 or jq not found\n");
+    goto done;
+  }
+  /* the recipe runs as a user runs it: no leak tracer, no fatal warnings */
+  cmd = g_strdup_printf ("env -u GST_TRACERS -u G_DEBUG gst-launch-1.0 -q "
+      "bagsrc location=%s topics=/imu ! rosmsgconvert ! fdsink | %s",
+      SAMPLE_BAG, filter);
+  ours = sh (cmd);
+  g_free (cmd);
+  cmd = g_strdup_printf ("%s %s json %s --topics /imu | %s", TEST_PYTHON,
+      REF, SAMPLE_BAG, filter);
+  ref = sh (cmd);
+  g_free (cmd);
+  {
+    gchar **lines = g_strsplit (ours, "\n", -1);
+
+    fail_unless_equals_int (g_strv_length (lines), 300 + 1);
+    g_strfreev (lines);
+  }
+  fail_unless_equals_string (ours, ref);
+  g_free (ours);
+  g_free (ref);
+
+  cmd = g_strdup_printf ("bagsrc name=b location=%s "
+      "topics=/imu,/joint_states b.imu ! rosmsgconvert format=csv ! "
+      "filesink location=%s b.joint_states ! rosmsgconvert ! "
+      "filesink location=%s", SAMPLE_BAG, imu, js);
+  fail_unless (run_pipeline (cmd));
+  g_free (cmd);
+  {
+    const gchar *a1[] = { "compare-csv", SAMPLE_BAG, "/imu", imu, NULL };
+    const gchar *a2[] = { "compare", SAMPLE_BAG, js, "--topics",
+      "/joint_states", NULL
+    };
+    fail_unless_equals_int (run_ref (a1), 0);
+    fail_unless_equals_int (run_ref (a2), 0);
+  }
+  g_unlink (imu);
+  g_unlink (js);
+done:
+  g_free (imu);
+  g_free (js);
+  g_free (launch);
+  g_free (jq);
+}
+
+GST_END_TEST;
+
 static Suite *
 rosmsgconvert_suite (void)
 {
@@ -625,6 +704,7 @@ rosmsgconvert_suite (void)
   tcase_add_test (tc, test_csv_vs_genpy);
   tcase_add_test (tc, test_realbags_vs_genpy);
   tcase_add_test (tc, test_bagsrc_recipes);
+  tcase_add_test (tc, test_shell_recipes);
   return s;
 }
 
