@@ -105,6 +105,46 @@ read_exact (GstRosbagBag * bag, guint64 offset, gsize size, const gchar * what,
   return b;
 }
 
+/* Reads and parses the header of the record at @pos, reading its data
+ * only if it happens to fall in the first @first_read bytes (rec->data is
+ * NULL otherwise). Its header must end before @end. Returns the bytes that
+ * back @rec, or NULL with *res NEED_MORE (cut off before @end) or ERROR
+ * (@error set). */
+static GBytes *
+read_record_head (GstRosbagBag * bag, guint64 pos, guint64 end,
+    gsize first_read, GstRosbagRecord * rec, GstRosbagParseResult * res,
+    guint64 * needed, GError ** error)
+{
+  GBytes *b;
+  const guint8 *p;
+  gsize len;
+
+  *needed = 0;
+  b = gst_rosbag_bag_read (bag, pos, MIN (end - pos, first_read), error);
+  if (!b) {
+    *res = GST_ROSBAG_PARSE_ERROR;
+    return NULL;
+  }
+  p = g_bytes_get_data (b, &len);
+  *res = gst_rosbag_record_parse (p, len, pos, FALSE, rec, needed, error);
+  if (*res == GST_ROSBAG_PARSE_NEED_MORE && *needed <= end - pos
+      && *needed > len) {
+    g_bytes_unref (b);
+    b = gst_rosbag_bag_read (bag, pos, *needed, error);
+    if (!b) {
+      *res = GST_ROSBAG_PARSE_ERROR;
+      return NULL;
+    }
+    p = g_bytes_get_data (b, &len);
+    *res = gst_rosbag_record_parse (p, len, pos, FALSE, rec, needed, error);
+  }
+  if (*res != GST_ROSBAG_PARSE_OK) {
+    g_bytes_unref (b);
+    return NULL;
+  }
+  return b;
+}
+
 /* ---------------------------------------------------------------------- */
 /* connections and topics */
 
@@ -525,38 +565,18 @@ scan (GstRosbagBag * bag, const gchar * reason)
     GBytes *b;
     guint64 needed = 0;
     GstRosbagParseResult r;
-    gsize avail;
-    const guint8 *p;
-    guint64 want = MIN (bag->file_size - pos, 64 * 1024);
 
-    /* read the record header first, then the whole record */
-    b = gst_rosbag_bag_read (bag, pos, want, &err);
-    if (!b)
-      goto io_error;
-    p = g_bytes_get_data (b, &avail);
-    r = gst_rosbag_record_parse (p, avail, pos, FALSE, &rec, &needed, &err);
-    if (r == GST_ROSBAG_PARSE_NEED_MORE && needed <= bag->file_size - pos) {
-      g_bytes_unref (b);
-      b = gst_rosbag_bag_read (bag, pos, needed, &err);
-      if (!b)
-        goto io_error;
-      p = g_bytes_get_data (b, &avail);
-      r = gst_rosbag_record_parse (p, avail, pos, FALSE, &rec, &needed, &err);
-    }
+    /* the record header first, then the whole record where needed */
+    b = read_record_head (bag, pos, bag->file_size, 64 * 1024, &rec, &r,
+        &needed, &err);
     if (r == GST_ROSBAG_PARSE_NEED_MORE) {
       g_string_append_printf (report, "; stopped at byte %" G_GUINT64_FORMAT
           ": incomplete record (needs %" G_GUINT64_FORMAT " bytes, %"
           G_GUINT64_FORMAT " left)", pos, needed, bag->file_size - pos);
-      g_bytes_unref (b);
       break;
     }
-    if (r == GST_ROSBAG_PARSE_ERROR) {
-      g_string_append_printf (report, "; stopped at byte %" G_GUINT64_FORMAT
-          ": %s", pos, err->message);
-      g_clear_error (&err);
-      g_bytes_unref (b);
-      break;
-    }
+    if (r == GST_ROSBAG_PARSE_ERROR)
+      goto io_error;
 
     if (rec.op == GST_ROSBAG_OP_CHUNK) {
       guint32 size = 0;
@@ -852,10 +872,20 @@ bag_load (GstRosbagBag * bag, GError ** error)
           "%s: %s; no message could be recovered", bag->name, bag->scan_report);
       goto fail;
     }
-  } else if (!read_index (bag, &idx_err)) {
-    gchar *why = g_strdup_printf ("the index is damaged (%s): scanned from"
-        " the start", idx_err->message);
+  } else if (!read_index (bag, &idx_err)
+      || bag->chunks->len < bag->chunk_count
+      || bag->connections->len < bag->conn_count) {
+    gchar *why;
     guint i;
+
+    if (idx_err)
+      why = g_strdup_printf ("the index is damaged (%s): scanned from"
+          " the start", idx_err->message);
+    else
+      why = g_strdup_printf ("the index holds %u chunk infos and %u"
+          " connections where the bag header says %u and %u: truncated bag,"
+          " scanned from the start", bag->chunks->len,
+          bag->connections->len, bag->chunk_count, bag->conn_count);
 
     g_clear_error (&idx_err);
     g_ptr_array_set_size (bag->connections, 0);
@@ -1080,8 +1110,8 @@ gst_rosbag_bag_load_chunk_header (GstRosbagBag * bag, guint i, GError ** error)
   GstRosbagRecord rec;
   guint64 needed = 0;
   GstRosbagParseResult r;
-  const guint8 *p, *cv;
-  gsize len, cvlen;
+  const guint8 *cv;
+  gsize cvlen;
   guint32 size;
   gboolean ret = FALSE;
 
@@ -1093,20 +1123,8 @@ gst_rosbag_bag_load_chunk_header (GstRosbagBag * bag, guint i, GError ** error)
     g_mutex_unlock (&bag->lock);
     return TRUE;
   }
-  b = gst_rosbag_bag_read (bag, ci->pos, 4096, error);
-  if (!b)
-    goto out;
-  p = g_bytes_get_data (b, &len);
-  r = gst_rosbag_record_parse (p, len, ci->pos, FALSE, &rec, &needed, error);
-  if (r == GST_ROSBAG_PARSE_NEED_MORE && needed <= 8 + (guint64)
-      GST_ROSBAG_MAX_HEADER_LEN && rec.header == NULL) {
-    g_bytes_unref (b);
-    b = gst_rosbag_bag_read (bag, ci->pos, needed, error);
-    if (!b)
-      goto out;
-    p = g_bytes_get_data (b, &len);
-    r = gst_rosbag_record_parse (p, len, ci->pos, FALSE, &rec, &needed, error);
-  }
+  b = read_record_head (bag, ci->pos, bag->file_size, 4096, &rec, &r,
+      &needed, error);
   if (r == GST_ROSBAG_PARSE_NEED_MORE) {
     g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_TRUNCATED,
         "%s: chunk header at byte %" G_GUINT64_FORMAT " is cut off",
@@ -1221,8 +1239,6 @@ gst_rosbag_bag_load_chunk_index (GstRosbagBag * bag, guint i,
     end = bag->file_size;
   while (pos + 8 <= end && n_records < ci->n_conns) {
     GBytes *b;
-    const guint8 *p;
-    gsize len;
     GstRosbagRecord rec;
     guint64 needed = 0;
     GstRosbagParseResult r;
@@ -1231,20 +1247,7 @@ gst_rosbag_bag_load_chunk_index (GstRosbagBag * bag, guint i,
     GBytes *entries;
     const guint8 *ep;
 
-    b = gst_rosbag_bag_read (bag, pos, MIN (end - pos, 4096), error);
-    if (!b)
-      goto fail;
-    p = g_bytes_get_data (b, &len);
-    r = gst_rosbag_record_parse (p, len, pos, FALSE, &rec, &needed, error);
-    if (r == GST_ROSBAG_PARSE_NEED_MORE && rec.header == NULL
-        && needed <= end - pos) {
-      g_bytes_unref (b);
-      b = gst_rosbag_bag_read (bag, pos, needed, error);
-      if (!b)
-        goto fail;
-      p = g_bytes_get_data (b, &len);
-      r = gst_rosbag_record_parse (p, len, pos, FALSE, &rec, &needed, error);
-    }
+    b = read_record_head (bag, pos, end, 4096, &rec, &r, &needed, error);
     if (r != GST_ROSBAG_PARSE_OK) {
       if (r == GST_ROSBAG_PARSE_NEED_MORE)
         g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_TRUNCATED,
@@ -1252,7 +1255,6 @@ gst_rosbag_bag_load_chunk_index (GstRosbagBag * bag, guint i,
             bag->name, pos);
       else
         g_prefix_error (error, "%s: ", bag->name);
-      g_bytes_unref (b);
       goto fail;
     }
     if (rec.op != GST_ROSBAG_OP_INDEX_DATA) {

@@ -451,7 +451,8 @@ decompress_chunk (GstRosbagBag * bag, guint idx, GError ** error)
   return dec;
 }
 
-/* with the lock held: makes room for and remembers @dec */
+/* with the lock held: makes room for @dec and puts it in @e, an entry
+ * still marked loading so that the trimming passes it over */
 static void
 cache_insert (GstRosbagReader * r, guint idx, CacheEntry * e, GBytes * dec)
 {
@@ -559,6 +560,7 @@ load_chunk (GstRosbagReader * r, guint idx, GError ** error)
     return NULL;
   g_mutex_lock (&r->lock);
   e = g_new0 (CacheEntry, 1);
+  e->loading = TRUE;            /* until inserted: trimming skips it */
   g_hash_table_insert (r->cache, GUINT_TO_POINTER (idx), e);
   cache_insert (r, idx, e, dec);
   g_mutex_unlock (&r->lock);
