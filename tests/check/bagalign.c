@@ -1129,6 +1129,96 @@ GST_START_TEST (test_e2e_imu_at_camera_rate)
 
 GST_END_TEST;
 
+/* a flushing seek through bagsrc in the middle of an aligned export: the
+ * sets after the seek are exactly the reference alignment's sets from the
+ * seek position on */
+GST_START_TEST (test_e2e_flushing_seek)
+{
+  const gchar *bag = TEST_FILES_DIR "/sample.bag";
+  gchar *dir, *desc, *index, *got, *expected, **got_rows, **exp_rows;
+  GstElement *pipe;
+  GstBus *bus;
+  GstMessage *msg;
+  guint n_got, n_exp, k, split, n_after = 0;
+  gint64 seek_pos = 1500 * GST_MSECOND, last = -1;
+
+  if (!have_bagsrc ())
+    return;
+  dir = g_dir_make_tmp ("bagalign-e2e-XXXXXX", NULL);
+  index = g_build_filename (dir, "index.csv", NULL);
+  desc = g_strdup_printf ("bagsrc location=%s "
+      "topics=/cam0/image_raw,/cam1/image_raw name=src "
+      "bagalign name=a index-location=%s "
+      "src.cam0_image_raw ! a.sink_0 a.src_0 ! fakesink sync=false "
+      "src.cam1_image_raw ! a.sink_1 a.src_1 ! fakesink sync=false",
+      bag, index);
+  pipe = gst_parse_launch (desc, NULL);
+  fail_unless (pipe != NULL);
+  bus = gst_element_get_bus (pipe);
+
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PAUSED) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless_equals_int (gst_element_get_state (pipe, NULL, NULL,
+          30 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+  fail_unless (gst_element_seek_simple (pipe, GST_FORMAT_TIME,
+          GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, seek_pos));
+  fail_unless_equals_int (gst_element_get_state (pipe, NULL, NULL,
+          30 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+  g_free (desc);
+
+  got = read_file (index);
+  expected = python_alignment (bag, "/cam0/image_raw,/cam1/image_raw", "",
+      20 * GST_MSECOND, "receive");
+  got_rows = g_strsplit (got, "\n", -1);
+  exp_rows = g_strsplit (expected, "\n", -1);
+  n_got = g_strv_length (got_rows) - 1;
+  n_exp = g_strv_length (exp_rows) - 1;
+
+  /* after the seek, running time starts again: find where time_ns stops
+   * growing */
+  split = 1;
+  for (k = 1; k < n_got; k++) {
+    gint64 t = g_ascii_strtoll (strchr (got_rows[k], ',') + 1, NULL, 10);
+    if (t <= last)
+      split = k;
+    last = t;
+  }
+  /* the expected sets from the seek position on (time_ns is relative to
+   * the bag's start there) compared without their set,time_ns columns */
+  for (k = 1; k < n_exp; k++) {
+    gint64 t = g_ascii_strtoll (strchr (exp_rows[k], ',') + 1, NULL, 10);
+    if (t >= seek_pos)
+      n_after++;
+  }
+  fail_unless (n_after > 5);
+  fail_unless_equals_int (n_got - split, n_after);
+  for (k = 0; k < n_after; k++) {
+    const gchar *g = strchr (strchr (got_rows[split + k], ',') + 1, ',');
+    const gchar *e = strchr (strchr (exp_rows[n_exp - n_after + k], ',') + 1,
+        ',');
+    fail_unless_equals_string (g, e);
+  }
+
+  g_strfreev (got_rows);
+  g_strfreev (exp_rows);
+  g_free (got);
+  g_free (expected);
+  g_free (index);
+  remove_dir (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 /* examples/bag-export: the embedding application, run as a user would */
 #define BAG_EXPORT TEST_BUILD_DIR "/../../examples/bag-export"
 
@@ -1244,6 +1334,7 @@ bagalign_suite (void)
   tcase_add_test (e2e, test_e2e_sample_header_stamp);
   tcase_add_test (e2e, test_e2e_one_camera);
   tcase_add_test (e2e, test_e2e_imu_at_camera_rate);
+  tcase_add_test (e2e, test_e2e_flushing_seek);
   tcase_add_test (e2e, test_example_bag_export);
 
   return s;
