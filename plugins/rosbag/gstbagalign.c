@@ -1390,7 +1390,7 @@ gst_bag_align_request_new_pad (GstElement * element, GstPadTemplate * templ,
   GstBagAlignPad *apad;
   GstPad *srcpad;
   gchar *sinkname, *srcname;
-  guint n;
+  guint n, pos;
   gboolean flushing;
 
   g_mutex_lock (&self->lock);
@@ -1444,8 +1444,17 @@ gst_bag_align_request_new_pad (GstElement * element, GstPadTemplate * templ,
   g_free (srcname);
 
   g_mutex_lock (&self->lock);
-  bag_align_logic_add_pad (self->logic);
-  g_ptr_array_add (self->pads, gst_object_ref (apad));
+  /* pads stay sorted by number: the index columns and messages follow
+   * sink_0, sink_1, ... whatever order they were requested in */
+  for (pos = 0; pos < self->pads->len; pos++) {
+    guint other;
+
+    if (sscanf (GST_OBJECT_NAME (g_ptr_array_index (self->pads, pos)),
+            "sink_%u", &other) == 1 && other > n)
+      break;
+  }
+  bag_align_logic_insert_pad (self->logic, pos);
+  g_ptr_array_insert (self->pads, pos, gst_object_ref (apad));
   apad->flushing = flushing;
   apad->needed = TRUE;
   g_cond_broadcast (&self->cond);

@@ -133,6 +133,18 @@ bag_align_logic_add_pad (BagAlignLogic * logic)
 }
 
 void
+bag_align_logic_insert_pad (BagAlignLogic * logic, guint position)
+{
+  guint last = bag_align_logic_add_pad (logic);
+  gpointer p;
+
+  if (position >= last)
+    return;
+  p = g_ptr_array_steal_index (logic->pads, last);
+  g_ptr_array_insert (logic->pads, position, p);
+}
+
+void
 bag_align_logic_remove_pad (BagAlignLogic * logic, guint pad,
     BagAlignReleaseFunc release, gpointer user_data)
 {

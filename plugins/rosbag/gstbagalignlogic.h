@@ -119,6 +119,8 @@ void bag_align_logic_free (BagAlignLogic * logic, BagAlignReleaseFunc release,
     gpointer user_data);
 
 guint bag_align_logic_add_pad (BagAlignLogic * logic);
+/* a new pad at index position (<= n_pads); later pads move up by one */
+void bag_align_logic_insert_pad (BagAlignLogic * logic, guint position);
 void bag_align_logic_remove_pad (BagAlignLogic * logic, guint pad,
     BagAlignReleaseFunc release, gpointer user_data);
 BagAlignPad *bag_align_logic_get_pad (BagAlignLogic * logic, guint pad);

@@ -790,6 +790,55 @@ GST_START_TEST (test_index_and_messages)
 
 GST_END_TEST;
 
+GST_START_TEST (test_index_columns_by_pad_number)
+{
+  /* sink_1 requested before sink_0: the index still lists sink_0 first */
+  gchar *dir = g_dir_make_tmp ("bagalign-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "index.csv", NULL);
+  GstElement *e = gst_element_factory_make ("bagalign", NULL);
+  GstPad *p1, *p0;
+  GstHarness *h0, *h1;
+  MetaFeeder m[2];
+  const gint a[] = { 0, -1 };
+  const gint b[] = { 5, -1 };
+  GThread *t[2];
+  gchar *contents = NULL;
+  guint i;
+
+  g_object_set (e, "index-location", path, NULL);
+  p1 = gst_element_request_pad_simple (e, "sink_1");
+  p0 = gst_element_request_pad_simple (e, "sink_0");
+  h1 = gst_harness_new_with_element (e, "sink_1", "src_1");
+  h0 = gst_harness_new_with_element (e, "sink_0", "src_0");
+  gst_harness_set_src_caps_str (h0, "application/x-test");
+  gst_harness_set_src_caps_str (h1, "application/x-test");
+  for (i = 0; i < 2; i++) {
+    m[i].h = i ? h1 : h0;
+    m[i].times = i ? b : a;
+    m[i].base = GST_SECOND;
+    t[i] = g_thread_new ("feeder", feed_meta, &m[i]);
+  }
+  for (i = 0; i < 2; i++)
+    g_thread_join (t[i]);
+  fail_unless (g_file_get_contents (path, &contents, NULL, NULL));
+  fail_unless_equals_string (contents,
+      "set,time_ns,sink_0_header_ns,sink_0_receive_ns,"
+      "sink_1_header_ns,sink_1_receive_ns\n"
+      "0,0,999999000,1000000000,1004999000,1005000000\n");
+  g_free (contents);
+  gst_harness_teardown (h0);
+  gst_harness_teardown (h1);
+  gst_object_unref (p0);
+  gst_object_unref (p1);
+  gst_object_unref (e);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (path);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_child_proxy_from_launch_line)
 {
   GstElement *pipe;
@@ -850,22 +899,25 @@ GST_END_TEST;
 /* The reference alignment, computed from python3-rosbag's reads alone:
  * reference pad = first topic; the other topics nearest within tolerance
  * (ties to the earlier) or, for topics listed as "previous", the latest at
- * or before the set's time; sets with a missing member dropped. Times are
+ * or before the set's time (within an optional own tolerance); sets with a
+ * missing member dropped. Times are
  * relative to the bag's first message (bagsrc's PTS, which clamps stamps
  * before the bag's start to 0); prints the index CSV bagalign writes for
  * pads named sink_0.. */
 static const gchar *align_ref_py =
-    "import sys, rosbag\n"
+    "import sys, bisect, rosbag\n"
     "path, topics, prev, tol, src = sys.argv[1], sys.argv[2].split(','), "
     "sys.argv[3].split(','), int(sys.argv[4]), sys.argv[5]\n"
+    "prevtol = int(sys.argv[6]) if len(sys.argv) > 6 else tol\n"
     "bag = rosbag.Bag(path)\n"
-    "start = min(t.to_nsec() for _, _, t in bag.read_messages())\n"
+    "start = min(t.to_nsec() for _, _, t in bag.read_messages(raw=True))\n"
     "msgs = {tp: [] for tp in topics}\n"
     "for tp, m, t in bag.read_messages(topics=topics):\n"
     "    h = m.header.stamp.to_nsec() if hasattr(m, 'header') else t.to_nsec()\n"
     "    key = max(0, (h if src == 'header' else t.to_nsec()) - start)\n"
     "    msgs[tp].append((key, h, t.to_nsec()))\n"
     "for tp in topics: msgs[tp].sort(key=lambda x: x[0])\n"
+    "keys = {tp: [e[0] for e in msgs[tp]] for tp in topics}\n"
     "cols = []\n"
     "for i in range(len(topics)): cols += ['sink_%d_header_ns' % i, 'sink_%d_receive_ns' % i]\n"
     "print(','.join(['set', 'time_ns'] + cols))\n"
@@ -874,12 +926,14 @@ static const gchar *align_ref_py =
     "    T = ref[0]\n"
     "    row = [ref]\n"
     "    for tp in topics[1:]:\n"
-    "        best = None\n"
-    "        for e in msgs[tp]:\n"
-    "            if tp in prev:\n"
-    "                if e[0] <= T and T - e[0] <= tol: best = e\n"
-    "            elif abs(e[0] - T) <= tol and (best is None or abs(e[0] - T) < abs(best[0] - T)):\n"
-    "                best = e\n"
+    "        k = bisect.bisect_right(keys[tp], T)\n"
+    "        a = msgs[tp][k - 1] if k > 0 else None\n"
+    "        b = msgs[tp][k] if k < len(msgs[tp]) else None\n"
+    "        if tp in prev:\n"
+    "            best = a if a is not None and T - a[0] <= prevtol else None\n"
+    "        else:\n"
+    "            best = a if a is not None and (b is None or T - a[0] <= b[0] - T) else b\n"
+    "            if best is not None and abs(best[0] - T) > tol: best = None\n"
     "        row.append(best)\n"
     "    if None in row: continue\n"
     "    print(','.join([str(n), str(T)] + ['%d,%d' % (e[1], e[2]) for e in row]))\n"
@@ -900,12 +954,14 @@ have_bagsrc (void)
 }
 
 static gchar *
-python_alignment (const gchar * bag, const gchar * topics, const gchar * prev,
-    guint64 tol, const gchar * src)
+python_alignment_full (const gchar * bag, const gchar * topics,
+    const gchar * prev, guint64 tol, const gchar * src, gint64 prevtol)
 {
   gchar *tolstr = g_strdup_printf ("%" G_GUINT64_FORMAT, tol);
+  gchar *prevtolstr = g_strdup_printf ("%" G_GINT64_FORMAT,
+      prevtol >= 0 ? prevtol : (gint64) tol);
   const gchar *argv[] = { TEST_PYTHON, "-c", align_ref_py, bag, topics, prev,
-    tolstr, src, NULL
+    tolstr, src, prevtolstr, NULL
   };
   gchar *out = NULL, *err = NULL;
   gint status = 0;
@@ -917,7 +973,15 @@ python_alignment (const gchar * bag, const gchar * topics, const gchar * prev,
   fail_unless (g_spawn_check_wait_status (status, NULL), "python: %s", err);
   g_free (err);
   g_free (tolstr);
+  g_free (prevtolstr);
   return out;
+}
+
+static gchar *
+python_alignment (const gchar * bag, const gchar * topics, const gchar * prev,
+    guint64 tol, const gchar * src)
+{
+  return python_alignment_full (bag, topics, prev, tol, src, -1);
 }
 
 static void
@@ -1219,6 +1283,51 @@ GST_START_TEST (test_e2e_flushing_seek)
 
 GST_END_TEST;
 
+/* a real bag (Husky run, bz2 chunks): odometry at 10 Hz is the reference,
+ * the 30 Hz IMU nearest within 20 ms, the 2.5 Hz GPS fix held with no age
+ * limit: bagdemux's GAP events keep the sparse GPS pad from stalling */
+GST_START_TEST (test_e2e_realbag_husky)
+{
+  gchar *bag = g_build_filename (TEST_REALBAGS_DIR,
+      "robot_localization__test1.bag", NULL);
+  const gchar *topics = "/husky_velocity_controller/odom,/imu/data,/fix";
+  gchar *dir, *desc, *expected, *got, *name;
+
+  if (!g_file_test (bag, G_FILE_TEST_EXISTS)) {
+    g_print ("SKIP: %s not found (../shared/realbags absent)\n", bag);
+    g_free (bag);
+    return;
+  }
+  if (!have_bagsrc ()) {
+    g_free (bag);
+    return;
+  }
+  dir = g_dir_make_tmp ("bagalign-e2e-XXXXXX", NULL);
+  desc = g_strdup_printf ("bagsrc location=%s topics=%s name=src "
+      "bagalign name=a index-location=%s/index.csv "
+      "sink_2::policy=previous sink_2::tolerance=9223372036854775807 "
+      "src.husky_velocity_controller_odom ! a.sink_0 a.src_0 ! fakesink "
+      "src.imu_data ! a.sink_1 a.src_1 ! fakesink "
+      "src.fix ! a.sink_2 a.src_2 ! fakesink", bag, topics, dir);
+  run_pipeline (desc);
+  g_free (desc);
+
+  name = g_build_filename (dir, "index.csv", NULL);
+  got = read_file (name);
+  g_free (name);
+  expected = python_alignment_full (bag, topics, "/fix", 20 * GST_MSECOND,
+      "receive", G_MAXINT64);
+  fail_unless (count_lines (expected) > 1000);
+  fail_unless_equals_string (got, expected);
+  g_free (got);
+  g_free (expected);
+  remove_dir (dir);
+  g_free (dir);
+  g_free (bag);
+}
+
+GST_END_TEST;
+
 /* examples/bag-export: the embedding application, run as a user would */
 #define BAG_EXPORT TEST_BUILD_DIR "/../../examples/bag-export"
 
@@ -1325,6 +1434,7 @@ bagalign_suite (void)
   tcase_add_test (tc, test_single_pad_passthrough);
   tcase_add_test (tc, test_caps_and_queries_pass_through);
   tcase_add_test (tc, test_index_and_messages);
+  tcase_add_test (tc, test_index_columns_by_pad_number);
   tcase_add_test (tc, test_child_proxy_from_launch_line);
   tcase_add_test (tc, test_request_release);
 
@@ -1335,6 +1445,7 @@ bagalign_suite (void)
   tcase_add_test (e2e, test_e2e_one_camera);
   tcase_add_test (e2e, test_e2e_imu_at_camera_rate);
   tcase_add_test (e2e, test_e2e_flushing_seek);
+  tcase_add_test (e2e, test_e2e_realbag_husky);
   tcase_add_test (e2e, test_example_bag_export);
 
   return s;

@@ -596,6 +596,24 @@ GST_START_TEST (test_late_buffer_rejected)
 
 GST_END_TEST;
 
+GST_START_TEST (test_insert_pad)
+{
+  BagAlignLogic *l = make_logic (2, BAG_ALIGN_MODE_REFERENCE, MS (20),
+      BAG_ALIGN_POLICY_NEAREST);
+
+  bag_align_logic_get_pad (l, 1)->tolerance = 7;
+  bag_align_logic_insert_pad (l, 1);
+  fail_unless_equals_int (bag_align_logic_n_pads (l), 3);
+  fail_unless_equals_int64 (bag_align_logic_get_pad (l, 2)->tolerance, 7);
+  fail_unless_equals_int64 (bag_align_logic_get_pad (l, 1)->tolerance, MS (20));
+  fail_unless_equals_int (l->set.n_pads, 3);
+  bag_align_logic_insert_pad (l, 3);
+  fail_unless_equals_int (bag_align_logic_n_pads (l), 4);
+  bag_align_logic_free (l, NULL, NULL);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_remove_pad)
 {
   const gint a[] = { 0, 100, -1 };
@@ -639,6 +657,7 @@ bagalign_logic_suite (void)
   tcase_add_test (tc, test_approximate_max_interval_and_order);
   tcase_add_test (tc, test_approximate_gap_proves);
   tcase_add_test (tc, test_late_buffer_rejected);
+  tcase_add_test (tc, test_insert_pad);
   tcase_add_test (tc, test_remove_pad);
 
   return s;
