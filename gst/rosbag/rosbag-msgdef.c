@@ -1313,6 +1313,11 @@ json_bytes (gpointer ud, const GstRosbagMsgField * f, const guint8 * data,
   JsonWriter *w = ud;
 
   json_prefix (w, f);
+  if ((w->flags & GST_ROSBAG_MSGDEF_FLAG_BYTES_AS_LENGTH) &&
+      f->array == GST_ROSBAG_ARRAY_VARIABLE) {
+    g_string_append_printf (w->out, "%u", len);
+    return;
+  }
   g_string_append_c (w->out, '"');
   append_base64 (w->out, data, len);
   g_string_append_c (w->out, '"');
@@ -1624,7 +1629,10 @@ csv_bytes (gpointer ud, const GstRosbagMsgField * f, const guint8 * data,
   }
   /* a variable byte array: its JSON value (base64) as the cell */
   g_string_append_c (w->out, ',');
-  append_base64 (w->out, data, len);
+  if (w->flags & GST_ROSBAG_MSGDEF_FLAG_BYTES_AS_LENGTH)
+    g_string_append_printf (w->out, "%u", len);
+  else
+    append_base64 (w->out, data, len);
 }
 
 static const GstRosbagMsgVisitor csv_visitor = {

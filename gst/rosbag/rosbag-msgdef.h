@@ -195,7 +195,10 @@ typedef enum
   GST_ROSBAG_MSGDEF_FLAGS_NONE = 0,
   /* time and duration as {"secs": s, "nsecs": n} (JSON) or two columns
    * name.secs, name.nsecs (CSV) instead of integer nanoseconds */
-  GST_ROSBAG_MSGDEF_FLAG_TIME_SECS_NSECS = (1 << 0)
+  GST_ROSBAG_MSGDEF_FLAG_TIME_SECS_NSECS = (1 << 0),
+  /* variable-length uint8[] / char[] (image, point cloud data...) written
+   * as their length in bytes instead of base64 */
+  GST_ROSBAG_MSGDEF_FLAG_BYTES_AS_LENGTH = (1 << 1)
 } GstRosbagMsgDefFlags;
 
 /* Appends the message as one JSON object (no newline). On error @out is

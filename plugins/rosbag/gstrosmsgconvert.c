@@ -32,7 +32,9 @@
  * `{"topic": ..., "receive_ns": ..., "msg": {...}}`: field names as in
  * the .msg, nested messages as objects, arrays as arrays, uint8[] and
  * char[] as base64 (as rosbridge does), time and duration as integer
- * nanoseconds, non-finite floats as null.
+ * nanoseconds, non-finite floats as null. With byte-arrays=length a
+ * variable uint8[] (image or point cloud data) is written as its length,
+ * to export only the metadata of big messages.
  *
  * With format=csv the first buffer starts with a header row of flattened
  * column names (`receive_ns,header.seq,header.stamp,...`, fixed arrays
@@ -53,6 +55,9 @@
  * ]|
  * |[
  * gst-launch-1.0 -q bagsrc location=run.bag topics=/imu ! rosmsgconvert ! fdsink | jq .msg.linear_acceleration.z
+ * ]|
+ * |[
+ * gst-launch-1.0 bagsrc location=run.bag topics=/points raw=true ! rosmsgconvert format=csv byte-arrays=length ! filesink location=points.csv
  * ]|
  */
 
@@ -76,6 +81,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_ros_msg_convert_debug);
 #define DEFAULT_TIME_FORMAT GST_ROS_MSG_CONVERT_TIME_NS
 #define DEFAULT_TOPIC NULL
 #define DEFAULT_CSV_HEADER TRUE
+#define DEFAULT_BYTE_ARRAYS GST_ROS_MSG_CONVERT_BYTES_BASE64
 
 enum
 {
@@ -84,6 +90,7 @@ enum
   PROP_TIME_FORMAT,
   PROP_TOPIC,
   PROP_CSV_HEADER,
+  PROP_BYTE_ARRAYS,
   PROP_SKIPPED
 };
 
@@ -96,6 +103,7 @@ struct _GstRosMsgConvert
   GstRosMsgConvertTimeFormat time_format;
   gchar *topic;
   gboolean csv_header;
+  GstRosMsgConvertBytes byte_arrays;
 
   /* streaming state */
   GstRosbagMsgDef *def;
@@ -161,6 +169,23 @@ gst_ros_msg_convert_time_format_get_type (void)
   return type;
 }
 
+GType
+gst_ros_msg_convert_bytes_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_ROS_MSG_CONVERT_BYTES_BASE64, "The bytes as base64", "base64"},
+    {GST_ROS_MSG_CONVERT_BYTES_LENGTH, "Only the number of bytes", "length"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstRosMsgConvertBytes", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
 static void gst_ros_msg_convert_finalize (GObject * object);
 static void gst_ros_msg_convert_set_property (GObject * object,
     guint prop_id, const GValue * value, GParamSpec * pspec);
@@ -209,6 +234,12 @@ gst_ros_msg_convert_class_init (GstRosMsgConvertClass * klass)
           "Write a header row of column names before the first CSV row",
           DEFAULT_CSV_HEADER, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_BYTE_ARRAYS,
+      g_param_spec_enum ("byte-arrays", "Byte arrays",
+          "How variable-length uint8[] / char[] fields (image or point cloud "
+          "data...) are written", GST_TYPE_ROS_MSG_CONVERT_BYTES,
+          DEFAULT_BYTE_ARRAYS, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_SKIPPED,
       g_param_spec_uint64 ("skipped", "Skipped",
           "Messages skipped because they did not match their definition",
@@ -233,6 +264,7 @@ gst_ros_msg_convert_class_init (GstRosMsgConvertClass * klass)
 
   gst_type_mark_as_plugin_api (GST_TYPE_ROS_MSG_CONVERT_FORMAT, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_ROS_MSG_CONVERT_TIME_FORMAT, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_ROS_MSG_CONVERT_BYTES, 0);
 }
 
 static void
@@ -242,6 +274,7 @@ gst_ros_msg_convert_init (GstRosMsgConvert * self)
   self->time_format = DEFAULT_TIME_FORMAT;
   self->topic = g_strdup (DEFAULT_TOPIC);
   self->csv_header = DEFAULT_CSV_HEADER;
+  self->byte_arrays = DEFAULT_BYTE_ARRAYS;
   self->receive_caps = gst_caps_new_empty_simple (RECEIVE_TIME_CAPS);
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), FALSE);
   gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), FALSE);
@@ -292,6 +325,9 @@ gst_ros_msg_convert_set_property (GObject * object, guint prop_id,
     case PROP_CSV_HEADER:
       self->csv_header = g_value_get_boolean (value);
       break;
+    case PROP_BYTE_ARRAYS:
+      self->byte_arrays = g_value_get_enum (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -318,6 +354,9 @@ gst_ros_msg_convert_get_property (GObject * object, guint prop_id,
       break;
     case PROP_CSV_HEADER:
       g_value_set_boolean (value, self->csv_header);
+      break;
+    case PROP_BYTE_ARRAYS:
+      g_value_set_enum (value, self->byte_arrays);
       break;
     case PROP_SKIPPED:
       g_value_set_uint64 (value, self->skipped);
@@ -383,8 +422,14 @@ gst_ros_msg_convert_topic (GstRosMsgConvert * self)
 static GstRosbagMsgDefFlags
 gst_ros_msg_convert_flags (GstRosMsgConvert * self)
 {
-  return self->time_format == GST_ROS_MSG_CONVERT_TIME_SECS_NSECS ?
-      GST_ROSBAG_MSGDEF_FLAG_TIME_SECS_NSECS : GST_ROSBAG_MSGDEF_FLAGS_NONE;
+  GstRosbagMsgDefFlags flags = GST_ROSBAG_MSGDEF_FLAGS_NONE;
+
+  /* called with the object lock */
+  if (self->time_format == GST_ROS_MSG_CONVERT_TIME_SECS_NSECS)
+    flags |= GST_ROSBAG_MSGDEF_FLAG_TIME_SECS_NSECS;
+  if (self->byte_arrays == GST_ROS_MSG_CONVERT_BYTES_LENGTH)
+    flags |= GST_ROSBAG_MSGDEF_FLAG_BYTES_AS_LENGTH;
+  return flags;
 }
 
 static gboolean

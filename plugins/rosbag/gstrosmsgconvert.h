@@ -59,6 +59,20 @@ typedef enum
 #define GST_TYPE_ROS_MSG_CONVERT_TIME_FORMAT (gst_ros_msg_convert_time_format_get_type ())
 GType gst_ros_msg_convert_time_format_get_type (void);
 
+/**
+ * GstRosMsgConvertBytes:
+ * @GST_ROS_MSG_CONVERT_BYTES_BASE64: variable uint8[] / char[] as base64
+ * @GST_ROS_MSG_CONVERT_BYTES_LENGTH: as their length in bytes
+ */
+typedef enum
+{
+  GST_ROS_MSG_CONVERT_BYTES_BASE64,
+  GST_ROS_MSG_CONVERT_BYTES_LENGTH
+} GstRosMsgConvertBytes;
+
+#define GST_TYPE_ROS_MSG_CONVERT_BYTES (gst_ros_msg_convert_bytes_get_type ())
+GType gst_ros_msg_convert_bytes_get_type (void);
+
 G_END_DECLS
 
 #endif /* __GST_ROS_MSG_CONVERT_H__ */

@@ -175,20 +175,22 @@ convert_topic (const gchar * bag_path, const gchar * topic,
 }
 
 static void
-check_topic_vs_genpy (const gchar * bag, const gchar * topic,
-    gboolean csv, gboolean secs_nsecs)
+check_topic_vs_genpy_full (const gchar * bag, const gchar * topic,
+    gboolean csv, gboolean secs_nsecs, gboolean bytes_len)
 {
-  gchar *props = g_strdup_printf ("format=%s time-format=%s",
-      csv ? "csv" : "json", secs_nsecs ? "secs-nsecs" : "ns");
+  gchar *props = g_strdup_printf ("format=%s time-format=%s byte-arrays=%s",
+      csv ? "csv" : "json", secs_nsecs ? "secs-nsecs" : "ns",
+      bytes_len ? "length" : "base64");
   guint n;
   gchar *text = convert_topic (bag, topic, props, &n);
   gchar *path = tmp_path (csv ? "rosmsgconvert.csv" : "rosmsgconvert.jsonl");
   const gchar *tf = secs_nsecs ? "secs-nsecs" : "ns";
+  const gchar *ba = bytes_len ? "length" : "base64";
   const gchar *jargs[] = { "compare", bag, path, "--topics", topic,
-    "--time-format", tf, NULL
+    "--time-format", tf, "--byte-arrays", ba, NULL
   };
   const gchar *cargs[] = { "compare-csv", bag, topic, path,
-    "--time-format", tf, NULL
+    "--time-format", tf, "--byte-arrays", ba, NULL
   };
 
   fail_unless (n > 0, "no messages on %s", topic);
@@ -198,6 +200,13 @@ check_topic_vs_genpy (const gchar * bag, const gchar * topic,
   g_free (path);
   g_free (text);
   g_free (props);
+}
+
+static void
+check_topic_vs_genpy (const gchar * bag, const gchar * topic,
+    gboolean csv, gboolean secs_nsecs)
+{
+  check_topic_vs_genpy_full (bag, topic, csv, secs_nsecs, FALSE);
 }
 
 /* ---------------------------------------------------------------- */
@@ -219,6 +228,19 @@ GST_START_TEST (test_csv_vs_genpy)
   check_topic_vs_genpy (TYPES_BAG, "/all_types", TRUE, TRUE);
   check_topic_vs_genpy (SAMPLE_BAG, "/imu", TRUE, FALSE);
   check_topic_vs_genpy (SAMPLE_BAG, "/joint_states", TRUE, TRUE);
+}
+
+GST_END_TEST;
+
+/* byte-arrays=length: image data as its size, for metadata exports */
+GST_START_TEST (test_byte_arrays_length)
+{
+  check_topic_vs_genpy_full (SAMPLE_BAG, "/cam0/image_raw", FALSE, FALSE, TRUE);
+  check_topic_vs_genpy_full (SAMPLE_BAG, "/cam0/image_raw", TRUE, FALSE, TRUE);
+  check_topic_vs_genpy_full (TYPES_BAG, "/all_types", FALSE, FALSE, TRUE);
+  check_topic_vs_genpy_full (TYPES_BAG, "/all_types", TRUE, TRUE, TRUE);
+  /* and the default still base64 for images */
+  check_topic_vs_genpy (SAMPLE_BAG, "/cam1/image_raw", FALSE, FALSE);
 }
 
 GST_END_TEST;
@@ -573,6 +595,19 @@ GST_START_TEST (test_bagsrc_recipes)
     fail_unless_equals_int (run_ref (args), 0);
   }
 
+  /* image metadata without the payload (docs/rosmsgconvert.md) */
+  desc = g_strdup_printf ("bagsrc location=%s topics=/cam0/image_raw "
+      "raw=true ! rosmsgconvert format=csv byte-arrays=length ! "
+      "filesink location=%s", SAMPLE_BAG, csv);
+  fail_unless (run_pipeline (desc));
+  g_free (desc);
+  {
+    const gchar *args[] = { "compare-csv", SAMPLE_BAG, "/cam0/image_raw", csv,
+      "--byte-arrays", "length", NULL
+    };
+    fail_unless_equals_int (run_ref (args), 0);
+  }
+
   /* JSON lines of a custom type, straight from the bag */
   desc = g_strdup_printf ("bagsrc location=%s topics=/all_types ! "
       "rosmsgconvert ! filesink location=%s", TYPES_BAG, json);
@@ -702,6 +737,7 @@ rosmsgconvert_suite (void)
   tcase_add_test (tc, test_csv_header_on_eos);
   tcase_add_test (tc, test_json_vs_genpy);
   tcase_add_test (tc, test_csv_vs_genpy);
+  tcase_add_test (tc, test_byte_arrays_length);
   tcase_add_test (tc, test_realbags_vs_genpy);
   tcase_add_test (tc, test_bagsrc_recipes);
   tcase_add_test (tc, test_shell_recipes);

@@ -36,6 +36,9 @@ Bag.read_messages does), then printed with rosmsgconvert's conventions:
   rosmsg-ref.py json BAG [--topics a,b] [--time-format ns|secs-nsecs]
       prints the JSON lines, in read_messages order.
 
+  Options --byte-arrays length: variable uint8[] / char[] as their length
+  (rosmsgconvert byte-arrays=length).
+
   rosmsg-ref.py compare BAG OURS.jsonl [--topics a,b] [--time-format F]
       reads OURS (JSON lines written by gst-rosbag) and compares them value
       by value with genpy's view of the same bag: same topics, same count
@@ -93,6 +96,8 @@ import logging
 logging.getLogger('rosout').setLevel(logging.CRITICAL)
 
 BYTES_TYPES = ('uint8', 'char')
+# --byte-arrays length: variable uint8[] / char[] as their length
+BYTES_AS_LENGTH = [False]
 FLOAT_TYPES = ('float32', 'float64')
 
 
@@ -130,7 +135,10 @@ def to_json(msg, secs_nsecs=False):
             if base in BYTES_TYPES:
                 if isinstance(v, str):
                     v = v.encode('latin-1')
-                out[name] = base64.b64encode(bytes(v)).decode('ascii')
+                if BYTES_AS_LENGTH[0] and split_type(t)[2] is None:
+                    out[name] = len(v)
+                else:
+                    out[name] = base64.b64encode(bytes(v)).decode('ascii')
             else:
                 out[name] = [conv_scalar(base, x, secs_nsecs) for x in v]
         else:
@@ -402,6 +410,10 @@ def cmp_msg(ref, ours, path, secs_nsecs):
             if base in BYTES_TYPES:
                 if isinstance(v, str):
                     v = v.encode('latin-1')
+                if BYTES_AS_LENGTH[0] and n is None:
+                    if type(o) is not int or o != len(v):
+                        raise Mismatch("%s: %r != length %d" % (p, o, len(v)))
+                    continue
                 if not isinstance(o, str):
                     raise Mismatch("%s: %r is not base64" % (p, o))
                 if base64.b64decode(o) != bytes(v):
@@ -452,6 +464,10 @@ def cmp_csv_cell(base, kind, ref, cell, path, secs_nsecs):
             # a variable byte array: the base64 text itself, unquoted
             if isinstance(ref, str):
                 ref = ref.encode('latin-1')
+            if BYTES_AS_LENGTH[0]:
+                if cell != str(len(ref)):
+                    raise Mismatch("%s: %r != length %d" % (path, cell, len(ref)))
+                return
             if base64.b64decode(cell) != bytes(ref):
                 raise Mismatch("%s: bytes differ" % path)
             return
@@ -538,7 +554,7 @@ def cmd_compare_csv(path, topic, ours_path, opts):
             break
     print("compared %d rows of %d columns" % (len(rows), ncols))
     for e in errors[:10]:
-        print("DIFF " + e)
+        print("DIFF " + (e if len(e) < 400 else e[:400] + "..."))
     return 1 if errors else 0
 
 
@@ -550,6 +566,9 @@ def parse_opts(args):
         a = args[i]
         if a == '--topics':
             opts["topics"] = [x.strip() for x in args[i + 1].split(',') if x.strip()]
+            i += 2
+        elif a == '--byte-arrays':
+            BYTES_AS_LENGTH[0] = args[i + 1] == 'length'
             i += 2
         elif a == '--allow-extra':
             opts["allow_extra"] = True
@@ -634,7 +653,7 @@ def cmd_compare(path, ours_path, opts):
                 break
     print("compared %d messages, %d topics, %d types" % (n, len(ref), len(types)))
     for e in errors[:10]:
-        print("DIFF " + e)
+        print("DIFF " + (e if len(e) < 400 else e[:400] + "..."))
     return 1 if errors else 0
 
 
