@@ -1197,10 +1197,17 @@ no_time:
   goto count_drop;
 late:
   if (!apad->warned_late) {
+    apad->warned_late = TRUE;
+    GST_OBJECT_LOCK (apad);
+    apad->buffers_dropped++;
+    GST_OBJECT_UNLOCK (apad);
+    /* never post with the element lock held: a bus sync handler may query */
+    g_mutex_unlock (&self->lock);
+    gst_buffer_unref (buf);
     GST_ELEMENT_WARNING (self, STREAM, FAILED,
         ("Dropping buffers that go back in time on %s",
             GST_OBJECT_NAME (apad)), ("first at %" G_GINT64_FORMAT, time));
-    apad->warned_late = TRUE;
+    return GST_FLOW_OK;
   }
   goto count_drop;
 count_drop:

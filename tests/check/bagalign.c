@@ -380,6 +380,24 @@ GST_START_TEST (test_offset_and_reference)
 
 GST_END_TEST;
 
+GST_START_TEST (test_late_buffer_dropped)
+{
+  /* a buffer going back in time on a pad is dropped and counted */
+  const Item ref[] = { B (0), B (100), B (200), E, END };
+  const Item other[] = { B (0), B (100), B (50), B (200), E, END };
+  const Item *streams[] = { ref, other };
+  Fixture *f = fixture_new (2, NULL);
+
+  fixture_start (f);
+  run_feeders (f, streams, NULL);
+  check_output (f, 0, "0<-0 100<-100 200<-200|EOS");
+  check_output (f, 1, "0<-0 100<-100 200<-200|EOS");
+  fail_unless_equals_int (pad_counter (f, 1, "buffers-dropped"), 1);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_exact)
 {
   const Item a[] = { B (0), B (100), B (200), B (300), E, END };
@@ -1421,6 +1439,7 @@ bagalign_suite (void)
   tcase_add_test (tc, test_keep_incomplete_gaps);
   tcase_add_test (tc, test_not_required_pad);
   tcase_add_test (tc, test_offset_and_reference);
+  tcase_add_test (tc, test_late_buffer_dropped);
   tcase_add_test (tc, test_exact);
   tcase_add_test (tc, test_approximate);
   tcase_add_test (tc, test_approximate_max_interval);
