@@ -1060,14 +1060,23 @@ static void
 send_eos (GstBagAlign * self, GstBagAlignPad * apad)
 {
   GstEvent *eos;
+  gboolean need_segment = apad->need_segment;
 
   if (apad->eos_sent)
     return;
   apad->eos_sent = TRUE;
+  apad->need_segment = FALSE;
   eos = gst_event_new_eos ();
   if (apad->eos_seqnum)
     gst_event_set_seqnum (eos, apad->eos_seqnum);
   g_mutex_unlock (&self->lock);
+  /* stream-start, caps, segment, then EOS, even when no set came out */
+  if (need_segment) {
+    GstSegment seg;
+
+    gst_segment_init (&seg, GST_FORMAT_TIME);
+    gst_pad_push_event (apad->srcpad, gst_event_new_segment (&seg));
+  }
   GST_DEBUG_OBJECT (apad->srcpad, "pushing EOS");
   gst_pad_push_event (apad->srcpad, eos);
   g_mutex_lock (&self->lock);

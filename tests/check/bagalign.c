@@ -501,11 +501,20 @@ GST_START_TEST (test_ended_pad)
   const Item *streams[] = { ref, ended };
   GstFlowReturn last[2];
   Fixture *f = fixture_new (2, NULL);
+  guint i;
 
   fixture_start (f);
   run_feeders (f, streams, last);
   check_output (f, 0, "|EOS");
   check_output (f, 1, "|EOS");
+  /* a TIME segment went out before EOS even though no set did */
+  for (i = 0; i < 2; i++) {
+    GstEvent *seg = gst_pad_get_sticky_event (f->h[i]->sinkpad,
+        GST_EVENT_SEGMENT, 0);
+
+    fail_unless (seg != NULL);
+    gst_event_unref (seg);
+  }
   fail_unless_equals_int (element_counter (f, "sets-emitted"), 0);
   fixture_free (f);
 }
