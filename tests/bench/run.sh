@@ -1,0 +1,189 @@
+#!/bin/bash
+# gst-rosbag benchmark: plays every topic of generated bags with our
+# elements and library, next to the C++ rosbag_storage and python3-rosbag
+# readers, in one run; reports seconds, MB/s and peak RSS as ratios.
+#
+#   tests/bench/run.sh [--full] [--sizes "MB MB..."] [--py-max MB]
+#                      [--build DIR] [--bagdir DIR] [--cases "a b..."]
+#                      [--compression "none lz4"] [--keep] [--out FILE]
+#
+# Default: one 200 MB bag (uncompressed and lz4), a quick run.
+# --full: 1024 and 4096 MB bags; python3-rosbag only up to --py-max
+# (default 1024) MB because it is slow.
+#
+# Every case is a fresh process run twice under /usr/bin/time -v: once to
+# warm the page cache (and the GStreamer registry), once measured. The page
+# cache cannot be dropped here (no root), so every figure is warm cache.
+# Peak RSS is "Maximum resident set size" as /usr/bin/time reads it from
+# outside. Sizes are payload (serialized message bytes); MB/s is payload MB
+# over wall seconds.
+#
+# Cases:
+#   cpp         ref_cpp: rosbag::View over all messages, each written out
+#   py          ref_py.py: python3-rosbag read_messages(raw=True)
+#   lib         read-lib: GstRosbagReader over all messages, bytes summed
+#   lib-p0      the same without the prefetch worker
+#   bagsrc      play-all: bagsrc, one fakesink sync=false per topic pad
+#               (images as video/x-raw)
+#   bagsrc-raw  the same with raw=true (every topic application/x-rosmsg)
+#   slow        bagsrc with `identity sleep-time=20000` before cam0's
+#               fakesink (a sink at 50 fps on a 30 Hz topic, all the other
+#               pads fast), stop-time=10 s of the bag: RSS must stay at
+#               the queue limits + chunk cache
+set -eu
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+SIZES="200"
+PY_MAX=1024
+BUILD="$ROOT/build-bench"
+BAGDIR=/tmp/gst-rosbag-bench
+CASES="cpp py lib lib-p0 bagsrc bagsrc-raw slow"
+COMPRESSION="none lz4"
+KEEP=0
+OUT="$HERE/results.md"
+PY=/usr/bin/python3
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --full) SIZES="1024 4096" ;;
+    --sizes) SIZES="$2"; shift ;;
+    --py-max) PY_MAX="$2"; shift ;;
+    --build) BUILD="$2"; shift ;;
+    --bagdir) BAGDIR="$2"; shift ;;
+    --cases) CASES="$2"; shift ;;
+    --compression) COMPRESSION="$2"; shift ;;
+    --keep) KEEP=1 ;;
+    --out) OUT="$2"; shift ;;
+    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+[ -x /usr/bin/time ] || { echo "run.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
+
+# build
+if [ ! -f "$BUILD/build.ninja" ]; then
+  meson setup "$BUILD" "$ROOT" -Dbenchmarks=true -Dtests=false -Dexamples=false >/dev/null
+else
+  meson configure "$BUILD" -Dbenchmarks=true >/dev/null
+fi
+ninja -C "$BUILD" >/dev/null
+B="$BUILD/tests/bench"
+for x in gen-bag read-lib play-all; do
+  [ -x "$B/$x" ] || { echo "run.sh: $B/$x was not built" >&2; exit 1; }
+done
+HAVE_CPP=1
+[ -x "$B/ref_cpp" ] || { HAVE_CPP=0; echo "run.sh: no ref_cpp (librosbag-storage-dev missing?): C++ column empty" >&2; }
+
+export GST_PLUGIN_PATH="$BUILD/plugins/rosbag"
+export GST_REGISTRY="$BAGDIR/registry.bin"
+unset GST_TRACERS GST_DEBUG || true
+
+# disk space: each size once uncompressed and about half of it as lz4
+mkdir -p "$BAGDIR"
+need=0
+for s in $SIZES; do need=$((need + s * 16 / 10)); done
+avail=$(df -Pm "$BAGDIR" | awk 'NR==2 {print $4}')
+if [ "$avail" -lt $((need + 1024)) ]; then
+  echo "run.sh: $BAGDIR has $avail MB free, needs about $need MB + 1 GB" >&2
+  exit 1
+fi
+cleanup() {
+  if [ "$KEEP" = 0 ]; then rm -f "$BAGDIR"/bench-*.bag; fi
+}
+trap cleanup EXIT
+
+TMP="$BAGDIR/time.$$"
+ROWS="$BAGDIR/rows.$$"
+: > "$ROWS"
+
+# run_case NAME BAG PAYLOAD_BYTES CMD...: warm-up, measured run; one row
+run_case() {
+  local name=$1 bag=$2 payload=$3
+  shift 3
+  "$@" > /dev/null 2>&1 || true
+  if ! /usr/bin/time -v -o "$TMP" "$@" > "$TMP.out" 2> "$TMP.err"; then
+    echo "run.sh: case $name on $bag failed:" >&2
+    cat "$TMP.err" >&2
+    return 0
+  fi
+  local wall rss user sys
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {
+      n = split($2, a, ":"); s = 0;
+      for (i = 1; i <= n; i++) s = s * 60 + a[i];
+      print s }' "$TMP")
+  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$TMP")
+  user=$(awk -F': ' '/User time/ {print $2}' "$TMP")
+  sys=$(awk -F': ' '/System time/ {print $2}' "$TMP")
+  echo "$name $(basename "$bag") $payload $wall $rss $user $sys $(head -c 200 "$TMP.out" | tr ' \n' ',;')" >> "$ROWS"
+  printf "  %-11s %7.2f s  %8.1f MB RSS  (out: %s)\n" "$name" "$wall" \
+    "$(echo "$rss / 1024" | bc -l)" "$(tr '\n' ' ' < "$TMP.out")"
+}
+
+for s in $SIZES; do
+  for c in $COMPRESSION; do
+    bag="$BAGDIR/bench-$s-$c.bag"
+    echo "== $bag"
+    "$B/gen-bag" "$bag" "$s" "$c"
+    # payload and message count as the library reads them
+    read -r nmsg payload _ < <("$B/read-lib" "$bag" 2>/dev/null)
+    for case in $CASES; do
+      case $case in
+        cpp) [ $HAVE_CPP = 1 ] && run_case cpp "$bag" "$payload" "$B/ref_cpp" "$bag" ;;
+        py)
+          if [ "$s" -le "$PY_MAX" ]; then
+            run_case py "$bag" "$payload" $PY "$HERE/ref_py.py" "$bag"
+          else
+            echo "  py          skipped (bag > --py-max $PY_MAX MB)"
+          fi ;;
+        lib) run_case lib "$bag" "$payload" "$B/read-lib" "$bag" ;;
+        lib-p0) run_case lib-p0 "$bag" "$payload" "$B/read-lib" "$bag" --prefetch 0 ;;
+        bagsrc) run_case bagsrc "$bag" "$payload" "$B/play-all" "$bag" ;;
+        bagsrc-raw) run_case bagsrc-raw "$bag" "$payload" "$B/play-all" "$bag" --raw ;;
+        slow) run_case slow "$bag" 0 "$B/play-all" "$bag" --slow cam0_image_raw --sleep-us 20000 --stop-time 10 ;;
+        *) echo "run.sh: unknown case $case" >&2 ;;
+      esac
+    done
+    # every reader must have seen the same messages
+    awk -v n="$nmsg" -v b="$(basename "$bag")" '$2 == b && $1 != "slow" {
+        split($8, o, ","); if (o[1] != n) printf "run.sh: WARNING: %s read %s messages of %s, expected %s\n", $1, o[1], b, n }' "$ROWS" >&2
+    [ "$KEEP" = 0 ] && rm -f "$bag"
+  done
+done
+
+# the table: ratios are ours / reference on the same bag (time: >1 is
+# slower; RSS: >1 is more memory)
+{
+  echo "# gst-rosbag benchmark results"
+  echo
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM,"
+  echo "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo); warm page cache;"
+  echo "build: $BUILD ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))."
+  echo "Seconds are wall time of the measured (second) run; MB/s = payload MB / s;"
+  echo "RSS = peak RSS from /usr/bin/time -v; ×C++ and ×py = ours / reference."
+  echo
+  echo "| case | bag | payload MB | s | MB/s | CPU s | peak RSS MB | s ×C++ | RSS ×C++ | s ×py | RSS ×py |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  awk '
+    { name[NR] = $1; bag[NR] = $2; pay[NR] = $3; wall[NR] = $4; rss[NR] = $5;
+      cpu[NR] = $6 + $7;
+      if ($1 == "cpp") { cw[$2] = $4; cr[$2] = $5 }
+      if ($1 == "py") { pw[$2] = $4; pr[$2] = $5 } }
+    function r(a, b) { return (b > 0) ? sprintf("%.2f", a / b) : "-" }
+    END {
+      for (i = 1; i <= NR; i++) {
+        b = bag[i]; slow = (name[i] == "slow");
+        printf "| %s | %s | %s | %.2f | %s | %.2f | %.1f | %s | %s | %s | %s |\n",
+          name[i], b, slow ? "(10 s)" : sprintf("%.0f", pay[i] / 1048576),
+          wall[i], (slow || wall[i] == 0) ? "-" : sprintf("%.0f", pay[i] / 1048576 / wall[i]),
+          cpu[i], rss[i] / 1024,
+          (slow || name[i] == "cpp") ? "-" : r(wall[i], cw[b]), name[i] == "cpp" ? "-" : r(rss[i], cr[b]),
+          (slow || name[i] == "py") ? "-" : r(wall[i], pw[b]), name[i] == "py" ? "-" : r(rss[i], pr[b])
+      }
+    }' "$ROWS"
+} > "$OUT"
+rm -f "$TMP" "$TMP.out" "$TMP.err" "$ROWS"
+echo
+cat "$OUT"
