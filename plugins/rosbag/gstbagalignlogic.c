@@ -450,6 +450,44 @@ decide_pads_at (BagAlignLogic * logic, gint64 t, gint skip)
   return all;
 }
 
+/* Between sets (reference and rate modes): entries that cannot serve any
+ * set at a time >= t (the next set's time, or a lower bound of it) need not
+ * wait for that set: everything before a pad's latest entry at or before t
+ * is dominated by it, and that entry too once it is out of tolerance. Fills
+ * a discard-only set (no members) and returns TRUE when there is any. This
+ * is what keeps a fast pad's queue at about tolerance plus one buffer while
+ * a slow pad is awaited. */
+static gboolean
+prune_before (BagAlignLogic * logic, gint64 t, gint skip)
+{
+  BagAlignSet *s = &logic->set;
+  gboolean any = FALSE;
+  guint i, k;
+
+  for (i = 0; i < s->n_pads; i++) {
+    BagAlignPad *p = g_ptr_array_index (logic->pads, i);
+    gint a = -1;
+
+    s->member[i] = -1;
+    s->pop[i] = 0;
+    if ((gint) i == skip || p->flushing)
+      continue;
+    for (k = 0; k < p->entries->len && ENTRY (p, k)->time <= t; k++)
+      a = k;
+    if (a < 0)
+      continue;
+    s->pop[i] = dist (t, ENTRY (p, a)->time) > p->tolerance ? a + 1 : a;
+    if (s->pop[i] > 0)
+      any = TRUE;
+  }
+  if (any) {
+    s->time = BAG_ALIGN_TIME_NONE;
+    s->emit = FALSE;
+    s->n_members = 0;
+  }
+  return any;
+}
+
 static BagAlignResult
 decide_reference (BagAlignLogic * logic)
 {
@@ -481,12 +519,18 @@ decide_reference (BagAlignLogic * logic)
       else
         s->needed[i] = decide_pad (p, ref->horizon, &m, &k) == PAD_UNDECIDED;
     }
+    if (!ref->flushing && ref->horizon != BAG_ALIGN_TIME_NONE &&
+        prune_before (logic, ref->horizon, r))
+      return BAG_ALIGN_SET;
     return BAG_ALIGN_NEED_DATA;
   }
 
   t = ENTRY (ref, 0)->time;
-  if (!decide_pads_at (logic, t, r))
+  if (!decide_pads_at (logic, t, r)) {
+    if (prune_before (logic, t, r))
+      return BAG_ALIGN_SET;
     return BAG_ALIGN_NEED_DATA;
+  }
 
   s->member[r] = 0;
   s->pop[r] = 1;
@@ -530,8 +574,11 @@ decide_rate (BagAlignLogic * logic)
   if (all_ended)
     return BAG_ALIGN_DONE;
 
-  if (!decide_pads_at (logic, t, -1))
+  if (!decide_pads_at (logic, t, -1)) {
+    if (prune_before (logic, t, -1))
+      return BAG_ALIGN_SET;
     return BAG_ALIGN_NEED_DATA;
+  }
 
   return finish_set (logic, t);
 }

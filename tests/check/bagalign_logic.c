@@ -339,6 +339,53 @@ GST_START_TEST (test_reference_incremental_needs)
 
 GST_END_TEST;
 
+GST_START_TEST (test_reference_bounded_queue)
+{
+  /* A 1 kHz pad and a 2 Hz reference, fed the way the element's threads
+   * are: a pad only gets more data while the logic needs it (otherwise its
+   * thread blocks), the reference comes as late as possible. The fast pad
+   * holds one or two entries, not everything since the last set. */
+  Counts c = { {0}, 0 };
+  GString *out = g_string_new (""), *sets = g_string_new ("");
+  BagAlignLogic *l = make_logic (2, BAG_ALIGN_MODE_REFERENCE, MS (20),
+      BAG_ALIGN_POLICY_NEAREST);
+  const gint ref[] = { 0, 500, 1000 };
+  guint r = 0, k = 0, max = 0;
+
+  while (r < G_N_ELEMENTS (ref) || k <= 1000) {
+    g_string_truncate (out, 0);
+    drain (l, out, &c);
+    if (out->str[0] != '|') {
+      if (sets->len)
+        g_string_append_c (sets, ' ');
+      g_string_append_len (sets, out->str, strchr (out->str, '|') - out->str);
+    }
+    max = MAX (max, bag_align_logic_get_pad (l, 1)->entries->len);
+    if (k <= 1000 && l->set.needed[1])
+      bag_align_logic_push (l, 1, MS (k++), NULL);
+    else if (r < G_N_ELEMENTS (ref))
+      bag_align_logic_push (l, 0, MS (ref[r++]), NULL);
+    else
+      bag_align_logic_push (l, 1, MS (k++), NULL);
+  }
+  g_string_truncate (out, 0);
+  drain (l, out, &c);
+  if (out->str[0] != '|')
+    g_string_append_printf (sets, " %s", out->str);
+  fail_unless_equals_string (sets->str,
+      "0:0,0 500:500,500 1000:1000,1000|NEED:0");
+  /* while the set's time is known, only the latest entry at or before it
+   * (and the one after it) can matter: without pruning this would be ~500 */
+  fail_unless (max <= 2, "queue grew to %u", max);
+  g_string_free (out, TRUE);
+  g_string_free (sets, TRUE);
+  bag_align_logic_free (l, release_cb, &c);
+  /* all but the 3 members were dropped */
+  fail_unless_equals_int (c.dropped[1], 1001 - 3);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_exact)
 {
   const gint a[] = { 0, 100, 200, 300, -1 };
@@ -648,6 +695,7 @@ bagalign_logic_suite (void)
   tcase_add_test (tc, test_reference_other_reference_pad);
   tcase_add_test (tc, test_reference_ended_required_pad);
   tcase_add_test (tc, test_reference_incremental_needs);
+  tcase_add_test (tc, test_reference_bounded_queue);
   tcase_add_test (tc, test_exact);
   tcase_add_test (tc, test_exact_keep_incomplete);
   tcase_add_test (tc, test_rate_nearest);
