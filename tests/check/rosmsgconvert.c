@@ -723,6 +723,126 @@ done:
 
 GST_END_TEST;
 
+/* Known failures of the chain, not of rosmsgconvert: bagdemux asserts
+ * and crashes on zero-length messages (gst_buffer_new_wrapped_bytes with
+ * an empty GBytes). Listed so the rest of the sweep stays meaningful;
+ * reported to the bagdemux owner. A listed case that passes is printed. */
+static const gchar *known_failures[] = {
+  "matlab_rosbag__constants.bag /constants",
+  "matlab_rosbag__empty_msgs.bag /empty",
+  "webviz__bag-with-empty-message-definition.bag /led_array_status",
+  "rosmsg-types.bag /only_constants",
+  NULL
+};
+
+static gboolean
+is_known_failure (const gchar * bag, const gchar * topic)
+{
+  gchar *base = g_path_get_basename (bag);
+  gchar *key = g_strdup_printf ("%s %s", base, topic);
+  gboolean res = g_strv_contains (known_failures, key);
+
+  g_free (key);
+  g_free (base);
+  return res;
+}
+
+/* Every topic of every fixture and real bag: gst-launch-1.0 bagsrc
+ * raw=true ! rosmsgconvert ! filesink in a child process (a crash
+ * upstream must not take the test down), compared with genpy. */
+GST_START_TEST (test_bagsrc_every_topic)
+{
+  GPtrArray *bags = g_ptr_array_new_with_free_func (g_free);
+  const gchar *dirs[] = { TEST_FILES_DIR, TEST_REALBAGS_DIR };
+  gchar *path = tmp_path ("rosmsgconvert-sweep.jsonl");
+  guint i, d, n_ok = 0, n_known = 0, n_fail = 0;
+
+  if (!have_bagsrc ())
+    goto done;
+  if (!g_file_test (TEST_REALBAGS_DIR, G_FILE_TEST_IS_DIR))
+    g_print ("SKIP realbags part: %s is absent\n", TEST_REALBAGS_DIR);
+  for (d = 0; d < G_N_ELEMENTS (dirs); d++) {
+    GDir *dir = g_dir_open (dirs[d], 0, NULL);
+    const gchar *name;
+
+    while (dir && (name = g_dir_read_name (dir))) {
+      if (g_str_has_suffix (name, ".bag"))
+        g_ptr_array_add (bags, g_build_filename (dirs[d], name, NULL));
+    }
+    if (dir)
+      g_dir_close (dir);
+  }
+  for (i = 0; i < bags->len; i++) {
+    const gchar *bag_path = g_ptr_array_index (bags, i);
+    GstRosbagBag *bag = gst_rosbag_bag_open (bag_path, NULL);
+    guint t;
+
+    if (bag == NULL)
+      continue;                 /* not a bag: nothing to convert */
+    for (t = 0; t < gst_rosbag_bag_get_n_topics (bag); t++) {
+      const GstRosbagTopic *topic = gst_rosbag_bag_get_topic (bag, t);
+      gchar *cmd, *out = NULL, *err = NULL;
+      gint status = 0, code;
+      const gchar *args[] = { "compare", bag_path, path, "--topics",
+        topic->name, NULL, NULL
+      };
+      gboolean ok;
+
+      if (topic->message_count == 0)
+        continue;
+      {
+        /* no shell: topic names may hold spaces and glob characters;
+         * gst-launch escapes each argument itself */
+        gchar *loc = g_strdup_printf ("location=%s", bag_path);
+        gchar *top = g_strdup_printf ("topics=%s", topic->name);
+        gchar *dst = g_strdup_printf ("location=%s", path);
+        const gchar *argv[] = { "env", "-u", "GST_TRACERS", "-u", "G_DEBUG",
+          "timeout", "120", "gst-launch-1.0", "-q", "-f", "bagsrc", loc, top,
+          "raw=true", "!", "rosmsgconvert", "!", "filesink", dst, NULL
+        };
+
+        cmd = g_strjoinv (" ", (gchar **) argv);
+        fail_unless (g_spawn_sync (NULL, (gchar **) argv, NULL,
+                G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, NULL));
+        g_free (loc);
+        g_free (top);
+        g_free (dst);
+      }
+      ok = g_spawn_check_wait_status (status, NULL);
+      if (ok) {
+        if (!gst_rosbag_bag_is_indexed (bag))
+          args[5] = "--allow-extra";
+        code = run_ref (args);
+        ok = code == 0;
+      }
+      if (is_known_failure (bag_path, topic->name)) {
+        g_print ("%s %s: known failure, %s\n", bag_path, topic->name,
+            ok ? "PASSES NOW: remove it from known_failures" : "still fails");
+        n_known++;
+      } else if (ok) {
+        n_ok++;
+      } else {
+        g_print ("FAIL %s %s: %s\n%s\n", bag_path, topic->name, cmd, err);
+        n_fail++;
+      }
+      g_free (cmd);
+      g_free (out);
+      g_free (err);
+    }
+    gst_rosbag_bag_unref (bag);
+  }
+  g_print ("bagsrc ! rosmsgconvert: %u topics equal genpy, %u failed, %u "
+      "known failures\n", n_ok, n_fail, n_known);
+  fail_unless_equals_int (n_fail, 0);
+  fail_unless (n_ok >= 20);
+  g_unlink (path);
+done:
+  g_free (path);
+  g_ptr_array_unref (bags);
+}
+
+GST_END_TEST;
+
 static Suite *
 rosmsgconvert_suite (void)
 {
@@ -741,6 +861,7 @@ rosmsgconvert_suite (void)
   tcase_add_test (tc, test_realbags_vs_genpy);
   tcase_add_test (tc, test_bagsrc_recipes);
   tcase_add_test (tc, test_shell_recipes);
+  tcase_add_test (tc, test_bagsrc_every_topic);
   return s;
 }
 
