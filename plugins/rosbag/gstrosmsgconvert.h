@@ -25,7 +25,6 @@
 #include <gst/rosbag/rosbag.h>
 
 G_BEGIN_DECLS
-
 #define GST_TYPE_ROS_MSG_CONVERT (gst_ros_msg_convert_get_type ())
 G_DECLARE_FINAL_TYPE (GstRosMsgConvert, gst_ros_msg_convert, GST,
     ROS_MSG_CONVERT, GstBaseTransform);
@@ -74,5 +73,4 @@ typedef enum
 GType gst_ros_msg_convert_bytes_get_type (void);
 
 G_END_DECLS
-
 #endif /* __GST_ROS_MSG_CONVERT_H__ */

@@ -47,7 +47,8 @@ fuzz_one (GstRosbagMsgDef * def, const guint8 * msg, gsize len)
   gsize consumed = 0;
   guint flags;
 
-  for (flags = 0; flags <= GST_ROSBAG_MSGDEF_FLAG_TIME_SECS_NSECS; flags++) {
+  for (flags = 0; flags <= (GST_ROSBAG_MSGDEF_FLAG_TIME_SECS_NSECS |
+          GST_ROSBAG_MSGDEF_FLAG_BYTES_AS_LENGTH); flags++) {
     g_string_truncate (out, 0);
     if (!gst_rosbag_msgdef_write_json_line (def, "/fuzz", 1, msg, len, flags,
             out, &err)) {
