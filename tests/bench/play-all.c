@@ -24,11 +24,13 @@
  *
  * Usage: play-all BAG [--raw] [--stop-time SECONDS]
  *                     [--slow PAD --sleep-us N] [--rss-trace]
+ *                     [--rss-trace-ms N]
  *                     [--max-size-bytes N] [--cache-mb N]
  *
  * --slow puts an `identity sleep-time=N` (microseconds per buffer) before
  * the fakesink of pad PAD (e.g. cam0_image_raw): a slow sink.
- * --rss-trace prints the process's VmRSS every 500 ms on stderr. */
+ * --rss-trace prints the process's VmRSS (anonymous and file pages) every
+ * 500 ms on stderr; --rss-trace-ms N every N ms. */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,6 +136,7 @@ main (int argc, char **argv)
   GstElement *src;
   GstBus *bus;
   gboolean raw = FALSE, trace = FALSE;
+  gint trace_ms = 500;
   gdouble stop_time = -1;
   gint64 max_bytes = -1, cache_mb = -1;
   int i;
@@ -141,8 +144,8 @@ main (int argc, char **argv)
   gst_init (&argc, &argv);
   if (argc < 2) {
     fprintf (stderr, "usage: %s BAG [--raw] [--stop-time S] [--slow PAD "
-        "--sleep-us N] [--rss-trace] [--max-size-bytes N] [--cache-mb N]\n",
-        argv[0]);
+        "--sleep-us N] [--rss-trace] [--rss-trace-ms N] [--max-size-bytes N] "
+        "[--cache-mb N]\n", argv[0]);
     return 2;
   }
   for (i = 2; i < argc; i++) {
@@ -150,7 +153,10 @@ main (int argc, char **argv)
       raw = TRUE;
     else if (!strcmp (argv[i], "--rss-trace"))
       trace = TRUE;
-    else if (!strcmp (argv[i], "--stop-time") && i + 1 < argc)
+    else if (!strcmp (argv[i], "--rss-trace-ms") && i + 1 < argc) {
+      trace = TRUE;
+      trace_ms = atoi (argv[++i]);
+    } else if (!strcmp (argv[i], "--stop-time") && i + 1 < argc)
       stop_time = g_ascii_strtod (argv[++i], NULL);
     else if (!strcmp (argv[i], "--slow") && i + 1 < argc)
       slow_pad = argv[++i];
@@ -186,7 +192,7 @@ main (int argc, char **argv)
   bus = gst_pipeline_get_bus (GST_PIPELINE (pipeline));
   gst_bus_add_watch (bus, bus_cb, NULL);
   if (trace)
-    g_timeout_add (500, rss_trace,
+    g_timeout_add (MAX (trace_ms, 1), rss_trace,
         GSIZE_TO_POINTER ((gsize) g_get_monotonic_time ()));
 
   if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==

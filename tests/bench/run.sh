@@ -6,13 +6,20 @@
 #   tests/bench/run.sh [--full] [--sizes "MB MB..."] [--py-max MB]
 #                      [--build DIR] [--bagdir DIR] [--cases "a b..."]
 #                      [--compression "none lz4"] [--keep] [--out FILE]
+#                      [--runs N] [--nice N]
 #
 # Default: one 200 MB bag (uncompressed and lz4), a quick run.
 # --full: 1024 and 4096 MB bags; python3-rosbag only up to --py-max
 # (default 1024) MB because it is slow.
 #
-# Every case is a fresh process run twice under /usr/bin/time -v: once to
-# warm the page cache (and the GStreamer registry), once measured. The page
+# Before anything, a 20 MB bag of each compression is checked with
+# verify-bag.py (python3-rosbag) and ref_cpp against read-lib.
+#
+# Every case is a fresh process under /usr/bin/time -v: run once to warm
+# the page cache (and the GStreamer registry), then --runs (3) times
+# measured; the table has the fastest wall time with its CPU time, and the
+# highest and lowest peak RSS. --nice N runs the cases at that niceness (negative
+# needs root) on a machine where other work competes for the cores. The page
 # cache cannot be dropped here (no root), so every figure is warm cache.
 # Peak RSS is "Maximum resident set size" as /usr/bin/time reads it from
 # outside. Sizes are payload (serialized message bytes); MB/s is payload MB
@@ -41,6 +48,8 @@ BAGDIR=/tmp/gst-rosbag-bench
 CASES="cpp py lib lib-p0 bagsrc bagsrc-raw slow"
 COMPRESSION="none lz4"
 KEEP=0
+RUNS=3
+NICE=
 OUT="$HERE/results.md"
 PY=/usr/bin/python3
 
@@ -54,8 +63,10 @@ while [ $# -gt 0 ]; do
     --cases) CASES="$2"; shift ;;
     --compression) COMPRESSION="$2"; shift ;;
     --keep) KEEP=1 ;;
+    --runs) RUNS="$2"; shift ;;
+    --nice) NICE="nice -n $2"; shift ;;
     --out) OUT="$2"; shift ;;
-    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -eu/p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -95,32 +106,56 @@ cleanup() {
 }
 trap cleanup EXIT
 
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 TMP="$BAGDIR/time.$$"
 ROWS="$BAGDIR/rows.$$"
 : > "$ROWS"
 
-# run_case NAME BAG PAYLOAD_BYTES CMD...: warm-up, measured run; one row
+# run_case NAME BAG PAYLOAD_BYTES CMD...: a warm-up run, then $RUNS
+# measured runs, each a fresh process; the row has the fastest wall time
+# (least disturbed by other load), its CPU time, and the highest peak RSS
 run_case() {
-  local name=$1 bag=$2 payload=$3
+  local name=$1 bag=$2 payload=$3 i
   shift 3
-  "$@" > /dev/null 2>&1 || true
-  if ! /usr/bin/time -v -o "$TMP" "$@" > "$TMP.out" 2> "$TMP.err"; then
-    echo "run.sh: case $name on $bag failed:" >&2
-    cat "$TMP.err" >&2
-    return 0
-  fi
-  local wall rss user sys
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {
-      n = split($2, a, ":"); s = 0;
-      for (i = 1; i <= n; i++) s = s * 60 + a[i];
-      print s }' "$TMP")
-  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$TMP")
-  user=$(awk -F': ' '/User time/ {print $2}' "$TMP")
-  sys=$(awk -F': ' '/System time/ {print $2}' "$TMP")
-  echo "$name $(basename "$bag") $payload $wall $rss $user $sys $(head -c 200 "$TMP.out" | tr ' \n' ',;')" >> "$ROWS"
-  printf "  %-11s %7.2f s  %8.1f MB RSS  (out: %s)\n" "$name" "$wall" \
-    "$(echo "$rss / 1024" | bc -l)" "$(tr '\n' ' ' < "$TMP.out")"
+  $NICE "$@" > /dev/null 2>&1 || true
+  local best_wall= best_user= best_sys= max_rss=0 min_rss= wall rss user sys
+  for i in $(seq "$RUNS"); do
+    if ! $NICE /usr/bin/time -v -o "$TMP" "$@" > "$TMP.out" 2> "$TMP.err"; then
+      echo "run.sh: case $name on $bag failed:" >&2
+      cat "$TMP.err" >&2
+      return 0
+    fi
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {
+        n = split($2, a, ":"); s = 0;
+        for (i = 1; i <= n; i++) s = s * 60 + a[i];
+        print s }' "$TMP")
+    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$TMP")
+    user=$(awk -F': ' '/User time/ {print $2}' "$TMP")
+    sys=$(awk -F': ' '/System time/ {print $2}' "$TMP")
+    [ "$rss" -gt "$max_rss" ] && max_rss=$rss
+    if [ -z "$min_rss" ] || [ "$rss" -lt "$min_rss" ]; then min_rss=$rss; fi
+    if [ -z "$best_wall" ] || [ "$(echo "$wall < $best_wall" | bc)" = 1 ]; then
+      best_wall=$wall; best_user=$user; best_sys=$sys
+    fi
+  done
+  echo "$name $(basename "$bag") $payload $best_wall $max_rss $best_user $best_sys $min_rss $(head -c 200 "$TMP.out" | tr ' \n' ',;')" >> "$ROWS"
+  printf "  %-11s %7.2f s  %8.1f MB RSS (lowest %.1f)  (out: %s)\n" "$name" \
+    "$best_wall" "$(echo "$max_rss / 1024" | bc -l)" \
+    "$(echo "$min_rss / 1024" | bc -l)" "$(tr '\n' ' ' < "$TMP.out")"
 }
+
+# first: a small bag of each compression must read back right in
+# python3-rosbag (and in C++ rosbag_storage, with the same messages)
+for c in $COMPRESSION; do
+  bag="$BAGDIR/bench-verify-$c.bag"
+  "$B/gen-bag" "$bag" 20 "$c" > /dev/null
+  $PY "$HERE/verify-bag.py" "$bag"
+  if [ $HAVE_CPP = 1 ] && [ "$("$B/ref_cpp" "$bag")" != "$("$B/read-lib" "$bag" 2>/dev/null)" ]; then
+    echo "run.sh: ref_cpp and read-lib disagree on $bag" >&2
+    exit 1
+  fi
+  rm -f "$bag"
+done
 
 for s in $SIZES; do
   for c in $COMPRESSION; do
@@ -148,7 +183,7 @@ for s in $SIZES; do
     done
     # every reader must have seen the same messages
     awk -v n="$nmsg" -v b="$(basename "$bag")" '$2 == b && $1 != "slow" {
-        split($8, o, ","); if (o[1] != n) printf "run.sh: WARNING: %s read %s messages of %s, expected %s\n", $1, o[1], b, n }' "$ROWS" >&2
+        split($9, o, ","); if (o[1] != n) printf "run.sh: WARNING: %s read %s messages of %s, expected %s\n", $1, o[1], b, n }' "$ROWS" >&2
     [ "$KEEP" = 0 ] && rm -f "$bag"
   done
 done
@@ -161,24 +196,25 @@ done
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM,"
   echo "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo); warm page cache;"
   echo "build: $BUILD ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))."
-  echo "Seconds are wall time of the measured (second) run; MB/s = payload MB / s;"
-  echo "RSS = peak RSS from /usr/bin/time -v; ×C++ and ×py = ours / reference."
+  echo "Load average before the run: $LOAD0; after: $(cut -d' ' -f1-3 /proc/loadavg). Cases run with: ${NICE:-default niceness}."
+  echo "Seconds: fastest wall time of $RUNS measured runs (after a warm-up run), CPU s = its user + sys; MB/s = payload MB / s;"
+  echo "peak RSS = highest peak RSS (/usr/bin/time -v) of those runs, lowest = the lowest; ×C++ and ×py = ours / reference (s: >1 is slower; RSS: >1 is more memory)."
   echo
-  echo "| case | bag | payload MB | s | MB/s | CPU s | peak RSS MB | s ×C++ | RSS ×C++ | s ×py | RSS ×py |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| case | bag | payload MB | s | MB/s | CPU s | peak RSS MB | lowest | s ×C++ | RSS ×C++ | s ×py | RSS ×py |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   awk '
     { name[NR] = $1; bag[NR] = $2; pay[NR] = $3; wall[NR] = $4; rss[NR] = $5;
-      cpu[NR] = $6 + $7;
+      cpu[NR] = $6 + $7; rmin[NR] = $8;
       if ($1 == "cpp") { cw[$2] = $4; cr[$2] = $5 }
       if ($1 == "py") { pw[$2] = $4; pr[$2] = $5 } }
     function r(a, b) { return (b > 0) ? sprintf("%.2f", a / b) : "-" }
     END {
       for (i = 1; i <= NR; i++) {
         b = bag[i]; slow = (name[i] == "slow");
-        printf "| %s | %s | %s | %.2f | %s | %.2f | %.1f | %s | %s | %s | %s |\n",
+        printf "| %s | %s | %s | %.2f | %s | %.2f | %.1f | %.1f | %s | %s | %s | %s |\n",
           name[i], b, slow ? "(10 s)" : sprintf("%.0f", pay[i] / 1048576),
           wall[i], (slow || wall[i] == 0) ? "-" : sprintf("%.0f", pay[i] / 1048576 / wall[i]),
-          cpu[i], rss[i] / 1024,
+          cpu[i], rss[i] / 1024, rmin[i] / 1024,
           (slow || name[i] == "cpp") ? "-" : r(wall[i], cw[b]), name[i] == "cpp" ? "-" : r(rss[i], cr[b]),
           (slow || name[i] == "py") ? "-" : r(wall[i], pw[b]), name[i] == "py" ? "-" : r(rss[i], pr[b])
       }
