@@ -105,6 +105,7 @@ typedef struct
   gboolean is_image;
   gboolean has_header;
   gboolean use_video_meta;
+  gboolean meta_checked;
   gboolean exposed;
   GstClockTime last_ts;
   guint64 n_buffers;
@@ -113,7 +114,8 @@ typedef struct
 typedef enum
 {
   PUSH_MAGIC,
-  PUSH_RECORDS
+  PUSH_RECORDS,
+  PUSH_DISCARD                  /* after damage: the rest is dropped */
 } PushState;
 
 struct _GstBagDemux
@@ -218,9 +220,12 @@ gst_bag_topic_to_pad_name (const gchar * topic)
   GString *s = g_string_new (NULL);
   const gchar *p = topic;
 
+  gboolean utf8 = g_utf8_validate (topic, -1, NULL);
+
   if (*p == '/')
     p++;
-  for (; *p; p++) {
+  /* one _ per character: per UTF-8 character when the topic is UTF-8 */
+  for (; *p; p = utf8 ? g_utf8_next_char (p) : p + 1) {
     if (g_ascii_isalnum (*p) || *p == '_' || *p == '-')
       g_string_append_c (s, *p);
     else
@@ -641,6 +646,14 @@ gst_bag_demux_expose (GstBagDemux * demux, GstBagStream * s)
   if (s->exposed)
     return;
   gst_bag_demux_prepare_pad (demux, s);
+  if (!demux->need_segment) {
+    /* exposed while streaming (push mode): the others have their segment
+     * already */
+    GstEvent *ev = gst_event_new_segment (&demux->segment);
+
+    gst_event_set_seqnum (ev, demux->segment_seqnum);
+    gst_pad_push_event (s->pad, ev);
+  }
   s->exposed = TRUE;
   gst_element_add_pad (GST_ELEMENT (demux), gst_object_ref (s->pad));
   gst_flow_combiner_add_pad (demux->flowcombiner, s->pad);
@@ -775,7 +788,8 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
     }
   }
   if (buf == NULL) {
-    buf = gst_buffer_new_wrapped_bytes (bytes);
+    /* (GBytes of size 0 may have no data pointer) */
+    buf = size > 0 ? gst_buffer_new_wrapped_bytes (bytes) : gst_buffer_new ();
     caps = rosmsg_caps (s);
   }
   g_bytes_unref (bytes);
@@ -788,6 +802,7 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
     if (s->is_image) {
       gboolean vm = peer_accepts_video_meta (s->pad, caps);
 
+      s->meta_checked = TRUE;
       if (vm != s->use_video_meta) {
         /* map again now that we know */
         s->use_video_meta = vm;
@@ -796,6 +811,18 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
         return gst_bag_demux_push_message (demux, s, recv_ns, data, size,
             shared);
       }
+    }
+  }
+  if (s->is_image && !s->meta_checked) {
+    /* caps were sent at pad creation: ask once before the first buffer */
+    gboolean vm = peer_accepts_video_meta (s->pad, caps);
+
+    s->meta_checked = TRUE;
+    if (vm != s->use_video_meta) {
+      s->use_video_meta = vm;
+      gst_buffer_unref (buf);
+      gst_caps_unref (caps);
+      return gst_bag_demux_push_message (demux, s, recv_ns, data, size, shared);
     }
   }
   gst_caps_unref (caps);
@@ -919,7 +946,7 @@ gst_bag_demux_apply_range (GstBagDemux * demux)
     stop_abs = demux->base_ns + demux->stop_time;
   GST_OBJECT_UNLOCK (demux);
   if (GST_CLOCK_TIME_IS_VALID (demux->segment.stop))
-    stop_abs = MIN (stop_abs, demux->base_ns + demux->segment.stop + 1);
+    stop_abs = MIN (stop_abs, demux->base_ns + demux->segment.stop);
   gst_rosbag_reader_set_time_range (demux->reader, start_abs, stop_abs);
   if (demux->base_ns + seg_start > start_abs)
     gst_rosbag_reader_seek (demux->reader, demux->base_ns + seg_start);
@@ -1062,11 +1089,12 @@ gst_bag_demux_open_pull (GstBagDemux * demux)
   }
   g_string_free (all, TRUE);
 
+  /* opened before the pads appear: their queries (seeking) answer at once */
+  demux->opened = TRUE;
   gst_bag_demux_post_collection (demux);
   for (i = 0; i < demux->streams->len; i++)
     gst_bag_demux_expose (demux, g_ptr_array_index (demux->streams, i));
   gst_element_no_more_pads (GST_ELEMENT (demux));
-  demux->opened = TRUE;
   return TRUE;
 }
 
@@ -1181,7 +1209,7 @@ gst_bag_demux_handle_seek (GstBagDemux * demux, GstEvent * event)
   GstSeekFlags flags;
   GstSeekType start_type, stop_type;
   gint64 start, stop;
-  gboolean flush, update;
+  gboolean flush, update, was_running = FALSE;
   guint32 seqnum;
   GstSegment seg;
   GstEvent *ev;
@@ -1202,6 +1230,32 @@ gst_bag_demux_handle_seek (GstBagDemux * demux, GstEvent * event)
   }
   seqnum = gst_event_get_seqnum (event);
   flush = (flags & GST_SEEK_FLAG_FLUSH) != 0;
+  if (seqnum == demux->segment_seqnum) {
+    /* a bin sends one seek through every sink: act on it once */
+    GST_DEBUG_OBJECT (demux, "seek %u already handled", seqnum);
+    return TRUE;
+  }
+
+  /* refuse what gst_segment_do_seek would refuse before flushing */
+  GST_OBJECT_LOCK (demux);
+  seg = demux->segment;
+  GST_OBJECT_UNLOCK (demux);
+  {
+    gint64 dur = GST_CLOCK_TIME_IS_VALID (seg.duration) ? (gint64) seg.duration
+        : -1;
+    gint64 new_start = start_type == GST_SEEK_TYPE_SET ? start :
+        start_type == GST_SEEK_TYPE_NONE ? (gint64) seg.start :
+        dur >= 0 ? dur + start : -1;
+    gint64 new_stop = stop_type == GST_SEEK_TYPE_SET ? stop :
+        stop_type == GST_SEEK_TYPE_NONE ? (gint64) seg.stop :
+        dur >= 0 ? dur + stop : -1;
+
+    if (new_start >= 0 && new_stop >= 0 && new_start > new_stop) {
+      GST_DEBUG_OBJECT (demux, "refusing a seek whose start is after its "
+          "stop");
+      return FALSE;
+    }
+  }
 
   if (flush) {
     ev = gst_event_new_flush_start ();
@@ -1209,6 +1263,10 @@ gst_bag_demux_handle_seek (GstBagDemux * demux, GstEvent * event)
     gst_pad_push_event (demux->sinkpad, gst_event_ref (ev));
     gst_bag_demux_push_event_all (demux, ev);
   } else {
+    GST_OBJECT_LOCK (demux->sinkpad);
+    was_running = GST_PAD_TASK (demux->sinkpad)
+        && GST_TASK_STATE (GST_PAD_TASK (demux->sinkpad)) == GST_TASK_STARTED;
+    GST_OBJECT_UNLOCK (demux->sinkpad);
     gst_pad_pause_task (demux->sinkpad);
   }
 
@@ -1217,6 +1275,17 @@ gst_bag_demux_handle_seek (GstBagDemux * demux, GstEvent * event)
   seg = demux->segment;
   if (!gst_segment_do_seek (&seg, rate, format, flags, start_type, start,
           stop_type, stop, &update)) {
+    /* never leave the pads flushing or the task paused */
+    if (flush) {
+      ev = gst_event_new_flush_stop (TRUE);
+      gst_event_set_seqnum (ev, seqnum);
+      gst_pad_push_event (demux->sinkpad, gst_event_ref (ev));
+      gst_bag_demux_push_event_all (demux, ev);
+      demux->need_segment = TRUE;
+    }
+    if (flush || was_running)
+      gst_pad_start_task (demux->sinkpad,
+          (GstTaskFunction) gst_bag_demux_loop, demux->sinkpad, NULL);
     GST_PAD_STREAM_UNLOCK (demux->sinkpad);
     return FALSE;
   }
@@ -1415,7 +1484,8 @@ gst_bag_demux_push_record (GstBagDemux * demux, const GstRosbagRecord * rec)
 
       if (!conn) {
         GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
-            ("Skipped a damaged connection record"), ("%s", err->message));
+            ("Skipped a damaged connection record in %s", demux->location),
+            ("%s", err->message));
         g_clear_error (&err);
       } else if (g_hash_table_contains (demux->push_conns,
               GUINT_TO_POINTER (conn->id))) {
@@ -1435,7 +1505,7 @@ gst_bag_demux_push_record (GstBagDemux * demux, const GstRosbagRecord * rec)
           || !gst_rosbag_header_get_time (rec->header, rec->header_len,
               "time", &t)) {
         GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
-            ("Skipped a damaged message record"),
+            ("Skipped a damaged message record in %s", demux->location),
             ("message at byte %" G_GUINT64_FORMAT " lacks conn or time",
                 rec->offset));
         return GST_FLOW_OK;
@@ -1466,7 +1536,7 @@ gst_bag_demux_push_chunk (GstBagDemux * demux, const GstRosbagRecord * rec)
   gst_rosbag_header_get_u32 (rec->header, rec->header_len, "size", &size);
   if (comp == GST_ROSBAG_COMPRESSION_UNKNOWN) {
     GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
-        ("Skipped a chunk of unknown compression"),
+        ("Skipped a chunk of unknown compression in %s", demux->location),
         ("chunk at byte %" G_GUINT64_FORMAT, rec->offset));
     return GST_FLOW_OK;
   }
@@ -1475,7 +1545,8 @@ gst_bag_demux_push_chunk (GstBagDemux * demux, const GstRosbagRecord * rec)
   g_bytes_unref (raw);
   if (!dec) {
     GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
-        ("Skipped a damaged chunk"), ("%s", err->message));
+        ("Skipped a damaged chunk in %s", demux->location), ("chunk at byte %"
+            G_GUINT64_FORMAT ": %s", rec->offset, err->message));
     g_clear_error (&err);
     return GST_FLOW_OK;
   }
@@ -1486,7 +1557,7 @@ gst_bag_demux_push_chunk (GstBagDemux * demux, const GstRosbagRecord * rec)
     if (gst_rosbag_record_parse (d + pos, dlen - pos, pos, TRUE, &inner,
             NULL, &err) != GST_ROSBAG_PARSE_OK) {
       GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
-          ("Skipped the damaged rest of a chunk"),
+          ("Skipped the damaged rest of a chunk in %s", demux->location),
           ("chunk at byte %" G_GUINT64_FORMAT ", inner byte %" G_GSIZE_FORMAT
               ": %s", rec->offset, pos, err ? err->message : "cut off"));
       g_clear_error (&err);
@@ -1507,6 +1578,8 @@ gst_bag_demux_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 
   gst_adapter_push (demux->adapter, buffer);
 
+  if (demux->location == NULL)
+    demux->location = gst_bag_demux_get_location (demux);
   if (demux->patterns == NULL) {
     gchar *topics;
 
@@ -1520,7 +1593,10 @@ gst_bag_demux_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   while (ret == GST_FLOW_OK) {
     gsize avail = gst_adapter_available (demux->adapter);
 
-    if (demux->push_state == PUSH_MAGIC) {
+    if (demux->push_state == PUSH_DISCARD) {
+      gst_adapter_clear (demux->adapter);
+      break;
+    } else if (demux->push_state == PUSH_MAGIC) {
       const guint8 *m;
 
       if (avail < GST_ROSBAG_MAGIC_LEN)
@@ -1532,11 +1608,12 @@ gst_bag_demux_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
         gst_adapter_unmap (demux->adapter);
         if (v12)
           GST_ELEMENT_ERROR (demux, STREAM, CODEC_NOT_FOUND,
-              ("A ROS bag of format V1.2 is not supported"),
-              ("only #ROSBAG V2.0 bags can be read"));
+              ("%s is a ROS bag of format V1.2, which is not supported",
+                  demux->location), ("only #ROSBAG V2.0 bags can be read"));
         else
           GST_ELEMENT_ERROR (demux, STREAM, WRONG_TYPE,
-              ("This is not a ROS bag"), ("no '#ROSBAG V2.0' magic line"));
+              ("%s is not a ROS bag", demux->location),
+              ("no '#ROSBAG V2.0' magic line at byte 0"));
         return GST_FLOW_ERROR;
       }
       gst_adapter_unmap (demux->adapter);
@@ -1575,8 +1652,18 @@ gst_bag_demux_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
       if (gst_rosbag_record_parse (p, total, demux->push_offset, TRUE, &rec,
               NULL, &err) != GST_ROSBAG_PARSE_OK) {
         gst_adapter_unmap (demux->adapter);
-        GST_ELEMENT_ERROR (demux, STREAM, DEMUX, ("Damaged ROS bag"),
-            ("%s", err ? err->message : "bad record"));
+        if (demux->push_header_seen) {
+          GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
+              ("Skipped the damaged rest of %s", demux->location),
+              ("record at byte %" G_GUINT64_FORMAT ": %s; everything after "
+                  "it is dropped", demux->push_offset,
+                  err ? err->message : "bad record"));
+          g_clear_error (&err);
+          demux->push_state = PUSH_DISCARD;
+          continue;
+        }
+        GST_ELEMENT_ERROR (demux, STREAM, DEMUX, ("Damaged ROS bag %s",
+                demux->location), ("%s", err ? err->message : "bad record"));
         g_clear_error (&err);
         return GST_FLOW_ERROR;
       }
@@ -1586,8 +1673,10 @@ gst_bag_demux_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 
         if (rec.op != GST_ROSBAG_OP_BAG_HEADER) {
           gst_adapter_unmap (demux->adapter);
-          GST_ELEMENT_ERROR (demux, STREAM, DEMUX, ("Damaged ROS bag"),
-              ("the first record is op 0x%02x, not a bag header", rec.op));
+          GST_ELEMENT_ERROR (demux, STREAM, DEMUX, ("Damaged ROS bag %s",
+                  demux->location), ("the first record (byte %"
+                  G_GUINT64_FORMAT ") is op 0x%02x, not a bag header",
+                  demux->push_offset, rec.op));
           return GST_FLOW_ERROR;
         }
         if (gst_rosbag_header_find (rec.header, rec.header_len, "encryptor",
@@ -1612,9 +1701,20 @@ gst_bag_demux_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
       continue;
 
     bad_record:
-      GST_ELEMENT_ERROR (demux, STREAM, DEMUX, ("Damaged ROS bag"),
-          ("record at byte %" G_GUINT64_FORMAT " claims an impossible length",
-              demux->push_offset));
+      if (demux->push_header_seen) {
+        /* like the scan of an unindexed bag: stop cleanly at the first
+         * record that cannot be one (a killed recording leaves garbage or
+         * the compressed data of its open chunk there) */
+        GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
+            ("Skipped the damaged rest of %s", demux->location),
+            ("record at byte %" G_GUINT64_FORMAT " claims an impossible "
+                "length; everything after it is dropped", demux->push_offset));
+        demux->push_state = PUSH_DISCARD;
+        continue;
+      }
+      GST_ELEMENT_ERROR (demux, STREAM, DEMUX, ("Damaged ROS bag %s",
+              demux->location), ("record at byte %" G_GUINT64_FORMAT
+              " claims an impossible length", demux->push_offset));
       return GST_FLOW_ERROR;
     }
   }
@@ -1628,9 +1728,20 @@ gst_bag_demux_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_EOS:
+      if (demux->location == NULL)
+        demux->location = gst_bag_demux_get_location (demux);
+      if (demux->push_state == PUSH_MAGIC) {
+        GST_ELEMENT_ERROR (demux, STREAM, WRONG_TYPE,
+            ("%s is not a ROS bag", demux->location),
+            ("it ends after %" G_GSIZE_FORMAT
+                " bytes, before the '#ROSBAG V2.0' magic line",
+                gst_adapter_available (demux->adapter)));
+        gst_event_unref (event);
+        return TRUE;
+      }
       if (demux->streams->len == 0) {
         GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
-            ("No message of a selected topic in this bag"),
+            ("No message of a selected topic in %s", demux->location),
             ("%" G_GSIZE_FORMAT " bytes left unparsed at the end",
                 gst_adapter_available (demux->adapter)));
         gst_event_unref (event);
@@ -1638,7 +1749,7 @@ gst_bag_demux_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       }
       if (gst_adapter_available (demux->adapter) > 0)
         GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
-            ("The bag ends with an incomplete record"),
+            ("The bag %s ends with an incomplete record", demux->location),
             ("%" G_GSIZE_FORMAT " bytes at byte %" G_GUINT64_FORMAT
                 " left unparsed", gst_adapter_available (demux->adapter),
                 demux->push_offset));

@@ -1,0 +1,83 @@
+#!/usr/bin/python3
+# gst-rosbag
+# Copyright (C) 2026 The gst-rosbag authors
+#
+# This library is free software; you can redistribute it and/or
+# modify it under the terms of the GNU Library General Public
+# License as published by the Free Software Foundation; either
+# version 2.1 of the License, or (at your option) any later version.
+#
+# This library is distributed in the hope that it will be useful,
+# but WITHOUT ANY WARRANTY; without even the implied warranty of
+# MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+# Library General Public License for more details.
+#
+# You should have received a copy of the GNU Library General Public
+# License along with this library; if not, write to the
+# Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+# Boston, MA 02110-1301, USA.
+"""Writes the bagdemux test fixtures into tests/files/ with python3-rosbag.
+
+Run with /usr/bin/python3 (the interpreter that imports rosbag):
+
+    /usr/bin/python3 tests/files/make-demux-fixtures.py
+
+Deterministic (fixed times), so running it again gives the same bytes.
+
+names.bag: topics whose pad names collide or need replacing, for the pad
+naming rule of bagdemux (topic without its leading /, every character
+outside [A-Za-z0-9_-] replaced by _, _2, _3... for collisions):
+  /a_b, /a/b, /a.b       all map to a_b; their FIRST messages come in this
+                         order (0, 10 and 20 ms), which is not name order
+                         (/a.b < /a/b < /a_b)
+  relative/topic         no leading slash -> relative_topic
+  /with space/\u00fc      -> with_space__ (one _ per character)
+  /cam-0/x_1             kept as cam-0_x_1
+std_msgs/String and std_msgs/Int32, 10 messages per topic over 1 s (at k*100 + i*10 ms),
+uncompressed, one chunk per 4 KB.
+"""
+
+import os
+import sys
+
+import genpy
+import rosbag
+from std_msgs.msg import Int32, String
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BASE_SEC = 1700000000
+
+
+def T(ms):
+    ns = ms * 1000000
+    return genpy.Time(BASE_SEC + ns // 1000000000, ns % 1000000000)
+
+
+def write_names(path):
+    topics = ['/a_b', '/a/b', '/a.b', 'relative/topic',
+              '/with space/\u00fc', '/cam-0/x_1']
+    with rosbag.Bag(path, 'w', chunk_threshold=4096) as bag:
+        for k in range(10):
+            for i, topic in enumerate(topics):
+                t = T(k * 100 + i * 10)
+                if i % 2:
+                    bag.write(topic, Int32(data=k * 10 + i), t)
+                else:
+                    bag.write(topic, String(data='%s #%d' % (topic, k)), t)
+
+
+def main(argv):
+    names = argv[1:] or ['names']
+    for name in names:
+        path = os.path.join(HERE, name + '.bag')
+        if name == 'names':
+            write_names(path)
+        else:
+            print('unknown fixture %s' % name, file=sys.stderr)
+            return 1
+        print('wrote %s' % path)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
