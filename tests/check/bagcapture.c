@@ -333,6 +333,8 @@ capture_new_bare (void)
   cap->order = g_ptr_array_new ();
   cap->order_idx = g_array_new (FALSE, FALSE, sizeof (guint));
   cap->warnings = g_ptr_array_new_with_free_func (g_free);
+  cap->element_msgs =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) gst_structure_free);
   cap->nmp_seq = -1;
   cap->last_collection_seq = -1;
   cap->last_segment_done = -1;
@@ -346,7 +348,7 @@ on_pad_added (GstElement * el, GstPad * pad, Capture * cap)
   GstElement *sink;
   GstPad *sinkpad;
 
-  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC || gst_pad_is_linked (pad))
     return;
   p = cap_pad_new (cap, pad);
   sink = gst_element_factory_make ("fakesink", NULL);
@@ -400,7 +402,13 @@ capture_new (const gchar * desc)
   fail_unless (cap->pipeline != NULL, "cannot parse %s: %s", desc,
       err ? err->message : "?");
   g_clear_error (&err);
-  fail_unless (GST_IS_PIPELINE (cap->pipeline), "%s is not a pipeline", desc);
+  if (!GST_IS_PIPELINE (cap->pipeline)) {
+    /* a lone element (bagsrc name=d ...) */
+    GstElement *pipe = gst_pipeline_new (NULL);
+
+    gst_bin_add (GST_BIN (pipe), cap->pipeline);
+    cap->pipeline = pipe;
+  }
   cap->exposer = gst_bin_get_by_name (GST_BIN (cap->pipeline), "d");
   fail_unless (cap->exposer != NULL, "no element named d in %s", desc);
   g_signal_connect (cap->exposer, "pad-added", G_CALLBACK (on_pad_added), cap);
@@ -430,6 +438,7 @@ capture_free (Capture * cap)
   g_ptr_array_free (cap->order, TRUE);
   g_array_free (cap->order_idx, TRUE);
   g_ptr_array_free (cap->warnings, TRUE);
+  g_ptr_array_free (cap->element_msgs, TRUE);
   gst_clear_object (&cap->collection);
   g_clear_error (&cap->error);
   g_free (cap->error_debug);
@@ -463,6 +472,11 @@ handle_message (Capture * cap, GstMessage * msg)
     case GST_MESSAGE_EOS:
       cap->eos = TRUE;
       break;
+    case GST_MESSAGE_ELEMENT:
+      if (gst_message_get_structure (msg))
+        g_ptr_array_add (cap->element_msgs,
+            gst_structure_copy (gst_message_get_structure (msg)));
+      break;
     case GST_MESSAGE_SEGMENT_DONE:{
       GstFormat fmt;
       gint64 pos;
@@ -487,7 +501,7 @@ capture_wait_message (Capture * cap, GstMessageType type)
   for (;;) {
     GstMessage *msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
         GST_MESSAGE_ERROR | GST_MESSAGE_WARNING | GST_MESSAGE_EOS |
-        GST_MESSAGE_SEGMENT_DONE | type);
+        GST_MESSAGE_SEGMENT_DONE | GST_MESSAGE_ELEMENT | type);
     GstMessageType t;
 
     if (!msg)

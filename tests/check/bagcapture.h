@@ -85,6 +85,7 @@ struct _Capture
   gint last_collection_seq;
   GstStreamCollection *collection;      /* the last one posted */
   GPtrArray *warnings;          /* gchar* "text | debug" */
+  GPtrArray *element_msgs;      /* GstStructure* of element messages */
   GError *error;
   gchar *error_debug;
   gboolean eos;
