@@ -999,7 +999,8 @@ gst_bag_demux_open_pull (GstBagDemux * demux)
   }
   if (!gst_rosbag_bag_is_indexed (demux->bag)) {
     GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
-        ("%s is not indexed (an interrupted recording): read by scanning",
+        ("%s is not indexed (an interrupted recording or a cut copy): "
+            "read by scanning",
             demux->location), ("%s",
             gst_rosbag_bag_get_scan_report (demux->bag)));
   }
