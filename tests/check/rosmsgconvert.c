@@ -723,30 +723,6 @@ done:
 
 GST_END_TEST;
 
-/* Known failures of the chain, not of rosmsgconvert: bagdemux asserts
- * and crashes on zero-length messages (gst_buffer_new_wrapped_bytes with
- * an empty GBytes). Listed so the rest of the sweep stays meaningful;
- * reported to the bagdemux owner. A listed case that passes is printed. */
-static const gchar *known_failures[] = {
-  "matlab_rosbag__constants.bag /constants",
-  "matlab_rosbag__empty_msgs.bag /empty",
-  "webviz__bag-with-empty-message-definition.bag /led_array_status",
-  "rosmsg-types.bag /only_constants",
-  NULL
-};
-
-static gboolean
-is_known_failure (const gchar * bag, const gchar * topic)
-{
-  gchar *base = g_path_get_basename (bag);
-  gchar *key = g_strdup_printf ("%s %s", base, topic);
-  gboolean res = g_strv_contains (known_failures, key);
-
-  g_free (key);
-  g_free (base);
-  return res;
-}
-
 /* Every topic of every fixture and real bag: gst-launch-1.0 bagsrc
  * raw=true ! rosmsgconvert ! filesink in a child process (a crash
  * upstream must not take the test down), compared with genpy. */
@@ -755,7 +731,7 @@ GST_START_TEST (test_bagsrc_every_topic)
   GPtrArray *bags = g_ptr_array_new_with_free_func (g_free);
   const gchar *dirs[] = { TEST_FILES_DIR, TEST_REALBAGS_DIR };
   gchar *path = tmp_path ("rosmsgconvert-sweep.jsonl");
-  guint i, d, n_ok = 0, n_known = 0, n_fail = 0;
+  guint i, d, n_ok = 0, n_fail = 0;
 
   if (!have_bagsrc ())
     goto done;
@@ -815,11 +791,7 @@ GST_START_TEST (test_bagsrc_every_topic)
         code = run_ref (args);
         ok = code == 0;
       }
-      if (is_known_failure (bag_path, topic->name)) {
-        g_print ("%s %s: known failure, %s\n", bag_path, topic->name,
-            ok ? "PASSES NOW: remove it from known_failures" : "still fails");
-        n_known++;
-      } else if (ok) {
+      if (ok) {
         n_ok++;
       } else {
         g_print ("FAIL %s %s: %s\n%s\n", bag_path, topic->name, cmd, err);
@@ -831,8 +803,8 @@ GST_START_TEST (test_bagsrc_every_topic)
     }
     gst_rosbag_bag_unref (bag);
   }
-  g_print ("bagsrc ! rosmsgconvert: %u topics equal genpy, %u failed, %u "
-      "known failures\n", n_ok, n_fail, n_known);
+  g_print ("bagsrc ! rosmsgconvert: %u topics equal genpy, %u failed\n",
+      n_ok, n_fail);
   fail_unless_equals_int (n_fail, 0);
   fail_unless (n_ok >= 20);
   g_unlink (path);
