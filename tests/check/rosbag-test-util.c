@@ -98,6 +98,10 @@ ref_info (const gchar * path)
       info->end_ns = g_ascii_strtoull (f[1], NULL, 10);
     else if (n == 2 && !strcmp (f[0], "messages"))
       info->messages = g_ascii_strtoull (f[1], NULL, 10);
+    else if (n == 2 && !strcmp (f[0], "compressed_bytes"))
+      info->compressed_bytes = g_ascii_strtoull (f[1], NULL, 10);
+    else if (n == 2 && !strcmp (f[0], "uncompressed_bytes"))
+      info->uncompressed_bytes = g_ascii_strtoull (f[1], NULL, 10);
     else if (n == 2 && !strcmp (f[0], "chunks"))
       info->chunks = atoi (f[1]);
     else if (n == 3 && !strcmp (f[0], "compression"))

@@ -45,6 +45,7 @@ typedef struct
 {
   gboolean indexed;
   guint64 start_ns, end_ns, messages;
+  guint64 compressed_bytes, uncompressed_bytes;
   guint chunks;
   guint compression[GST_ROSBAG_COMPRESSION_UNKNOWN + 1];
   GPtrArray *topics;            /* RefTopic* */

@@ -86,7 +86,8 @@ check_info (GstRosbagBag * bag, const gchar * path)
             &utotal, &err), "%s", err ? err->message : "?");
     for (c = 0; c <= GST_ROSBAG_COMPRESSION_UNKNOWN; c++)
       fail_unless_equals_int (counts[c], ref->compression[c]);
-    fail_unless (utotal >= ctotal || counts[GST_ROSBAG_COMPRESSION_NONE] == 0);
+    fail_unless_equals_uint64 (ctotal, ref->compressed_bytes);
+    fail_unless_equals_uint64 (utotal, ref->uncompressed_bytes);
   } else {
     fail_unless (gst_rosbag_bag_get_scan_report (bag) != NULL);
     GST_INFO ("scan report: %s", gst_rosbag_bag_get_scan_report (bag));

@@ -88,6 +88,8 @@ GST_START_TEST (test_realbag)
           &utotal, &err), "%s", err ? err->message : "?");
   for (c = 0; c <= GST_ROSBAG_COMPRESSION_UNKNOWN; c++)
     fail_unless_equals_int (counts[c], ref->compression[c]);
+  fail_unless_equals_uint64 (ctotal, ref->compressed_bytes);
+  fail_unless_equals_uint64 (utotal, ref->uncompressed_bytes);
   fail_unless_equals_int (gst_rosbag_bag_get_n_topics (bag), ref->topics->len);
   for (i = 0; i < ref->topics->len; i++) {
     RefTopic *rt = g_ptr_array_index (ref->topics, i);

@@ -22,12 +22,14 @@ Run with /usr/bin/python3 (the interpreter that imports rosbag).
 
   rosbag-ref.py info BAG
       one JSON object: indexed, start_ns, end_ns, messages, chunks,
-      compression {name: count}, topics [{topic, type, md5sum, messages,
+      compression {name: count}, compressed_bytes and uncompressed_bytes
+      (sums over the chunk headers), topics [{topic, type, md5sum, messages,
       connections}] sorted by topic.
 
   rosbag-ref.py info --tsv BAG
       the same as tab-separated lines, for C tests without a JSON parser:
       `indexed 0|1`, `start_ns N`, `end_ns N`, `messages N`, `chunks N`,
+      `compressed_bytes N`, `uncompressed_bytes N`,
       `compression NAME COUNT` per compression, and per topic
       `topic NAME TYPE MD5SUM MESSAGES CONNECTIONS`.
 
@@ -142,12 +144,15 @@ def cmd_info(path, tsv=False):
     for cid, n in counts.items():
         topics[bag._connections[cid].topic]['messages'] += n
     compression = {}
+    csize = usize = 0
     for ci in bag._chunks:
         ch = bag._chunk_headers.get(ci.pos)
         if ch is None:
             bag._file.seek(ci.pos)
             ch = bag._reader.read_chunk_header()
         compression[ch.compression] = compression.get(ch.compression, 0) + 1
+        csize += ch.compressed_size
+        usize += ch.uncompressed_size
     if bag._chunks:
         start = min(ci.start_time.to_nsec() for ci in bag._chunks)
         end = max(ci.end_time.to_nsec() for ci in bag._chunks)
@@ -160,13 +165,16 @@ def cmd_info(path, tsv=False):
         'messages': sum(counts.values()),
         'chunks': len(bag._chunks),
         'compression': compression,
+        'compressed_bytes': csize,
+        'uncompressed_bytes': usize,
         'topics': [topics[k] for k in sorted(topics)],
     }
     o.close()
     if not tsv:
         print(json.dumps(out, sort_keys=True))
         return
-    for k in ('start_ns', 'end_ns', 'messages', 'chunks'):
+    for k in ('start_ns', 'end_ns', 'messages', 'chunks', 'compressed_bytes',
+              'uncompressed_bytes'):
         print('%s\t%d' % (k, out[k]))
     print('indexed\t%d' % (1 if out['indexed'] else 0))
     for k in sorted(compression):
