@@ -953,10 +953,12 @@ decode_field (Decoder * d, const GstRosbagMsgField * f)
     n = f->array_len;
   }
 
-  if (f->is_bytes && d->v->bytes) {
+  /* bytes in one go; also when nobody looks at the values */
+  if (f->is_bytes && (d->v->bytes || (!d->v->value && !d->v->begin_array))) {
     if (!decoder_need (d, n, "byte array"))
       return FALSE;
-    d->v->bytes (d->ud, f, d->data + d->pos, n);
+    if (d->v->bytes)
+      d->v->bytes (d->ud, f, d->data + d->pos, n);
     d->pos += n;
     d->depth--;
     return TRUE;
