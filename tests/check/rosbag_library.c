@@ -181,6 +181,50 @@ GST_START_TEST (test_fixture)
 
 GST_END_TEST;
 
+/* gst_rosbag_message_ref_bytes: the bytes stay valid after the reader
+ * moved on, was freed and the bag was closed (valgrind / ASan check the
+ * lifetime) */
+GST_START_TEST (test_message_bytes)
+{
+  gchar *path = fixture ("basic-lz4.bag");
+  GstRosbagBag *bag = open_ok (path);
+  GstRosbagReader *r = gst_rosbag_reader_new (bag);
+  GPtrArray *kept = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      g_bytes_unref);
+  GPtrArray *sums = g_ptr_array_new_with_free_func (g_free);
+  GstRosbagMessage msg;
+  guint i;
+
+  gst_rosbag_reader_set_cache_size (r, 1);
+  while (gst_rosbag_reader_next (r, &msg, NULL) == GST_ROSBAG_READ_OK) {
+    GBytes *b = gst_rosbag_message_ref_bytes (&msg);
+
+    fail_unless_equals_int (g_bytes_get_size (b), msg.size);
+    fail_unless (msg.size == 0
+        || memcmp (g_bytes_get_data (b, NULL), msg.data, msg.size) == 0);
+    if (kept->len < 64 || g_random_int_range (0, 8) == 0) {
+      g_ptr_array_add (kept, b);
+      g_ptr_array_add (sums, g_compute_checksum_for_bytes (G_CHECKSUM_SHA1, b));
+    } else {
+      g_bytes_unref (b);
+    }
+  }
+  gst_rosbag_reader_free (r);
+  gst_rosbag_bag_unref (bag);
+  for (i = 0; i < kept->len; i++) {
+    gchar *sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA1,
+        g_ptr_array_index (kept, i));
+
+    fail_unless_equals_string (sum, g_ptr_array_index (sums, i));
+    g_free (sum);
+  }
+  g_ptr_array_free (kept, TRUE);
+  g_ptr_array_free (sums, TRUE);
+  g_free (path);
+}
+
+GST_END_TEST;
+
 /* the same bag from memory through gst_rosbag_bag_open_with_func */
 GST_START_TEST (test_open_with_func)
 {
@@ -849,6 +893,7 @@ rosbag_library_suite (void)
   tcase_add_test (tc, test_record_parse);
   tcase_add_loop_test (tc, test_fixture, 0, G_N_ELEMENTS (fixtures));
   tcase_add_test (tc, test_open_with_func);
+  tcase_add_test (tc, test_message_bytes);
   tcase_add_test (tc, test_topic_filter);
   tcase_add_test (tc, test_time_range);
   tcase_add_test (tc, test_small_cache);
