@@ -44,7 +44,16 @@ rosbag_type_find (GstTypeFind * tf, gpointer user_data)
     gst_type_find_suggest_empty_simple (tf, GST_TYPE_FIND_LIKELY, ROSBAG_CAPS);
 }
 
-GST_TYPE_FIND_REGISTER_DEFINE (rosbag, "application/x-rosbag",
-    GST_RANK_PRIMARY, rosbag_type_find, "bag,active",
-    gst_static_caps_get (&(GstStaticCaps) GST_STATIC_CAPS (ROSBAG_CAPS)),
-    NULL, NULL);
+static gboolean
+rosbag_type_find_register (GstPlugin * plugin)
+{
+  GstCaps *caps = gst_caps_new_empty_simple (ROSBAG_CAPS);
+  gboolean ret;
+
+  ret = gst_type_find_register (plugin, "application/x-rosbag",
+      GST_RANK_PRIMARY, rosbag_type_find, "bag,active", caps, NULL, NULL);
+  gst_caps_unref (caps);
+  return ret;
+}
+
+GST_TYPE_FIND_REGISTER_DEFINE_CUSTOM (rosbag, rosbag_type_find_register);
