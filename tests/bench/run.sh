@@ -33,6 +33,10 @@
 #   bagsrc      play-all: bagsrc, one fakesink sync=false per topic pad
 #               (images as video/x-raw)
 #   bagsrc-raw  the same with raw=true (every topic application/x-rosmsg)
+#   bagsrc-notrim  bagsrc with glibc told to keep freed memory
+#               (GLIBC_TUNABLES mmap_threshold=32M, trim_threshold=256M):
+#               what recycling chunk-sized buffers would save (an
+#               experiment on the allocator, not a setting we ship)
 #   slow        bagsrc with `identity sleep-time=20000` before cam0's
 #               fakesink (a sink at 50 fps on a 30 Hz topic, all the other
 #               pads fast), stop-time=10 s of the bag: RSS must stay at
@@ -45,7 +49,9 @@ SIZES="200"
 PY_MAX=1024
 BUILD="$ROOT/build-bench"
 BAGDIR=/tmp/gst-rosbag-bench
-CASES="cpp py lib lib-p0 bagsrc bagsrc-raw slow"
+CASES="cpp py lib lib-p0 bagsrc bagsrc-raw bagsrc-notrim slow"
+# glibc keeps freed chunk-sized blocks instead of unmapping / trimming them
+NOTRIM=GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456
 COMPRESSION="none lz4"
 KEEP=0
 RUNS=3
@@ -177,6 +183,7 @@ for s in $SIZES; do
         lib-p0) run_case lib-p0 "$bag" "$payload" "$B/read-lib" "$bag" --prefetch 0 ;;
         bagsrc) run_case bagsrc "$bag" "$payload" "$B/play-all" "$bag" ;;
         bagsrc-raw) run_case bagsrc-raw "$bag" "$payload" "$B/play-all" "$bag" --raw ;;
+        bagsrc-notrim) run_case bagsrc-notrim "$bag" "$payload" env "$NOTRIM" "$B/play-all" "$bag" ;;
         slow) run_case slow "$bag" 0 "$B/play-all" "$bag" --slow cam0_image_raw --sleep-us 20000 --stop-time 10 ;;
         *) echo "run.sh: unknown case $case" >&2 ;;
       esac
