@@ -1402,6 +1402,149 @@ GST_START_TEST (test_unindexed)
 
 GST_END_TEST;
 
+/* A message record inside an uncompressed chunk with an impossible header
+ * length: a warning with a byte offset; only messages of that chunk go
+ * missing (pull mode: the one message; push mode: the rest of the chunk) */
+GST_START_TEST (test_corrupt_record)
+{
+  const gchar *src = FIX ("basic-none.bag");
+  GPtrArray *full = cref_messages (src, NULL, G_MAXUINT64, G_MAXUINT64);
+  GstRosbagBag *bag = gst_rosbag_bag_open (src, NULL);
+  const GstRosbagChunkInfo *ci;
+  GArray *idx;
+  GstRosbagIndexEntry *e;
+  gchar *dir = make_tmpdir (), *data, *path;
+  gsize len;
+  guint64 at;
+  Mode mode;
+
+  fail_unless (bag != NULL);
+  fail_unless (gst_rosbag_bag_load_chunk_header (bag, 5, NULL));
+  ci = gst_rosbag_bag_get_chunk (bag, 5);
+  fail_unless_equals_int (ci->compression, GST_ROSBAG_COMPRESSION_NONE);
+  idx = gst_rosbag_bag_load_chunk_index (bag, 5, NULL, NULL, NULL);
+  fail_unless (idx != NULL && idx->len > 4);
+  e = &g_array_index (idx, GstRosbagIndexEntry, idx->len / 2);
+  at = ci->data_pos + e->offset;
+  fail_unless (g_file_get_contents (src, &data, &len, NULL));
+  data[at] = data[at + 1] = data[at + 2] = (gchar) 0xff;
+  data[at + 3] = 0x7f;
+  path = write_tmp (dir, "badrecord.bag", data, len);
+  g_free (data);
+
+  for (mode = PULL; mode <= PUSH; mode++) {
+    Capture *cap = demux_run (path, mode, "raw=true");
+    GPtrArray *ours, *missing;
+    guint k;
+
+    fail_if (cap->error, "mode %d: %s", mode, cap->error ?
+        cap->error->message : "");
+    fail_unless (cap->eos);
+    fail_unless (capture_has_warning (cap, "badrecord.bag"));
+    fail_unless (capture_has_warning (cap, "byte"));
+    ours = capture_lines (cap);
+    assert_contains (full, ours, TRUE, "damaged record");
+    missing = multiset_minus (full, ours);
+    fail_unless (missing->len >= 1);
+    fail_unless (missing->len <= ci->message_count);
+    if (mode == PULL)
+      fail_unless_equals_int (missing->len, 1);
+    for (k = 0; k < missing->len; k++) {
+      guint64 t = line_time (g_ptr_array_index (missing, k));
+
+      fail_unless (t >= ci->start_ns && t <= ci->end_ns);
+    }
+    g_ptr_array_free (missing, TRUE);
+    g_ptr_array_free (ours, TRUE);
+    capture_free (cap);
+  }
+  g_array_unref (idx);
+  gst_rosbag_bag_unref (bag);
+  g_ptr_array_free (full, TRUE);
+  g_free (path);
+  rm_tmpdir (dir);
+}
+
+GST_END_TEST;
+
+/* A bag header with an encryptor field: refused with an error */
+GST_START_TEST (test_error_encrypted)
+{
+  const gchar *field = "encryptor=rosbag/AesCbcEncryptor";
+  gchar *dir = make_tmpdir (), *data, *path;
+  GString *out;
+  gsize len;
+  guint32 hlen, dlen, flen = strlen (field), v;
+  Mode mode;
+
+  fail_unless (g_file_get_contents (FIX ("basic-none.bag"), &data, &len, NULL));
+  /* magic, then the bag header record: u32 hlen, header, u32 dlen, spaces */
+  memcpy (&hlen, data + 13, 4);
+  hlen = GUINT32_FROM_LE (hlen);
+  memcpy (&dlen, data + 17 + hlen, 4);
+  dlen = GUINT32_FROM_LE (dlen);
+  fail_unless (dlen > flen + 4);
+  out = g_string_new_len (data, 13);
+  v = GUINT32_TO_LE (hlen + 4 + flen);
+  g_string_append_len (out, (gchar *) & v, 4);
+  g_string_append_len (out, data + 17, hlen);
+  v = GUINT32_TO_LE (flen);
+  g_string_append_len (out, (gchar *) & v, 4);
+  g_string_append_len (out, field, flen);
+  v = GUINT32_TO_LE (dlen - 4 - flen);
+  g_string_append_len (out, (gchar *) & v, 4);
+  g_string_append_len (out, data + 21 + hlen + 4 + flen,
+      len - (21 + hlen + 4 + flen));
+  fail_unless_equals_int (out->len, len);
+  path = write_tmp (dir, "encrypted.bag", out->str, out->len);
+  for (mode = PULL; mode <= PUSH; mode++) {
+    Capture *cap = demux_run (path, mode, NULL);
+
+    fail_unless (cap->error != NULL, "mode %d: no error", mode);
+    fail_unless (cap->error->domain == GST_STREAM_ERROR);
+    fail_unless_equals_int (capture_n_buffers (cap), 0);
+    capture_free (cap);
+  }
+  g_string_free (out, TRUE);
+  g_free (data);
+  g_free (path);
+  rm_tmpdir (dir);
+}
+
+GST_END_TEST;
+
+/* A tiny chunk cache (0 = one chunk at a time) reads the same bytes */
+GST_START_TEST (test_cache_size)
+{
+  const gchar *path = FIX ("overlap.bag");
+  Capture *cap = demux_run (path, PULL, "raw=true cache-size=0");
+  GPtrArray *ours = capture_lines (cap);
+  GPtrArray *ref = cref_messages (path, NULL, G_MAXUINT64, G_MAXUINT64);
+
+  fail_if (cap->error);
+  assert_same_stream (ours, ref, "cache-size=0");
+  g_ptr_array_free (ours, TRUE);
+  g_ptr_array_free (ref, TRUE);
+  capture_free (cap);
+}
+
+GST_END_TEST;
+
+/* Push mode sends GAP events too */
+GST_START_TEST (test_gaps_push)
+{
+  Capture *cap = demux_run (FIX ("multiconn.bag"), PUSH, NULL);
+  CapPad *status;
+
+  fail_if (cap->error);
+  status = capture_find_topic (cap, "/status");
+  fail_unless (status != NULL);
+  fail_unless (status->gaps->len >= 2 * 2);
+  capture_free (cap);
+}
+
+GST_END_TEST;
+
 /* ---------------------------------------------------------------------- */
 /* typefinding */
 
@@ -1529,6 +1672,10 @@ bagdemux_suite (void)
   tcase_add_test (tc, test_truncated);
   tcase_add_test (tc, test_corrupt_chunk);
   tcase_add_test (tc, test_unindexed);
+  tcase_add_test (tc, test_corrupt_record);
+  tcase_add_test (tc, test_error_encrypted);
+  tcase_add_test (tc, test_cache_size);
+  tcase_add_test (tc, test_gaps_push);
   tcase_add_test (tc, test_typefind);
   tcase_add_test (tc, test_decodebin);
   tcase_add_test (tc, test_discoverer);
