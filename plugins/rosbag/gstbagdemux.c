@@ -1689,6 +1689,18 @@ gst_bag_demux_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
           return GST_FLOW_ERROR;
         }
         demux->push_header_seen = TRUE;
+        {
+          guint64 index_pos = 0;
+
+          /* as in pull mode, say so; push mode reads it all the same */
+          if (gst_rosbag_header_get_u64 (rec.header, rec.header_len,
+                  "index_pos", &index_pos) && index_pos == 0)
+            GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
+                ("%s is not indexed (an interrupted recording): reading "
+                    "what it holds", demux->location),
+                ("the bag header at byte %u has index_pos 0",
+                    GST_ROSBAG_MAGIC_LEN));
+        }
       } else if (rec.op == GST_ROSBAG_OP_CHUNK && rec.data_len > 0) {
         ret = gst_bag_demux_push_chunk (demux, &rec);
       } else if (rec.op != GST_ROSBAG_OP_CHUNK) {

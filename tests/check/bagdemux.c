@@ -1136,6 +1136,9 @@ GST_START_TEST (test_error_not_a_bag)
       "at all, just some text long enough\n", 60);
   gchar *shortf = write_tmp (dir, "short.bag", "#ROSBAG", 7);
   const gchar *files[] = { empty, text, shortf, NULL };
+  gchar garbage_data[13 + 420] = "#ROSBAG V2.0\n\x10";
+  gchar *garbage = write_tmp (dir, "garbage.bag", garbage_data,
+      sizeof (garbage_data));
   guint i;
   Mode mode;
 
@@ -1143,6 +1146,9 @@ GST_START_TEST (test_error_not_a_bag)
     for (i = 0; files[i]; i++)
       expect_error (files[i], mode, GST_STREAM_ERROR,
           GST_STREAM_ERROR_WRONG_TYPE, files[i]);
+    /* the magic, then a bag header of zeros */
+    expect_error (garbage, mode, GST_STREAM_ERROR, GST_STREAM_ERROR_DEMUX,
+        garbage);
     if (g_file_test (TEST_REALBAGS_DIR, G_FILE_TEST_IS_DIR)) {
       expect_error (TEST_REALBAGS_DIR
           "/rosbag2_bag_v2__rosbag2_tests_test_sqlite.bag", mode,
@@ -1156,6 +1162,7 @@ GST_START_TEST (test_error_not_a_bag)
   g_free (empty);
   g_free (text);
   g_free (shortf);
+  g_free (garbage);
   rm_tmpdir (dir);
 }
 
@@ -1382,8 +1389,7 @@ GST_START_TEST (test_unindexed)
       fail_if (cap->error, "%s: %s", what, cap->error ?
           cap->error->message : "");
       fail_unless (cap->eos);
-      if (mode == PULL)
-        fail_unless (capture_has_warning (cap, "not indexed"));
+      fail_unless (capture_has_warning (cap, "not indexed"), "%s", what);
       assert_pad_events (cap, what);
       ours = capture_lines (cap);
       if (ref->len > 0)
