@@ -162,7 +162,7 @@ decode_lz4 (const guint8 * in, gsize in_len, OutBuf * ob, gchar ** why)
     }
     dst_size = ob->alloc - ob->len;
     ret = LZ4F_decompress (dctx, ob->data + ob->len, &dst_size,
-        in + in_pos, &src_size, NULL);
+        in ? in + in_pos : NULL, &src_size, NULL);
     in_pos += src_size;
     ob->len += dst_size;
     if (LZ4F_isError (ret)) {
