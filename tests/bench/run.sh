@@ -202,7 +202,8 @@ done
   echo
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM,"
   echo "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo); warm page cache;"
-  echo "build: $BUILD ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))."
+  src=$(sed -n 's/.*"source": *"\([^"]*\)".*/\1/p' "$BUILD/meson-info/meson-info.json" 2>/dev/null | head -1)
+  echo "build: $BUILD, from ${src:-?} ($(git -C "${src:-$ROOT}" rev-parse --short HEAD 2>/dev/null || echo 'not a git tree'))."
   echo "Load average before the run: $LOAD0; after: $(cut -d' ' -f1-3 /proc/loadavg). Cases run with: ${NICE:-default niceness}."
   echo "Seconds: fastest wall time of $RUNS measured runs (after a warm-up run), CPU s = its user + sys; MB/s = payload MB / s;"
   echo "peak RSS = highest peak RSS (/usr/bin/time -v) of those runs, lowest = the lowest; ×C++ and ×py = ours / reference (s: >1 is slower; RSS: >1 is more memory)."
