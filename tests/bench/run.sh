@@ -8,7 +8,9 @@
 #                      [--compression "none lz4"] [--keep] [--out FILE]
 #                      [--runs N] [--nice N]
 #
-# Default: one 200 MB bag (uncompressed and lz4), a quick run.
+# Default: one 200 MB bag (uncompressed and lz4), a quick run; its table
+# goes to /tmp/gst-rosbag-bench/results.md (runs with a 4096 MB bag write
+# tests/bench/results.md, unless --out says otherwise).
 # --full: 1024 and 4096 MB bags; python3-rosbag only up to --py-max
 # (default 1024) MB because it is slow.
 #
@@ -56,7 +58,7 @@ COMPRESSION="none lz4"
 KEEP=0
 RUNS=3
 NICE=
-OUT="$HERE/results.md"
+OUT=
 PY=/usr/bin/python3
 
 while [ $# -gt 0 ]; do
@@ -77,6 +79,14 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+
+# the committed results.md holds a --full run; quick runs go next to the bags
+if [ -z "$OUT" ]; then
+  case " $SIZES " in
+    *" 4096 "*) OUT="$HERE/results.md" ;;
+    *) OUT="$BAGDIR/results.md" ;;
+  esac
+fi
 
 [ -x /usr/bin/time ] || { echo "run.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
