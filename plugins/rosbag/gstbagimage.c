@@ -268,8 +268,10 @@ static GstBuffer *
 buffer_from_slice (GBytes * msg_bytes, gsize offset, gsize len)
 {
   GBytes *sub = g_bytes_new_from_bytes (msg_bytes, offset, len);
+  GstBuffer *buf = gst_buffer_new_wrapped_bytes (sub);
 
-  return gst_buffer_new_wrapped_bytes (sub);
+  g_bytes_unref (sub);
+  return buf;
 }
 
 static gboolean

@@ -555,6 +555,74 @@ GST_START_TEST (test_replay)
 
 GST_END_TEST;
 
+/* Images big enough to share their chunk's memory (640x480 rgb8: each is
+ * most of its chunk) must release it: every buffer bagdemux pulled from
+ * filesrc is finalized once the pipeline is gone. (A leaked reference in
+ * the image path once kept every chunk of a bag alive.) */
+static void
+pulled_buffer_gone (gpointer data, GstMiniObject * obj)
+{
+  g_atomic_int_add ((gint *) data, -1);
+}
+
+static GstPadProbeReturn
+count_pulled (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+
+  if (buf) {
+    g_atomic_int_add ((gint *) data, 1);
+    gst_mini_object_weak_ref (GST_MINI_OBJECT (buf), pulled_buffer_gone, data);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+GST_START_TEST (test_big_images_release_chunks)
+{
+  gchar *dir = g_dir_make_tmp ("bagsrc-big-XXXXXX", NULL);
+  gchar *path = g_strdup_printf ("%s/big.bag", dir);
+  gchar *script = g_strdup_printf ("import rosbag, rospy\n"
+      "from sensor_msgs.msg import Image\n"
+      "b = rosbag.Bag('%s', 'w')\n"
+      "for k in range(6):\n"
+      "    m = Image(height=480, width=640, encoding='rgb8', step=1920)\n"
+      "    m.data = bytes([k]) * (1920 * 480)\n"
+      "    m.header.stamp = rospy.Time(100, k * 100000000)\n"
+      "    b.write('/cam/image_raw', m, m.header.stamp)\n" "b.close()\n", path);
+  const gchar *argv[] = { TEST_PYTHON, "-c", script, NULL };
+  gint status = -1, alive = 0;
+  gchar *desc;
+  Capture *cap;
+  GstElement *src;
+  GstPad *pad;
+
+  fail_unless (g_spawn_sync (NULL, (gchar **) argv, NULL, 0, NULL, NULL,
+          NULL, NULL, &status, NULL) && status == 0, "python3-rosbag");
+  desc = g_strdup_printf ("bagsrc name=d location=\"%s\"", path);
+  cap = capture_new (desc);
+  src = gst_bin_get_by_name (GST_BIN (cap->exposer), "source");
+  pad = gst_element_get_static_pad (src, "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_PULL | GST_PAD_PROBE_TYPE_BUFFER,
+      count_pulled, &alive, NULL);
+  fail_unless (capture_run (cap, FALSE));
+  fail_if (cap->error);
+  fail_unless (cap->eos);
+  fail_unless_equals_int (capture_n_buffers (cap), 6);
+  gst_object_unref (pad);
+  gst_object_unref (src);
+  capture_free (cap);
+  fail_unless_equals_int (g_atomic_int_get (&alive), 0);
+
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (desc);
+  g_free (script);
+  g_free (path);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 bagsrc_suite (void)
 {
@@ -573,6 +641,7 @@ bagsrc_suite (void)
   tcase_add_test (tc, test_progressreport);
   tcase_add_test (tc, test_errors);
   tcase_add_test (tc, test_replay);
+  tcase_add_test (tc, test_big_images_release_chunks);
   return s;
 }
 
