@@ -241,7 +241,9 @@ print_messages (GstRosbagBag * bag)
       continue;
     }
     sha = g_compute_checksum_for_data (G_CHECKSUM_SHA1, msg.data, msg.size);
-    g_print ("%s\t%" G_GUINT64_FORMAT "\t%" G_GSIZE_FORMAT "\t%s\n",
+    /* printf, not g_print: topic bytes go out as they are, whatever the
+     * locale */
+    printf ("%s\t%" G_GUINT64_FORMAT "\t%" G_GSIZE_FORMAT "\t%s\n",
         msg.conn->topic_info->name, msg.time_ns, msg.size, sha);
     g_free (sha);
   }
