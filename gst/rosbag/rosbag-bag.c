@@ -22,6 +22,8 @@
 #endif
 
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "rosbag-bag.h"
 
@@ -61,6 +63,46 @@ struct _GstRosbagBag
 /* ---------------------------------------------------------------------- */
 /* I/O */
 
+/* A big range of the mapping (a chunk): when it is released, its pages
+ * leave the process's RSS (they stay in the page cache; touching them
+ * again faults them back in), so RSS does not grow with the bag */
+#define MAPPED_DROP_MIN (256 * 1024)
+/* the kernel maps up to 64 KB around a faulting page (fault-around):
+ * pages a neighbour's access brought back in are dropped with it */
+#define MAPPED_DROP_MARGIN (128 * 1024)
+
+typedef struct
+{
+  GBytes *file_bytes;
+  const guint8 *data;
+  gsize size;
+} MappedRange;
+
+static void
+mapped_range_free (gpointer p)
+{
+  MappedRange *r = p;
+  gsize page = sysconf (_SC_PAGESIZE);
+  gsize file_size;
+  const guint8 *file = g_bytes_get_data (r->file_bytes, &file_size);
+  /* whole pages, outwards, with a margin: the mapping is read-only and
+   * private, so dropping a page that another range still reads is
+   * harmless (it faults back in from the page cache, same content) */
+  guintptr start = ((guintptr) r->data - MIN ((guintptr) r->data -
+          (guintptr) file, MAPPED_DROP_MARGIN)) & ~(guintptr) (page - 1);
+  guintptr end = ((guintptr) r->data + r->size + MAPPED_DROP_MARGIN +
+      page - 1) & ~(guintptr) (page - 1);
+
+  if (start < (guintptr) file)
+    start = (guintptr) file;
+  if (end > (((guintptr) file + file_size + page - 1) & ~(guintptr) (page - 1)))
+    end = ((guintptr) file + file_size + page - 1) & ~(guintptr) (page - 1);
+  if (end > start)
+    madvise ((void *) start, end - start, MADV_DONTNEED);
+  g_bytes_unref (r->file_bytes);
+  g_free (r);
+}
+
 static GBytes *
 mapped_read (gpointer user_data, guint64 offset, gsize size, GError ** error)
 {
@@ -71,6 +113,15 @@ mapped_read (gpointer user_data, guint64 offset, gsize size, GError ** error)
     return g_bytes_new (NULL, 0);
   if (size > total - offset)
     size = total - offset;
+  if (size >= MAPPED_DROP_MIN) {
+    MappedRange *r = g_new (MappedRange, 1);
+
+    r->file_bytes = g_bytes_ref (bag->file_bytes);
+    r->data = (const guint8 *) g_bytes_get_data (bag->file_bytes, NULL) +
+        offset;
+    r->size = size;
+    return g_bytes_new_with_free_func (r->data, size, mapped_range_free, r);
+  }
   return g_bytes_new_from_bytes (bag->file_bytes, offset, size);
 }
 
