@@ -96,7 +96,11 @@ if [ ! -f "$BUILD/build.ninja" ]; then
 else
   meson configure "$BUILD" -Dbenchmarks=true >/dev/null
 fi
-ninja -C "$BUILD" >/dev/null
+if ! log=$(ninja -C "$BUILD" 2>&1); then
+  echo "$log" | tail -30 >&2
+  echo "run.sh: the build in $BUILD failed" >&2
+  exit 1
+fi
 B="$BUILD/tests/bench"
 for x in gen-bag read-lib play-all; do
   [ -x "$B/$x" ] || { echo "run.sh: $B/$x was not built" >&2; exit 1; }
