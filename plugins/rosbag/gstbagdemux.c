@@ -108,6 +108,8 @@ typedef struct
   gboolean meta_checked;
   gboolean exposed;
   GstClockTime last_ts;
+  GstClockTime prev_pts;        /* of the last image buffer */
+  GstClockTime period;          /* mean interval of the topic, or NONE */
   guint64 n_buffers;
 } GstBagStream;
 
@@ -565,6 +567,8 @@ gst_bag_demux_new_stream (GstBagDemux * demux, const gchar * topic,
   s->is_image = !demux->raw && gst_bag_image_type_is_mapped (type);
   s->has_header = definition_has_header (definition);
   s->last_ts = GST_CLOCK_TIME_NONE;
+  s->prev_pts = GST_CLOCK_TIME_NONE;
+  s->period = GST_CLOCK_TIME_NONE;
 
   base = gst_bag_topic_to_pad_name (topic);
   name = g_strdup (base);
@@ -752,6 +756,7 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
   GstCaps *caps = NULL;
   guint64 stamp_ns = 0;
   gboolean have_stamp = FALSE;
+  gboolean is_frame;
   guint64 ts_ns;
   GstClockTime pts;
   GBytes *bytes;
@@ -787,6 +792,7 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
       buf = NULL;
     }
   }
+  is_frame = buf != NULL;
   if (buf == NULL) {
     /* (GBytes of size 0 may have no data pointer) */
     buf = size > 0 ? gst_buffer_new_wrapped_bytes (bytes) : gst_buffer_new ();
@@ -837,6 +843,17 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
   GST_BUFFER_PTS (buf) = pts;
   GST_BUFFER_DTS (buf) = GST_CLOCK_TIME_NONE;
   GST_BUFFER_DURATION (buf) = GST_CLOCK_TIME_NONE;
+  if (is_frame) {
+    /* a frame lasts as long as the interval since the topic's previous
+     * frame (the first: the topic's mean interval), an estimate of the
+     * time to the next one that needs no lookahead; muxers need it for
+     * the last frame */
+    if (GST_CLOCK_TIME_IS_VALID (s->prev_pts) && pts > s->prev_pts)
+      GST_BUFFER_DURATION (buf) = pts - s->prev_pts;
+    else
+      GST_BUFFER_DURATION (buf) = s->period;
+    s->prev_pts = pts;
+  }
   GST_BUFFER_OFFSET (buf) = s->n_buffers++;
   if (s->n_buffers == 1)
     GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
@@ -952,6 +969,34 @@ gst_bag_demux_apply_range (GstBagDemux * demux)
     gst_rosbag_reader_seek (demux->reader, demux->base_ns + seg_start);
 }
 
+/* the mean interval between a topic's messages, from the chunk infos */
+static GstClockTime
+topic_mean_interval (GstRosbagBag * bag, const GstRosbagTopic * t)
+{
+  guint64 first = G_MAXUINT64, last = 0;
+  guint i, j, k;
+
+  if (t->message_count < 2)
+    return GST_CLOCK_TIME_NONE;
+  for (i = 0; i < gst_rosbag_bag_get_n_chunks (bag); i++) {
+    const GstRosbagChunkInfo *ci = gst_rosbag_bag_get_chunk (bag, i);
+
+    for (j = 0; j < ci->n_conns; j++) {
+      for (k = 0; k < t->connections->len; k++) {
+        const GstRosbagConnection *c = g_ptr_array_index (t->connections, k);
+
+        if (c->id == ci->conn_ids[j] && ci->conn_counts[j] > 0) {
+          first = MIN (first, ci->start_ns);
+          last = MAX (last, ci->end_ns);
+        }
+      }
+    }
+  }
+  if (last <= first)
+    return GST_CLOCK_TIME_NONE;
+  return (last - first) / (t->message_count - 1);
+}
+
 static gboolean
 gst_bag_demux_open_pull (GstBagDemux * demux)
 {
@@ -1046,6 +1091,8 @@ gst_bag_demux_open_pull (GstBagDemux * demux)
       continue;
     s = gst_bag_demux_new_stream (demux, t->name, t->type, t->md5sum,
         t->definition);
+    if (s->is_image)
+      s->period = topic_mean_interval (demux->bag, t);
     if (s->is_image) {
       /* caps from the topic's first message */
       GstRosbagReader *peek = gst_rosbag_reader_new (demux->bag);
@@ -1317,6 +1364,7 @@ gst_bag_demux_handle_seek (GstBagDemux * demux, GstEvent * event)
       GstBagStream *s = g_ptr_array_index (demux->streams, i);
 
       s->last_ts = GST_CLOCK_TIME_NONE;
+      s->prev_pts = GST_CLOCK_TIME_NONE;
     }
   }
   gst_flow_combiner_reset (demux->flowcombiner);

@@ -623,6 +623,73 @@ GST_START_TEST (test_big_images_release_chunks)
 
 GST_END_TEST;
 
+/* Video frames carry durations: the interval since the topic's previous
+ * frame, the first the topic's mean interval (so that a muxer can give the
+ * last frame its length); non-video buffers carry none */
+static GstPadProbeReturn
+record_timing (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GArray *arr = data;
+
+  g_array_append_val (arr, GST_BUFFER_PTS (buf));
+  g_array_append_val (arr, GST_BUFFER_DURATION (buf));
+  return GST_PAD_PROBE_OK;
+}
+
+GST_START_TEST (test_frame_durations)
+{
+  const gchar *topics[] = { "/cam0/image_raw", "/imu", NULL };
+  guint t;
+
+  for (t = 0; topics[t]; t++) {
+    GArray *arr = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+    gchar *desc = g_strdup_printf ("bagsrc location=\"%s\" topics=%s "
+        "! fakesink name=sink", FIX ("sample.bag"), topics[t]);
+    GstElement *pipe = gst_parse_launch (desc, NULL);
+    GstElement *sink = gst_bin_get_by_name (GST_BIN (pipe), "sink");
+    GstPad *pad = gst_element_get_static_pad (sink, "sink");
+    GstBus *bus = gst_element_get_bus (pipe);
+    GstMessage *msg;
+    guint i, n;
+
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, record_timing, arr,
+        NULL);
+    gst_element_set_state (pipe, GST_STATE_PLAYING);
+    msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+        GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+    fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+    gst_message_unref (msg);
+    gst_element_set_state (pipe, GST_STATE_NULL);
+
+    n = arr->len / 2;
+    fail_unless (n > 10);
+    for (i = 0; i < n; i++) {
+      GstClockTime pts = g_array_index (arr, GstClockTime, 2 * i);
+      GstClockTime dur = g_array_index (arr, GstClockTime, 2 * i + 1);
+
+      if (t == 1) {
+        fail_if (GST_CLOCK_TIME_IS_VALID (dur), "imu buffer with duration");
+      } else if (i == 0) {
+        /* 30 frames in 2.9 s: 100 ms */
+        fail_unless (dur >= 90 * GST_MSECOND && dur <= 110 * GST_MSECOND,
+            "first frame duration %" GST_TIME_FORMAT, GST_TIME_ARGS (dur));
+      } else {
+        fail_unless_equals_uint64 (dur,
+            pts - g_array_index (arr, GstClockTime, 2 * (i - 1)));
+      }
+    }
+    gst_object_unref (bus);
+    gst_object_unref (pad);
+    gst_object_unref (sink);
+    gst_object_unref (pipe);
+    g_free (desc);
+    g_array_unref (arr);
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 bagsrc_suite (void)
 {
@@ -642,6 +709,7 @@ bagsrc_suite (void)
   tcase_add_test (tc, test_errors);
   tcase_add_test (tc, test_replay);
   tcase_add_test (tc, test_big_images_release_chunks);
+  tcase_add_test (tc, test_frame_durations);
   return s;
 }
 
