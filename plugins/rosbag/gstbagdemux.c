@@ -1433,7 +1433,8 @@ gst_bag_demux_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
         return FALSE;
       gst_query_set_seeking (query, GST_FORMAT_TIME,
           demux->pull_mode && demux->opened, 0,
-          GST_CLOCK_TIME_IS_VALID (demux->duration) ? demux->duration : -1);
+          GST_CLOCK_TIME_IS_VALID (demux->duration) ? (gint64) demux->
+          duration : -1);
       return TRUE;
     }
     case GST_QUERY_SEGMENT:{
@@ -1442,7 +1443,7 @@ gst_bag_demux_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
       start = gst_segment_to_stream_time (&demux->segment, GST_FORMAT_TIME,
           demux->segment.start);
       stop = GST_CLOCK_TIME_IS_VALID (demux->segment.stop) ?
-          gst_segment_to_stream_time (&demux->segment, GST_FORMAT_TIME,
+          (gint64) gst_segment_to_stream_time (&demux->segment, GST_FORMAT_TIME,
           demux->segment.stop) : (gint64) demux->duration;
       gst_query_set_segment (query, demux->segment.rate, GST_FORMAT_TIME,
           start, stop);
