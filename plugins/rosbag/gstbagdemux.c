@@ -79,6 +79,9 @@ GST_DEBUG_CATEGORY_STATIC (gst_bag_demux_debug);
 #define COPY_THRESHOLD (64 * 1024)
 /* a stream that got nothing for this long gets a GAP event */
 #define GAP_THRESHOLD (200 * GST_MSECOND)
+/* timestamp-source=header: GAPs follow the receive time minus this much,
+ * since a header stamp may precede its receive time by that long */
+#define HEADER_GAP_SLACK (GST_SECOND)
 /* push mode: the largest record we are willing to collect */
 #define MAX_PUSH_RECORD (G_GUINT64_CONSTANT (1) << 30)
 
@@ -865,8 +868,14 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
 
   if (demux->need_segment)
     gst_bag_demux_push_segment (demux);
-  if (demux->ts_source == GST_BAG_TIMESTAMP_SOURCE_RECEIVE)
+  if (demux->ts_source == GST_BAG_TIMESTAMP_SOURCE_RECEIVE) {
     gst_bag_demux_send_gaps (demux, s, pts);
+  } else {
+    guint64 recv_pts = recv_ns > demux->base_ns ? recv_ns - demux->base_ns : 0;
+
+    if (recv_pts > HEADER_GAP_SLACK)
+      gst_bag_demux_send_gaps (demux, s, recv_pts - HEADER_GAP_SLACK);
+  }
 
   if (!GST_CLOCK_TIME_IS_VALID (s->last_ts) || pts > s->last_ts)
     s->last_ts = pts;
@@ -1433,8 +1442,8 @@ gst_bag_demux_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
         return FALSE;
       gst_query_set_seeking (query, GST_FORMAT_TIME,
           demux->pull_mode && demux->opened, 0,
-          GST_CLOCK_TIME_IS_VALID (demux->duration) ? (gint64) demux->
-          duration : -1);
+          GST_CLOCK_TIME_IS_VALID (demux->
+              duration) ? (gint64) demux->duration : -1);
       return TRUE;
     }
     case GST_QUERY_SEGMENT:{
