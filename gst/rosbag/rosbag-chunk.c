@@ -65,6 +65,67 @@ typedef struct
   gsize limit;
 } OutBuf;
 
+/* Decompressed chunks are about a megabyte each and come and go at the
+ * reading rate. Freed ones are kept here for the next chunk, so that their
+ * pages are not handed back to the kernel and faulted in again for every
+ * chunk (the benchmark measured that as most of the time on lz4 bags). */
+#define POOL_MAX_BUFFERS 8
+#define POOL_MAX_BUFFER_SIZE (64 * 1024 * 1024)
+
+typedef struct
+{
+  guint8 *data;
+  gsize alloc;
+} PoolBuf;
+
+static GMutex pool_lock;
+static PoolBuf pool[POOL_MAX_BUFFERS];
+static guint pool_len;
+
+/* the smallest pooled buffer of at least @size bytes */
+static gboolean
+pool_take (gsize size, PoolBuf * out)
+{
+  gint best = -1;
+  guint i;
+
+  g_mutex_lock (&pool_lock);
+  for (i = 0; i < pool_len; i++)
+    if (pool[i].alloc >= size && (best < 0 || pool[i].alloc < pool[best].alloc))
+      best = i;
+  if (best >= 0) {
+    *out = pool[best];
+    pool[best] = pool[--pool_len];
+  }
+  g_mutex_unlock (&pool_lock);
+  return best >= 0;
+}
+
+static void
+pool_give (guint8 * data, gsize alloc)
+{
+  if (alloc > 0 && alloc <= POOL_MAX_BUFFER_SIZE) {
+    g_mutex_lock (&pool_lock);
+    if (pool_len < POOL_MAX_BUFFERS) {
+      pool[pool_len].data = data;
+      pool[pool_len].alloc = alloc;
+      pool_len++;
+      data = NULL;
+    }
+    g_mutex_unlock (&pool_lock);
+  }
+  g_free (data);
+}
+
+static void
+pool_bytes_free (gpointer p)
+{
+  PoolBuf *pb = p;
+
+  pool_give (pb->data, pb->alloc);
+  g_free (pb);
+}
+
 static gboolean
 outbuf_reserve (OutBuf * ob, gsize min_free)
 {
@@ -72,6 +133,17 @@ outbuf_reserve (OutBuf * ob, gsize min_free)
 
   if (ob->alloc - ob->len >= min_free)
     return TRUE;
+  if (ob->alloc == 0 && ob->limit <= POOL_MAX_BUFFER_SIZE) {
+    PoolBuf pb;
+
+    /* the whole stated size at once from the pool, if it has it */
+    if (pool_take (ob->limit, &pb)) {
+      ob->data = pb.data;
+      ob->alloc = pb.alloc;
+      if (ob->alloc - ob->len >= min_free)
+        return TRUE;
+    }
+  }
   want = MAX (ob->alloc * 2, ob->len + min_free);
   want = MAX (want, 64 * 1024);
   if (want > ob->limit)
@@ -138,6 +210,15 @@ decode_bz2 (const guint8 * in, gsize in_len, OutBuf * ob, gchar ** why)
   return ok;
 }
 
+/* one decompression context per thread, reused from chunk to chunk */
+static void
+lz4_dctx_free (gpointer p)
+{
+  LZ4F_freeDecompressionContext (p);
+}
+
+static GPrivate lz4_dctx = G_PRIVATE_INIT (lz4_dctx_free);
+
 static gboolean
 decode_lz4 (const guint8 * in, gsize in_len, OutBuf * ob, gchar ** why)
 {
@@ -146,10 +227,16 @@ decode_lz4 (const guint8 * in, gsize in_len, OutBuf * ob, gchar ** why)
   size_t ret = 1;
   gboolean ok = FALSE;
 
-  if (LZ4F_isError (LZ4F_createDecompressionContext (&dctx, LZ4F_VERSION))) {
-    *why = g_strdup ("cannot initialise lz4");
-    return FALSE;
+  dctx = g_private_get (&lz4_dctx);
+  if (dctx == NULL) {
+    if (LZ4F_isError (LZ4F_createDecompressionContext (&dctx, LZ4F_VERSION))) {
+      *why = g_strdup ("cannot initialise lz4");
+      return FALSE;
+    }
+    g_private_set (&lz4_dctx, dctx);
   }
+  /* whatever the previous frame left in it */
+  LZ4F_resetDecompressionContext (dctx);
   ob->limit += 1;
   while (TRUE) {
     size_t src_size = in_len - in_pos;
@@ -186,20 +273,28 @@ decode_lz4 (const guint8 * in, gsize in_len, OutBuf * ob, gchar ** why)
     g_free (*why);
     *why = g_strdup ("decompressed data is larger than the chunk size");
   }
-  LZ4F_freeDecompressionContext (dctx);
   return ok;
 }
 
 static GBytes *
 outbuf_to_bytes (OutBuf * ob)
 {
+  PoolBuf *pb;
+
   if (ob->len == 0) {
-    g_free (ob->data);
+    pool_give (ob->data, ob->alloc);
     return g_bytes_new (NULL, 0);
   }
-  if (ob->alloc > ob->len + ob->len / 8)
+  if (ob->alloc > 2 * ob->len + 64 * 1024) {
+    /* mostly empty: give the room back rather than keep it */
     ob->data = g_realloc (ob->data, ob->len);
-  return g_bytes_new_take (ob->data, ob->len);
+    return g_bytes_new_take (ob->data, ob->len);
+  }
+  /* back to the pool when the last reference goes */
+  pb = g_new (PoolBuf, 1);
+  pb->data = ob->data;
+  pb->alloc = ob->alloc;
+  return g_bytes_new_with_free_func (ob->data, ob->len, pool_bytes_free, pb);
 }
 
 GBytes *
