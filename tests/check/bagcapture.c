@@ -691,90 +691,14 @@ ref_cached (const gchar * const *args, gboolean * ok)
 RefInfo *
 cref_info (const gchar * path)
 {
-  const gchar *args[] = { "info", path, "--tsv", NULL };
-  gchar *out = ref_cached (args, NULL);
-  gchar **lines, **l;
-  RefInfo *info;
-
-  fail_unless (out != NULL, "python3-rosbag cannot read %s", path);
-  info = g_new0 (RefInfo, 1);
-  info->topics = g_ptr_array_new ();
-  lines = g_strsplit (out, "\n", -1);
-  for (l = lines; *l; l++) {
-    gchar **f = g_strsplit (*l, "\t", -1);
-    guint n = g_strv_length (f);
-
-    if (n == 2 && !strcmp (f[0], "indexed"))
-      info->indexed = atoi (f[1]) != 0;
-    else if (n == 2 && !strcmp (f[0], "start_ns"))
-      info->start_ns = g_ascii_strtoull (f[1], NULL, 10);
-    else if (n == 2 && !strcmp (f[0], "end_ns"))
-      info->end_ns = g_ascii_strtoull (f[1], NULL, 10);
-    else if (n == 2 && !strcmp (f[0], "messages"))
-      info->messages = g_ascii_strtoull (f[1], NULL, 10);
-    else if (n == 6 && !strcmp (f[0], "topic")) {
-      RefTopic *t = g_new0 (RefTopic, 1);
-
-      t->topic = g_strdup (f[1]);
-      t->type = g_strdup (f[2]);
-      t->md5sum = g_strdup (f[3]);
-      t->messages = g_ascii_strtoull (f[4], NULL, 10);
-      t->connections = atoi (f[5]);
-      g_ptr_array_add (info->topics, t);
-    }
-    g_strfreev (f);
-  }
-  g_strfreev (lines);
-  g_free (out);
-  return info;
+  return ref_info_with (path, ref_cached);
 }
 
 GPtrArray *
 cref_messages (const gchar * path, const gchar * topics, guint64 start_ns,
     guint64 end_ns)
 {
-  const gchar *args[10];
-  gchar *s = NULL, *e = NULL, *out, **lines, **l;
-  GPtrArray *res;
-  guint n = 0;
-
-  args[n++] = "messages";
-  args[n++] = path;
-  if (topics) {
-    args[n++] = "--topics";
-    args[n++] = topics;
-  }
-  if (start_ns != G_MAXUINT64) {
-    s = g_strdup_printf ("%" G_GUINT64_FORMAT, start_ns);
-    args[n++] = "--start-ns";
-    args[n++] = s;
-  }
-  if (end_ns != G_MAXUINT64) {
-    e = g_strdup_printf ("%" G_GUINT64_FORMAT, end_ns);
-    args[n++] = "--end-ns";
-    args[n++] = e;
-  }
-  args[n] = NULL;
-  out = ref_cached (args, NULL);
-  fail_unless (out != NULL, "python3-rosbag cannot read %s", path);
-  res = g_ptr_array_new_with_free_func (g_free);
-  lines = g_strsplit (out, "\n", -1);
-  for (l = lines; *l; l++) {
-    gchar *tab;
-
-    if (**l == '\0')
-      continue;
-    /* drop the 5th column (header stamp) */
-    tab = strrchr (*l, '\t');
-    if (tab == NULL)
-      fail ("bad line from rosbag-ref: %s", *l);
-    g_ptr_array_add (res, g_strndup (*l, tab - *l));
-  }
-  g_strfreev (lines);
-  g_free (out);
-  g_free (s);
-  g_free (e);
-  return res;
+  return ref_messages_with (path, topics, start_ns, end_ns, ref_cached);
 }
 
 GPtrArray *

@@ -77,8 +77,15 @@ ref_info_free (RefInfo * info)
 RefInfo *
 ref_info (const gchar * path)
 {
-  const gchar *args[] = { "info", "--tsv", path, NULL };
-  gchar *out = ref_run (args, NULL);
+  return ref_info_with (path, ref_run);
+}
+
+RefInfo *
+ref_info_with (const gchar * path, RefRunner run)
+{
+  /* the bag second: ref_cached keys on it */
+  const gchar *args[] = { "info", path, "--tsv", NULL };
+  gchar *out = run (args, NULL);
   gchar **lines, **l;
   RefInfo *info;
 
@@ -129,6 +136,13 @@ GPtrArray *
 ref_messages (const gchar * path, const gchar * topics, guint64 start_ns,
     guint64 end_ns)
 {
+  return ref_messages_with (path, topics, start_ns, end_ns, ref_run);
+}
+
+GPtrArray *
+ref_messages_with (const gchar * path, const gchar * topics,
+    guint64 start_ns, guint64 end_ns, RefRunner run)
+{
   const gchar *args[10];
   gchar *s = NULL, *e = NULL, *out, **lines, **l;
   GPtrArray *res;
@@ -151,7 +165,7 @@ ref_messages (const gchar * path, const gchar * topics, guint64 start_ns,
     args[n++] = e;
   }
   args[n] = NULL;
-  out = ref_run (args, NULL);
+  out = run (args, NULL);
   fail_unless (out != NULL, "python3-rosbag cannot read %s", path);
   res = g_ptr_array_new_with_free_func (g_free);
   lines = g_strsplit (out, "\n", -1);

@@ -54,6 +54,11 @@ typedef struct
 /* Runs rosbag-ref.py with @args (NULL-terminated); returns its stdout, or
  * NULL (and *exit_ok FALSE) if it failed */
 gchar *ref_run (const gchar * const *args, gboolean * exit_ok);
+/* what runs rosbag-ref.py: ref_run, or a caching wrapper around it */
+typedef gchar *(*RefRunner) (const gchar * const *args, gboolean * exit_ok);
+RefInfo *ref_info_with (const gchar * path, RefRunner run);
+GPtrArray *ref_messages_with (const gchar * path, const gchar * topics,
+    guint64 start_ns, guint64 end_ns, RefRunner run);
 RefInfo *ref_info (const gchar * path);
 void ref_info_free (RefInfo * info);
 /* Messages as "topic\ttime_ns\tlen\tsha1" lines (the header stamp column
