@@ -529,6 +529,21 @@ definition_has_header (const gchar * def)
   return FALSE;
 }
 
+/* An image topic's caps from one of its messages (the pad's caps before
+ * its first buffer); stays unset where the message does not map */
+static void
+gst_bag_stream_caps_from (GstBagStream * s, const guint8 * data, gsize size)
+{
+  GBytes *b = g_bytes_new (data, size);
+  GstCaps *caps = NULL;
+
+  if (gst_bag_image_map (s->type, b, FALSE, &caps, NULL, NULL, NULL) && caps)
+    gst_caps_replace (&s->caps, caps);
+  if (caps)
+    gst_caps_unref (caps);
+  g_bytes_unref (b);
+}
+
 static GstCaps *
 rosmsg_caps (GstBagStream * s)
 {
@@ -1115,18 +1130,7 @@ gst_bag_demux_open_pull (GstBagDemux * demux)
           GST_ROSBAG_READ_ERROR);
       if (r == GST_ROSBAG_READ_OK && strcmp (msg.conn->topic_info->name,
               t->name) == 0) {
-        GBytes *b = g_bytes_new (msg.data, msg.size);
-        GstCaps *caps = NULL;
-        GstBuffer *buf = NULL;
-
-        if (gst_bag_image_map (t->type, b, FALSE, &caps, &buf, NULL, NULL)
-            && caps)
-          s->caps = caps;
-        else if (caps)
-          gst_caps_unref (caps);
-        if (buf)
-          gst_buffer_unref (buf);
-        g_bytes_unref (b);
+        gst_bag_stream_caps_from (s, msg.data, msg.size);
       }
       gst_rosbag_reader_free (peek);
     }
@@ -1442,8 +1446,8 @@ gst_bag_demux_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
         return FALSE;
       gst_query_set_seeking (query, GST_FORMAT_TIME,
           demux->pull_mode && demux->opened, 0,
-          GST_CLOCK_TIME_IS_VALID (demux->
-              duration) ? (gint64) demux->duration : -1);
+          GST_CLOCK_TIME_IS_VALID (demux->duration) ? (gint64) demux->
+          duration : -1);
       return TRUE;
     }
     case GST_QUERY_SEGMENT:{
@@ -1511,20 +1515,8 @@ gst_bag_demux_push_emit (GstBagDemux * demux, guint32 conn_id, guint64 t,
     return GST_FLOW_OK;
   if (!s->exposed) {
     /* caps from this first message where the topic maps */
-    if (s->is_image) {
-      GBytes *b = g_bytes_new (data, size);
-      GstCaps *caps = NULL;
-      GstBuffer *buf = NULL;
-
-      if (gst_bag_image_map (s->type, b, FALSE, &caps, &buf, NULL, NULL)
-          && caps)
-        s->caps = caps;
-      else if (caps)
-        gst_caps_unref (caps);
-      if (buf)
-        gst_buffer_unref (buf);
-      g_bytes_unref (b);
-    }
+    if (s->is_image)
+      gst_bag_stream_caps_from (s, data, size);
     gst_bag_demux_post_collection (demux);
     gst_bag_demux_expose (demux, s);
   }
