@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "rosbag-bag.h"
+#include "rosbag-private.h"
 
 #define BAG_HEADER_READ 8192
 /* largest INDEX_DATA count we accept: 12 bytes each, bounded by file */
@@ -36,8 +37,6 @@ struct _GstRosbagBag
   gint refcount;
   gchar *name;
 
-  GMappedFile *mapped;
-  GBytes *file_bytes;
   GstRosbagReadFunc read_func;
   gpointer user_data;
   GDestroyNotify notify;
@@ -51,7 +50,7 @@ struct _GstRosbagBag
 
   GPtrArray *connections;       /* owned GstRosbagConnection* */
   GHashTable *conn_by_id;       /* id -> GstRosbagConnection* */
-  GPtrArray *topics;            /* owned GstRosbagTopic*, by name */
+  GPtrArray *topics;            /* owned GstRosbagBagTopic*, by name */
   GArray *chunks;               /* GstRosbagChunkInfo */
 
   guint64 start_ns, end_ns, message_count;
@@ -103,11 +102,27 @@ mapped_range_free (gpointer p)
   g_free (r);
 }
 
+typedef struct
+{
+  GMappedFile *mapped;
+  GBytes *file_bytes;
+} MappedSource;
+
+static void
+mapped_source_free (gpointer p)
+{
+  MappedSource *ms = p;
+
+  g_bytes_unref (ms->file_bytes);
+  g_mapped_file_unref (ms->mapped);
+  g_free (ms);
+}
+
 static GBytes *
 mapped_read (gpointer user_data, guint64 offset, gsize size, GError ** error)
 {
-  GstRosbagBag *bag = user_data;
-  gsize total = g_bytes_get_size (bag->file_bytes);
+  MappedSource *ms = user_data;
+  gsize total = g_bytes_get_size (ms->file_bytes);
 
   if (offset >= total)
     return g_bytes_new (NULL, 0);
@@ -116,13 +131,38 @@ mapped_read (gpointer user_data, guint64 offset, gsize size, GError ** error)
   if (size >= MAPPED_DROP_MIN) {
     MappedRange *r = g_new (MappedRange, 1);
 
-    r->file_bytes = g_bytes_ref (bag->file_bytes);
-    r->data = (const guint8 *) g_bytes_get_data (bag->file_bytes, NULL) +
-        offset;
+    r->file_bytes = g_bytes_ref (ms->file_bytes);
+    r->data = (const guint8 *) g_bytes_get_data (ms->file_bytes, NULL) + offset;
     r->size = size;
     return g_bytes_new_with_free_func (r->data, size, mapped_range_free, r);
   }
-  return g_bytes_new_from_bytes (bag->file_bytes, offset, size);
+  return g_bytes_new_from_bytes (ms->file_bytes, offset, size);
+}
+
+gboolean
+gst_rosbag_map_file (const gchar * path, GstRosbagReadFunc * read_func,
+    gpointer * user_data, GDestroyNotify * notify, guint64 * size,
+    GError ** error)
+{
+  MappedSource *ms;
+  GMappedFile *mf = g_mapped_file_new (path, FALSE, error);
+
+  if (!mf) {
+    g_prefix_error (error, "cannot open %s: ", path);
+    if (error && *error) {
+      (*error)->domain = GST_ROSBAG_ERROR;
+      (*error)->code = GST_ROSBAG_ERROR_IO;
+    }
+    return FALSE;
+  }
+  ms = g_new0 (MappedSource, 1);
+  ms->mapped = mf;
+  ms->file_bytes = g_mapped_file_get_bytes (mf);
+  *read_func = mapped_read;
+  *user_data = ms;
+  *notify = mapped_source_free;
+  *size = g_bytes_get_size (ms->file_bytes);
+  return TRUE;
 }
 
 GBytes *
@@ -271,7 +311,7 @@ fail:
 }
 
 static void
-topic_free (GstRosbagTopic * t)
+topic_free (GstRosbagBagTopic * t)
 {
   g_free (t->name);
   g_free (t->type);
@@ -297,8 +337,8 @@ bag_add_connection (GstRosbagBag * bag, GstRosbagConnection * conn)
 static gint
 topic_cmp (gconstpointer a, gconstpointer b)
 {
-  const GstRosbagTopic *ta = *(const GstRosbagTopic **) a;
-  const GstRosbagTopic *tb = *(const GstRosbagTopic **) b;
+  const GstRosbagBagTopic *ta = *(const GstRosbagBagTopic **) a;
+  const GstRosbagBagTopic *tb = *(const GstRosbagBagTopic **) b;
 
   return strcmp (ta->name, tb->name);
 }
@@ -347,10 +387,10 @@ bag_finish (GstRosbagBag * bag)
 
   for (i = 0; i < bag->connections->len; i++) {
     GstRosbagConnection *conn = g_ptr_array_index (bag->connections, i);
-    GstRosbagTopic *t = g_hash_table_lookup (by_name, conn->topic);
+    GstRosbagBagTopic *t = g_hash_table_lookup (by_name, conn->topic);
 
     if (t == NULL) {
-      t = g_new0 (GstRosbagTopic, 1);
+      t = g_new0 (GstRosbagBagTopic, 1);
       t->name = g_strdup (conn->topic);
       t->type = g_strdup (conn->type);
       t->md5sum = g_strdup (conn->md5sum);
@@ -366,7 +406,7 @@ bag_finish (GstRosbagBag * bag)
   }
   g_ptr_array_sort (bag->topics, topic_cmp);
   for (i = 0; i < bag->topics->len; i++)
-    ((GstRosbagTopic *) g_ptr_array_index (bag->topics, i))->index = i;
+    ((GstRosbagBagTopic *) g_ptr_array_index (bag->topics, i))->index = i;
   g_hash_table_unref (by_name);
 }
 
@@ -500,8 +540,9 @@ scan_chunk_init (ScanChunk * sc, GstRosbagBag * bag, guint64 pos)
   sc->counts = g_hash_table_new (NULL, NULL);
 }
 
-static gint
-entry_cmp (gconstpointer a, gconstpointer b)
+/* index entries by (time, offset) */
+gint
+gst_rosbag_index_entry_cmp (gconstpointer a, gconstpointer b)
 {
   const GstRosbagIndexEntry *ea = a, *eb = b;
 
@@ -537,7 +578,7 @@ scan_chunk_finish (ScanChunk * sc)
   guint i = 0;
 
   if (sc->ci.entries->len > 0) {
-    g_array_sort (sc->ci.entries, entry_cmp);
+    g_array_sort (sc->ci.entries, gst_rosbag_index_entry_cmp);
     sc->ci.n_conns = g_hash_table_size (sc->counts);
     sc->ci.conn_ids = g_new (guint32, sc->ci.n_conns);
     sc->ci.conn_counts = g_new (guint32, sc->ci.n_conns);
@@ -965,29 +1006,14 @@ fail:
 GstRosbagBag *
 gst_rosbag_bag_open (const gchar * path, GError ** error)
 {
-  GstRosbagBag *bag;
-  GMappedFile *mf;
+  GstRosbagReadFunc func;
+  gpointer ud;
+  GDestroyNotify notify;
+  guint64 size;
 
-  mf = g_mapped_file_new (path, FALSE, error);
-  if (!mf) {
-    g_prefix_error (error, "cannot open %s: ", path);
-    if (error && *error) {
-      (*error)->domain = GST_ROSBAG_ERROR;
-      (*error)->code = GST_ROSBAG_ERROR_IO;
-    }
+  if (!gst_rosbag_map_file (path, &func, &ud, &notify, &size, error))
     return NULL;
-  }
-  bag = bag_new (path);
-  bag->mapped = mf;
-  bag->file_bytes = g_mapped_file_get_bytes (mf);
-  bag->file_size = g_bytes_get_size (bag->file_bytes);
-  bag->read_func = mapped_read;
-  bag->user_data = bag;
-  if (!bag_load (bag, error)) {
-    gst_rosbag_bag_unref (bag);
-    return NULL;
-  }
-  return bag;
+  return gst_rosbag_bag_open_with_func (func, ud, notify, size, path, error);
 }
 
 GstRosbagBag *
@@ -1036,10 +1062,6 @@ gst_rosbag_bag_unref (GstRosbagBag * bag)
   g_ptr_array_unref (bag->connections);
   if (bag->notify)
     bag->notify (bag->user_data);
-  if (bag->file_bytes)
-    g_bytes_unref (bag->file_bytes);
-  if (bag->mapped)
-    g_mapped_file_unref (bag->mapped);
   g_mutex_clear (&bag->lock);
   g_free (bag->scan_report);
   g_free (bag->name);
@@ -1091,20 +1113,20 @@ gst_rosbag_bag_get_n_topics (GstRosbagBag * bag)
   return bag->topics->len;
 }
 
-const GstRosbagTopic *
+const GstRosbagBagTopic *
 gst_rosbag_bag_get_topic (GstRosbagBag * bag, guint i)
 {
   g_return_val_if_fail (i < bag->topics->len, NULL);
   return g_ptr_array_index (bag->topics, i);
 }
 
-const GstRosbagTopic *
+const GstRosbagBagTopic *
 gst_rosbag_bag_find_topic (GstRosbagBag * bag, const gchar * name)
 {
   guint i;
 
   for (i = 0; i < bag->topics->len; i++) {
-    GstRosbagTopic *t = g_ptr_array_index (bag->topics, i);
+    GstRosbagBagTopic *t = g_ptr_array_index (bag->topics, i);
 
     if (strcmp (t->name, name) == 0)
       return t;
@@ -1351,7 +1373,7 @@ gst_rosbag_bag_load_chunk_index (GstRosbagBag * bag, guint i,
     }
     pos = data_pos + (guint64) count *INDEX_ENTRY_SIZE;
   }
-  g_array_sort (out, entry_cmp);
+  g_array_sort (out, gst_rosbag_index_entry_cmp);
   return out;
 
 fail:
@@ -1408,4 +1430,192 @@ gst_rosbag_topic_patterns_parse (const gchar * list)
   }
   g_ptr_array_add (out, NULL);
   return (gchar **) g_ptr_array_free (out, FALSE);
+}
+
+/* ---------------------------------------------------------------------- */
+/* the ROS 1 backend of a GstRosbagRecording */
+
+static gboolean
+want_in_set (guint32 conn_id, gpointer user_data)
+{
+  return g_hash_table_contains (user_data, GUINT_TO_POINTER (conn_id));
+}
+
+static GArray *
+bag_be_load_index (gpointer be, guint i, GHashTable * wanted, GError ** error)
+{
+  return gst_rosbag_bag_load_chunk_index (be, i, wanted ? want_in_set : NULL,
+      wanted, error);
+}
+
+static gboolean
+bag_be_block_size (gpointer be, guint i, gsize * size, GError ** error)
+{
+  if (!gst_rosbag_bag_load_chunk_header (be, i, error))
+    return FALSE;
+  *size = gst_rosbag_bag_get_chunk (be, i)->uncompressed_size;
+  return TRUE;
+}
+
+static GBytes *
+bag_be_read_block (gpointer be, guint i, GError ** error)
+{
+  GstRosbagBag *bag = be;
+  const GstRosbagChunkInfo *ci;
+  GBytes *raw;
+
+  if (!gst_rosbag_bag_load_chunk_header (bag, i, error))
+    return NULL;
+  ci = gst_rosbag_bag_get_chunk (bag, i);
+  raw = gst_rosbag_bag_read (bag, ci->data_pos, ci->data_len, error);
+  if (raw && !ci->partial && g_bytes_get_size (raw) < ci->data_len) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_TRUNCATED,
+        "%s: chunk at byte %" G_GUINT64_FORMAT " is cut off", bag->name,
+        ci->pos);
+    g_bytes_unref (raw);
+    return NULL;
+  }
+  return raw;
+}
+
+static GBytes *
+bag_be_decode_block (gpointer be, guint i, GBytes * raw, GError ** error)
+{
+  GstRosbagBag *bag = be;
+  const GstRosbagChunkInfo *ci = gst_rosbag_bag_get_chunk (bag, i);
+  GBytes *dec;
+
+  if (ci->partial) {
+    gsize len;
+    const guint8 *d = g_bytes_get_data (raw, &len);
+
+    return gst_rosbag_chunk_decompress_partial (ci->compression, d, len,
+        ci->uncompressed_size);
+  }
+  dec = gst_rosbag_chunk_decompress (ci->compression, raw,
+      ci->uncompressed_size, ci->pos, error);
+  if (!dec)
+    g_prefix_error (error, "%s: ", bag->name);
+  return dec;
+}
+
+static gboolean
+bag_be_parse_message (gpointer be, GBytes * block, guint64 offset,
+    GstRosbagMessage * msg, GError ** error)
+{
+  gsize dlen;
+  const guint8 *d = g_bytes_get_data (block, &dlen);
+  guint64 off = offset;
+  GstRosbagParseResult pr = GST_ROSBAG_PARSE_ERROR;
+  GstRosbagRecord rec;
+  GError *err = NULL;
+  guint32 conn_id;
+  guint64 t;
+
+  /* the offset may point at a connection record: skip to the message */
+  while (off < dlen) {
+    g_clear_error (&err);
+    pr = gst_rosbag_record_parse (d + off, dlen - off, off, TRUE, &rec,
+        NULL, &err);
+    if (pr != GST_ROSBAG_PARSE_OK || rec.op != GST_ROSBAG_OP_CONNECTION)
+      break;
+    off += rec.total_len;
+  }
+  if (pr == GST_ROSBAG_PARSE_OK && rec.op == GST_ROSBAG_OP_MSG_DATA
+      && gst_rosbag_header_get_u32 (rec.header, rec.header_len, "conn",
+          &conn_id)
+      && gst_rosbag_header_get_time (rec.header, rec.header_len, "time", &t)) {
+    msg->channel_id = conn_id;
+    msg->time_ns = t;
+    msg->publish_time_ns = t;
+    msg->sequence = 0;
+    msg->data = rec.data;
+    msg->size = rec.data_len;
+    msg->offset = off;
+    return TRUE;
+  }
+  if (err) {
+    g_propagate_error (error, err);
+  } else if (pr == GST_ROSBAG_PARSE_OK) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
+        "no message record at byte %" G_GUINT64_FORMAT, offset);
+  } else {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
+        "record at byte %" G_GUINT64_FORMAT " is cut off", offset);
+  }
+  return FALSE;
+}
+
+static const GstRosbagBackendFuncs bag_backend_funcs = {
+  bag_be_load_index,
+  bag_be_block_size,
+  bag_be_read_block,
+  bag_be_decode_block,
+  bag_be_parse_message,
+};
+
+gboolean
+gst_rosbag_bag_backend_init (GstRosbagBag * bag, GstRosbagBackendInfo * info)
+{
+  guint i, j, k;
+
+  info->funcs = &bag_backend_funcs;
+  info->backend = gst_rosbag_bag_ref (bag);
+  info->backend_free = (GDestroyNotify) gst_rosbag_bag_unref;
+  info->blocks = g_array_sized_new (FALSE, TRUE, sizeof (GstRosbagBlock),
+      bag->chunks->len);
+  info->topics = g_ptr_array_new ();
+  info->channels = g_hash_table_new (NULL, NULL);
+
+  for (i = 0; i < bag->chunks->len; i++) {
+    const GstRosbagChunkInfo *ci = gst_rosbag_bag_get_chunk (bag, i);
+    GstRosbagBlock b;
+
+    b.pos = ci->pos;
+    b.start_ns = ci->start_ns;
+    b.end_ns = ci->end_ns;
+    b.message_count = ci->message_count;
+    b.n_channels = ci->n_conns;
+    b.channel_ids = ci->conn_ids;
+    g_array_append_val (info->blocks, b);
+  }
+
+  for (i = 0; i < bag->topics->len; i++) {
+    const GstRosbagBagTopic *bt = g_ptr_array_index (bag->topics, i);
+    GstRosbagTopic *t = gst_rosbag_topic_new (bt->name);
+
+    t->type = g_strdup (bt->type);
+    t->schema_encoding = g_strdup ("ros1msg");
+    t->message_encoding = g_strdup ("ros1");
+    gst_rosbag_topic_set_definition (t, (const guint8 *) bt->definition,
+        bt->definition ? strlen (bt->definition) : 0);
+    t->md5sum = g_strdup (bt->md5sum);
+    t->message_count = bt->message_count;
+    t->latching = bt->latching;
+    t->first_ns = G_MAXUINT64;
+    t->last_ns = 0;
+    for (j = 0; j < bt->connections->len; j++) {
+      const GstRosbagConnection *c = g_ptr_array_index (bt->connections, j);
+
+      g_ptr_array_add (t->callerids, g_strdup (c->callerid ? c->callerid : ""));
+      g_hash_table_insert (info->channels, GUINT_TO_POINTER (c->id), t);
+    }
+    g_ptr_array_add (info->topics, t);
+  }
+
+  /* each topic's bounds: the chunks that hold its messages */
+  for (i = 0; i < bag->chunks->len; i++) {
+    const GstRosbagChunkInfo *ci = gst_rosbag_bag_get_chunk (bag, i);
+
+    for (k = 0; k < ci->n_conns; k++) {
+      GstRosbagTopic *t = g_hash_table_lookup (info->channels,
+          GUINT_TO_POINTER (ci->conn_ids[k]));
+
+      if (t && ci->conn_counts[k] > 0) {
+        t->first_ns = MIN (t->first_ns, ci->start_ns);
+        t->last_ns = MAX (t->last_ns, ci->end_ns);
+      }
+    }
+  }
+  return TRUE;
 }

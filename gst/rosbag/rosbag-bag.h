@@ -23,6 +23,7 @@
 #include <glib.h>
 #include <gst/rosbag/rosbag-record.h>
 #include <gst/rosbag/rosbag-chunk.h>
+#include <gst/rosbag/rosbag-recording.h>
 
 G_BEGIN_DECLS
 /**
@@ -39,7 +40,7 @@ G_BEGIN_DECLS
  * All the structures below are owned by the bag and read-only.
  */
 typedef struct _GstRosbagBag GstRosbagBag;
-typedef struct _GstRosbagTopic GstRosbagTopic;
+typedef struct _GstRosbagBagTopic GstRosbagBagTopic;
 
 typedef struct
 {
@@ -51,10 +52,10 @@ typedef struct
   gchar *callerid;              /* or NULL */
   gboolean latching;
   guint64 message_count;
-  GstRosbagTopic *topic_info;   /* the topic this connection belongs to */
+  GstRosbagBagTopic *topic_info;        /* the topic this connection belongs to */
 } GstRosbagConnection;
 
-struct _GstRosbagTopic
+struct _GstRosbagBagTopic
 {
   gchar *name;
   gchar *type;                  /* of the first connection */
@@ -99,8 +100,6 @@ typedef struct
   gboolean partial;
 } GstRosbagChunkInfo;
 
-typedef GBytes *(*GstRosbagReadFunc) (gpointer user_data, guint64 offset,
-    gsize size, GError ** error);
 
 GstRosbagBag *gst_rosbag_bag_open (const gchar * path, GError ** error);
 /* @read_func returns up to @size bytes at @offset (fewer only at the end
@@ -122,8 +121,8 @@ guint64 gst_rosbag_bag_get_message_count (GstRosbagBag * bag);
 
 guint gst_rosbag_bag_get_n_topics (GstRosbagBag * bag);
 /* topics are sorted by name */
-const GstRosbagTopic *gst_rosbag_bag_get_topic (GstRosbagBag * bag, guint i);
-const GstRosbagTopic *gst_rosbag_bag_find_topic (GstRosbagBag * bag,
+const GstRosbagBagTopic *gst_rosbag_bag_get_topic (GstRosbagBag * bag, guint i);
+const GstRosbagBagTopic *gst_rosbag_bag_find_topic (GstRosbagBag * bag,
     const gchar * name);
 
 guint gst_rosbag_bag_get_n_connections (GstRosbagBag * bag);
@@ -165,13 +164,6 @@ GArray *gst_rosbag_bag_load_chunk_index (GstRosbagBag * bag, guint i,
 GstRosbagConnection *gst_rosbag_connection_parse (const GstRosbagRecord * rec,
     GError ** error);
 void gst_rosbag_connection_free (GstRosbagConnection * conn);
-
-/* Topic patterns: names or GLib globs (`*`, `?`), a leading `/` optional
- * on either side. NULL or empty @patterns match everything. */
-gboolean gst_rosbag_topic_matches (const gchar * topic,
-    const gchar * const *patterns);
-/* Splits "a, /b/c*, d" into a NULL-terminated, trimmed list */
-gchar **gst_rosbag_topic_patterns_parse (const gchar * list);
 
 G_END_DECLS
 #endif /* __GST_ROSBAG_BAG_H__ */

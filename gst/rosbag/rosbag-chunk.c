@@ -24,9 +24,11 @@
 #include <string.h>
 #include <bzlib.h>
 #include <lz4frame.h>
+#include <zstd.h>
 
 #include "rosbag-record.h"
 #include "rosbag-chunk.h"
+#include "rosbag-private.h"
 
 GstRosbagCompression
 gst_rosbag_compression_from_string (const gchar * s, gsize len)
@@ -155,6 +157,21 @@ outbuf_reserve (OutBuf * ob, gsize min_free)
   return TRUE;
 }
 
+/* after decoding with one byte of room past the limit: more output than
+ * the stated size is an error */
+static gboolean
+outbuf_end (OutBuf * ob, gboolean ok, gchar ** why)
+{
+  ob->limit -= 1;
+  if (ob->len > ob->limit) {
+    ok = FALSE;
+    ob->len = ob->limit;
+    g_free (*why);
+    *why = g_strdup ("decompressed data is larger than the chunk size");
+  }
+  return ok;
+}
+
 /* Returns TRUE if the stream ended cleanly; *out holds what was decoded. */
 static gboolean
 decode_bz2 (const guint8 * in, gsize in_len, OutBuf * ob, gchar ** why)
@@ -266,14 +283,7 @@ decode_lz4 (const guint8 * in, gsize in_len, OutBuf * ob, gchar ** why)
       break;
     }
   }
-  ob->limit -= 1;
-  if (ob->len > ob->limit) {
-    ok = FALSE;
-    ob->len = ob->limit;
-    g_free (*why);
-    *why = g_strdup ("decompressed data is larger than the chunk size");
-  }
-  return ok;
+  return outbuf_end (ob, ok, why);
 }
 
 static GBytes *
@@ -367,4 +377,113 @@ gst_rosbag_chunk_decompress_partial (GstRosbagCompression compression,
   }
   g_free (why);
   return outbuf_to_bytes (&ob);
+}
+
+/* one zstd decompression context per thread, as for lz4 */
+static void
+zstd_dctx_free (gpointer p)
+{
+  ZSTD_freeDCtx (p);
+}
+
+static GPrivate zstd_dctx = G_PRIVATE_INIT (zstd_dctx_free);
+
+static gboolean
+decode_zstd (const guint8 * in, gsize in_len, OutBuf * ob, gchar ** why)
+{
+  ZSTD_DCtx *dctx = g_private_get (&zstd_dctx);
+  ZSTD_inBuffer ib = { in, in_len, 0 };
+  gboolean ok = FALSE;
+  size_t ret = 1;
+
+  if (dctx == NULL) {
+    dctx = ZSTD_createDCtx ();
+    if (!dctx) {
+      *why = g_strdup ("cannot initialise zstd");
+      return FALSE;
+    }
+    g_private_set (&zstd_dctx, dctx);
+  }
+  ZSTD_DCtx_reset (dctx, ZSTD_reset_session_only);
+  ob->limit += 1;
+  for (;;) {
+    ZSTD_outBuffer obuf;
+
+    if (!outbuf_reserve (ob, MIN (in_len * 4 + 65536, 4 * 1024 * 1024))
+        && ob->alloc == ob->len) {
+      *why = g_strdup ("decompressed data is larger than the chunk size");
+      break;
+    }
+    obuf.dst = ob->data + ob->len;
+    obuf.size = ob->alloc - ob->len;
+    obuf.pos = 0;
+    ret = ZSTD_decompressStream (dctx, &obuf, &ib);
+    ob->len += obuf.pos;
+    if (ZSTD_isError (ret)) {
+      *why = g_strdup_printf ("zstd error: %s after %" G_GSIZE_FORMAT
+          " output bytes", ZSTD_getErrorName (ret), ob->len);
+      break;
+    }
+    if (ret == 0 && ib.pos >= ib.size) {
+      ok = TRUE;
+      break;
+    }
+    if (ib.pos >= ib.size && obuf.pos < obuf.size) {
+      if (ret == 0) {
+        ok = TRUE;
+        break;
+      }
+      *why = g_strdup ("zstd frame is cut off");
+      break;
+    }
+  }
+  return outbuf_end (ob, ok, why);
+}
+
+static GBytes *
+decode_exact (gboolean (*decode) (const guint8 *, gsize, OutBuf *, gchar **),
+    const gchar * what, const guint8 * data, gsize len, gsize size,
+    GError ** error)
+{
+  OutBuf ob = { NULL, 0, 0, size };
+  gchar *why = NULL;
+  gboolean ok;
+
+  if (size > GST_ROSBAG_MAX_CHUNK_SIZE) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_UNSUPPORTED,
+        "%s data claims %" G_GSIZE_FORMAT " bytes, more than the %"
+        G_GUINT64_FORMAT " we accept", what, size, GST_ROSBAG_MAX_CHUNK_SIZE);
+    return NULL;
+  }
+  ok = decode (data, len, &ob, &why);
+  if (ok && ob.len != size) {
+    why = g_strdup_printf ("decompressed to %" G_GSIZE_FORMAT
+        " bytes instead of %" G_GSIZE_FORMAT, ob.len, size);
+    ok = FALSE;
+  }
+  if (!ok) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_DECOMPRESS,
+        "%s: %s", what, why);
+    g_free (why);
+    g_free (ob.data);
+    return NULL;
+  }
+  return outbuf_to_bytes (&ob);
+}
+
+/* zstd frame(s) decoded to exactly @size bytes; the output grows with what
+ * decodes, so a size field alone cannot force an allocation */
+GBytes *
+gst_rosbag_zstd_decompress (const guint8 * data, gsize len, gsize size,
+    GError ** error)
+{
+  return decode_exact (decode_zstd, "zstd", data, len, size, error);
+}
+
+/* an LZ4 frame decoded to exactly @size bytes */
+GBytes *
+gst_rosbag_lz4_frame_decompress (const guint8 * data, gsize len, gsize size,
+    GError ** error)
+{
+  return decode_exact (decode_lz4, "lz4", data, len, size, error);
 }

@@ -21,6 +21,7 @@
 #define __GST_ROSBAG_MSGDEF_H__
 
 #include <glib.h>
+#include <gst/rosbag/rosbag-prelude.h>
 
 G_BEGIN_DECLS
 /**
@@ -125,17 +126,24 @@ typedef struct _GstRosbagMsgDef GstRosbagMsgDef;
 /* Parses @definition (may be NULL or empty only for a type without
  * fields) for the root type @type (`pkg/Type`). Errors are
  * GST_ROSBAG_ERROR_CORRUPT and say which type, line and field. */
+GST_ROSBAG_API
 GstRosbagMsgDef *gst_rosbag_msgdef_parse (const gchar * type,
     const gchar * definition, GError ** error);
+GST_ROSBAG_API
 GstRosbagMsgDef *gst_rosbag_msgdef_ref (GstRosbagMsgDef * def);
+GST_ROSBAG_API
 void gst_rosbag_msgdef_unref (GstRosbagMsgDef * def);
 
+GST_ROSBAG_API
 const GstRosbagMsgType *gst_rosbag_msgdef_get_root (GstRosbagMsgDef * def);
+GST_ROSBAG_API
 const gchar *gst_rosbag_msgdef_get_type_name (GstRosbagMsgDef * def);
 /* every type of the definition, by full name */
+GST_ROSBAG_API
 const GstRosbagMsgType *gst_rosbag_msgdef_lookup_type (GstRosbagMsgDef *
     def, const gchar * name);
 
+GST_ROSBAG_API
 const gchar *gst_rosbag_field_type_to_string (GstRosbagFieldType type);
 
 /**
@@ -186,6 +194,7 @@ typedef struct
  * visitor may then have seen part of the message. @consumed (optional)
  * receives the bytes used; trailing bytes are not an error (genpy ignores
  * them too). */
+GST_ROSBAG_API
 gboolean gst_rosbag_msgdef_decode (GstRosbagMsgDef * def,
     const guint8 * data, gsize size, const GstRosbagMsgVisitor * visitor,
     gpointer user_data, gsize * consumed, GError ** error);
@@ -203,10 +212,12 @@ typedef enum
 
 /* Appends the message as one JSON object (no newline). On error @out is
  * left as it was. */
+GST_ROSBAG_API
 gboolean gst_rosbag_msgdef_to_json (GstRosbagMsgDef * def,
     const guint8 * data, gsize size, GstRosbagMsgDefFlags flags,
     GString * out, GError ** error);
 /* Appends {"topic": .., "receive_ns": .., "msg": {..}} and a newline */
+GST_ROSBAG_API
 gboolean gst_rosbag_msgdef_write_json_line (GstRosbagMsgDef * def,
     const gchar * topic, guint64 receive_ns, const guint8 * data, gsize size,
     GstRosbagMsgDefFlags flags, GString * out, GError ** error);
@@ -214,23 +225,28 @@ gboolean gst_rosbag_msgdef_write_json_line (GstRosbagMsgDef * def,
 /* The flattened CSV columns of the root type, without receive_ns: dotted
  * names, fixed arrays expanded as name.0, name.1, variable arrays one
  * column. NULL-terminated; g_strfreev() it. */
+GST_ROSBAG_API
 gchar **gst_rosbag_msgdef_get_csv_columns (GstRosbagMsgDef * def,
     GstRosbagMsgDefFlags flags);
 /* Appends "receive_ns,<columns>\n" */
+GST_ROSBAG_API
 void gst_rosbag_msgdef_write_csv_header (GstRosbagMsgDef * def,
     GstRosbagMsgDefFlags flags, GString * out);
 /* Appends one row of exactly 1 + n_columns cells and a newline. On error
  * @out is left as it was. */
+GST_ROSBAG_API
 gboolean gst_rosbag_msgdef_write_csv_row (GstRosbagMsgDef * def,
     guint64 receive_ns, const guint8 * data, gsize size,
     GstRosbagMsgDefFlags flags, GString * out, GError ** error);
 
 /* Appends @len bytes as a quoted JSON string: escapes as JSON requires,
  * invalid UTF-8 replaced by U+FFFD the way Python's decoder does. */
+GST_ROSBAG_API
 void gst_rosbag_json_append_string (GString * out, const gchar * data,
     gsize len);
 /* Appends a float the shortest way that reads back to the same value
  * (float32 precision when @is_float32), "null" when not finite. */
+GST_ROSBAG_API
 void gst_rosbag_json_append_double (GString * out, gdouble v,
     gboolean is_float32);
 

@@ -23,7 +23,7 @@
 
 #include <string.h>
 
-#include "rosbag-reader.h"
+#include "rosbag-private.h"
 
 /* One chunk whose index is loaded: its wanted entries and where we are */
 typedef struct
@@ -45,13 +45,17 @@ typedef struct
 
 struct _GstRosbagReader
 {
-  GstRosbagBag *bag;
+  GstRosbagRecording *rec;
+  const GstRosbagBackendFuncs *be;
+  gpointer backend;
   gchar **patterns;
   guint64 range_start, range_stop;
   guint64 seek_time;
   gsize cache_max;
 
-  GHashTable *wanted;           /* conn id set */
+  GHashTable *channels;         /* channel id -> topic, the recording's */
+  GHashTable *wanted;           /* channel id set */
+  gboolean all_wanted;
   guint *order;                 /* candidate chunks by (start_ns, pos) */
   guint n_order;
   guint next_order;
@@ -90,12 +94,22 @@ cache_entry_free (CacheEntry * e)
 
 static void prefetch_func (gpointer data, gpointer user_data);
 
+/**
+ * gst_rosbag_reader_new:
+ * @rec: a recording
+ *
+ * A reader over all of @rec's messages, in time order.
+ *
+ * Returns: (transfer full): the reader; free with gst_rosbag_reader_free()
+ */
 GstRosbagReader *
-gst_rosbag_reader_new (GstRosbagBag * bag)
+gst_rosbag_reader_new (GstRosbagRecording * rec)
 {
   GstRosbagReader *r = g_new0 (GstRosbagReader, 1);
 
-  r->bag = gst_rosbag_bag_ref (bag);
+  r->rec = gst_rosbag_recording_ref (rec);
+  r->be = gst_rosbag_recording_get_backend (rec, &r->backend);
+  r->channels = gst_rosbag_recording_get_channels (rec);
   r->range_start = 0;
   r->range_stop = G_MAXUINT64;
   r->cache_max = GST_ROSBAG_READER_DEFAULT_CACHE_SIZE;
@@ -130,6 +144,13 @@ reader_reset (GstRosbagReader * r)
   r->prepared = FALSE;
 }
 
+/**
+ * gst_rosbag_reader_free:
+ * @reader: (transfer full) (nullable): a reader
+ *
+ * Stops its workers and frees it; the messages' bytes taken with
+ * gst_rosbag_message_ref_bytes() stay valid.
+ */
 void
 gst_rosbag_reader_free (GstRosbagReader * r)
 {
@@ -146,14 +167,40 @@ gst_rosbag_reader_free (GstRosbagReader * r)
   if (r->current)
     g_bytes_unref (r->current);
   g_strfreev (r->patterns);
-  gst_rosbag_bag_unref (r->bag);
+  gst_rosbag_recording_unref (r->rec);
   g_free (r);
 }
 
-GstRosbagBag *
-gst_rosbag_reader_get_bag (GstRosbagReader * r)
+/* private: a reader over a bag opened with gst_rosbag_bag_open() */
+GstRosbagReader *
+gst_rosbag_reader_new_for_bag (GstRosbagBag * bag)
 {
-  return r->bag;
+  GstRosbagRecording *rec = gst_rosbag_recording_new_for_bag (bag);
+  GstRosbagReader *r = gst_rosbag_reader_new (rec);
+
+  gst_rosbag_recording_unref (rec);
+  return r;
+}
+
+const GstRosbagConnection *
+gst_rosbag_reader_lookup_connection (GstRosbagReader * r,
+    const GstRosbagMessage * msg)
+{
+  GstRosbagBag *bag = gst_rosbag_recording_get_bag (r->rec);
+
+  return bag ? gst_rosbag_bag_lookup_connection (bag, msg->channel_id) : NULL;
+}
+
+/**
+ * gst_rosbag_reader_get_recording:
+ * @reader: a reader
+ *
+ * Returns: (transfer none): the recording it reads
+ */
+GstRosbagRecording *
+gst_rosbag_reader_get_recording (GstRosbagReader * r)
+{
+  return r->rec;
 }
 
 /* with the lock held */
@@ -321,10 +368,10 @@ heap_pop (GPtrArray * h)
 static gint
 order_cmp (gconstpointer a, gconstpointer b, gpointer user_data)
 {
-  GstRosbagBag *bag = user_data;
-  const GstRosbagChunkInfo *ca = gst_rosbag_bag_get_chunk (bag,
+  GstRosbagRecording *rec = user_data;
+  const GstRosbagBlock *ca = gst_rosbag_recording_get_block (rec,
       *(const guint *) a);
-  const GstRosbagChunkInfo *cb = gst_rosbag_bag_get_chunk (bag,
+  const GstRosbagBlock *cb = gst_rosbag_recording_get_block (rec,
       *(const guint *) b);
 
   if (ca->start_ns != cb->start_ns)
@@ -341,46 +388,45 @@ effective_start (GstRosbagReader * r)
 static void
 reader_prepare (GstRosbagReader * r)
 {
-  GstRosbagBag *bag = r->bag;
-  guint i, j, n = gst_rosbag_bag_get_n_chunks (bag);
+  GstRosbagRecording *rec = r->rec;
+  guint i, j, n = gst_rosbag_recording_get_n_blocks (rec);
   guint64 start = effective_start (r);
+  GHashTableIter it;
+  gpointer k, v;
 
   g_hash_table_remove_all (r->wanted);
-  for (i = 0; i < gst_rosbag_bag_get_n_connections (bag); i++) {
-    const GstRosbagConnection *c = gst_rosbag_bag_get_connection (bag, i);
+  r->all_wanted = TRUE;
+  g_hash_table_iter_init (&it, r->channels);
+  while (g_hash_table_iter_next (&it, &k, &v)) {
+    const GstRosbagTopic *t = v;
 
-    if (gst_rosbag_topic_matches (c->topic,
-            (const gchar * const *) r->patterns))
-      g_hash_table_add (r->wanted, GUINT_TO_POINTER (c->id));
+    if (gst_rosbag_topic_matches (t->name, (const gchar * const *) r->patterns))
+      g_hash_table_add (r->wanted, k);
+    else
+      r->all_wanted = FALSE;
   }
 
   r->order = g_new (guint, MAX (n, 1));
   r->n_order = 0;
   for (i = 0; i < n; i++) {
-    const GstRosbagChunkInfo *ci = gst_rosbag_bag_get_chunk (bag, i);
+    const GstRosbagBlock *b = gst_rosbag_recording_get_block (rec, i);
     gboolean any = FALSE;
 
-    if (ci->message_count == 0)
+    if (b->message_count == 0)
       continue;
-    if (ci->end_ns < start || ci->start_ns >= r->range_stop)
+    if (b->end_ns < start || b->start_ns >= r->range_stop)
       continue;
-    for (j = 0; j < ci->n_conns && !any; j++)
-      any = ci->conn_counts[j] > 0 && g_hash_table_contains (r->wanted,
-          GUINT_TO_POINTER (ci->conn_ids[j]));
+    if (b->channel_ids == NULL)
+      any = TRUE;
+    for (j = 0; j < b->n_channels && !any; j++)
+      any = g_hash_table_contains (r->wanted,
+          GUINT_TO_POINTER (b->channel_ids[j]));
     if (any)
       r->order[r->n_order++] = i;
   }
-  g_qsort_with_data (r->order, r->n_order, sizeof (guint), order_cmp, bag);
+  g_qsort_with_data (r->order, r->n_order, sizeof (guint), order_cmp, rec);
   r->next_order = 0;
   r->prepared = TRUE;
-}
-
-static gboolean
-want_conn (guint32 conn_id, gpointer user_data)
-{
-  GstRosbagReader *r = user_data;
-
-  return g_hash_table_contains (r->wanted, GUINT_TO_POINTER (conn_id));
 }
 
 /* Loads the index of the next candidate chunk into the heap. */
@@ -390,20 +436,23 @@ activate_next (GstRosbagReader * r, GError ** error)
   guint idx = r->order[r->next_order++];
   GArray *entries, *kept;
   guint64 start = effective_start (r);
-  const GstRosbagChunkInfo *ci;
+  const GstRosbagBlock *b;
   Cursor *c;
   guint k;
 
-  entries = gst_rosbag_bag_load_chunk_index (r->bag, idx, want_conn, r, error);
+  entries = r->be->load_index (r->backend, idx,
+      r->all_wanted ? NULL : r->wanted, error);
   if (!entries)
     return FALSE;
-  ci = gst_rosbag_bag_get_chunk (r->bag, idx);
+  b = gst_rosbag_recording_get_block (r->rec, idx);
   kept = g_array_sized_new (FALSE, FALSE, sizeof (GstRosbagIndexEntry),
       entries->len);
   for (k = 0; k < entries->len; k++) {
     GstRosbagIndexEntry *e = &g_array_index (entries, GstRosbagIndexEntry, k);
 
-    if (e->time_ns >= start && e->time_ns < r->range_stop)
+    if (e->time_ns >= start && e->time_ns < r->range_stop
+        && (r->all_wanted || g_hash_table_contains (r->wanted,
+                GUINT_TO_POINTER (e->conn_id))))
       g_array_append_val (kept, *e);
   }
   g_array_unref (entries);
@@ -413,40 +462,22 @@ activate_next (GstRosbagReader * r, GError ** error)
   }
   c = g_new0 (Cursor, 1);
   c->chunk = idx;
-  c->chunk_pos = ci->pos;
+  c->chunk_pos = b->pos;
   c->entries = kept;
   heap_push (r->heap, c);
   return TRUE;
 }
 
-/* reads and decompresses chunk @idx; no reader state is touched */
+/* reads and decodes block @idx in the calling thread */
 static GBytes *
-decompress_chunk (GstRosbagBag * bag, guint idx, GError ** error)
+decompress_chunk (GstRosbagReader * r, guint idx, GError ** error)
 {
-  const GstRosbagChunkInfo *ci;
   GBytes *raw, *dec;
 
-  if (!gst_rosbag_bag_load_chunk_header (bag, idx, error))
-    return NULL;
-  ci = gst_rosbag_bag_get_chunk (bag, idx);
-  raw = gst_rosbag_bag_read (bag, ci->data_pos, ci->data_len, error);
+  raw = r->be->read_block (r->backend, idx, error);
   if (!raw)
     return NULL;
-  if (ci->partial) {
-    dec = gst_rosbag_chunk_decompress_partial (ci->compression,
-        g_bytes_get_data (raw, NULL), g_bytes_get_size (raw),
-        ci->uncompressed_size);
-  } else if (g_bytes_get_size (raw) < ci->data_len) {
-    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_TRUNCATED,
-        "%s: chunk at byte %" G_GUINT64_FORMAT " is cut off",
-        gst_rosbag_bag_get_name (bag), ci->pos);
-    dec = NULL;
-  } else {
-    dec = gst_rosbag_chunk_decompress (ci->compression, raw,
-        ci->uncompressed_size, ci->pos, error);
-    if (!dec)
-      g_prefix_error (error, "%s: ", gst_rosbag_bag_get_name (bag));
-  }
+  dec = r->be->decode_block (r->backend, idx, raw, error);
   g_bytes_unref (raw);
   return dec;
 }
@@ -466,15 +497,25 @@ cache_insert (GstRosbagReader * r, guint idx, CacheEntry * e, GBytes * dec)
   r->cache_peak = MAX (r->cache_peak, r->cache_bytes);
 }
 
+typedef struct
+{
+  guint idx;
+  GBytes *raw;
+} PrefetchJob;
+
+/* in a worker: decodes bytes the reading thread has read; no I/O */
 static void
 prefetch_func (gpointer data, gpointer user_data)
 {
   GstRosbagReader *r = user_data;
-  guint idx = GPOINTER_TO_UINT (data) - 1;
+  PrefetchJob *job = data;
+  guint idx = job->idx;
   GBytes *dec;
 
   /* errors are left for the synchronous load to report */
-  dec = decompress_chunk (r->bag, idx, NULL);
+  dec = r->be->decode_block (r->backend, idx, job->raw, NULL);
+  g_bytes_unref (job->raw);
+  g_free (job);
   g_mutex_lock (&r->lock);
   if (dec) {
     CacheEntry *e = g_hash_table_lookup (r->cache, GUINT_TO_POINTER (idx));
@@ -489,23 +530,29 @@ prefetch_func (gpointer data, gpointer user_data)
   g_mutex_unlock (&r->lock);
 }
 
-/* Starts decompressing @idx in the worker if it is not cached and the
- * cache has room for it. */
+/* Reads block @idx here, in the reading thread, and has a worker decode
+ * it, if it is not cached and the cache has room for it. */
 static void
 prefetch_chunk (GstRosbagReader * r, guint idx)
 {
-  const GstRosbagChunkInfo *ci;
   CacheEntry *e;
+  PrefetchJob *job;
+  gsize size;
+  GBytes *raw;
 
-  if (!gst_rosbag_bag_load_chunk_header (r->bag, idx, NULL))
+  if (!r->be->block_size (r->backend, idx, &size, NULL))
     return;
-  ci = gst_rosbag_bag_get_chunk (r->bag, idx);
   g_mutex_lock (&r->lock);
   if (g_hash_table_contains (r->cache, GUINT_TO_POINTER (idx))
-      || r->cache_bytes + ci->uncompressed_size > r->cache_max) {
+      || r->cache_bytes + size > r->cache_max) {
     g_mutex_unlock (&r->lock);
     return;
   }
+  g_mutex_unlock (&r->lock);
+  raw = r->be->read_block (r->backend, idx, NULL);
+  if (!raw)
+    return;
+  g_mutex_lock (&r->lock);
   if (!r->pool)
     r->pool = g_thread_pool_new (prefetch_func, r, 1, FALSE, NULL);
   e = g_new0 (CacheEntry, 1);
@@ -513,7 +560,10 @@ prefetch_chunk (GstRosbagReader * r, guint idx)
   g_hash_table_insert (r->cache, GUINT_TO_POINTER (idx), e);
   r->n_loading++;
   g_mutex_unlock (&r->lock);
-  g_thread_pool_push (r->pool, GUINT_TO_POINTER (idx + 1), NULL);
+  job = g_new (PrefetchJob, 1);
+  job->idx = idx;
+  job->raw = raw;
+  g_thread_pool_push (r->pool, job, NULL);
 }
 
 /* the chunks due after the current one: the other active cursors' chunks,
@@ -555,7 +605,7 @@ load_chunk (GstRosbagReader * r, guint idx, GError ** error)
   }
   g_mutex_unlock (&r->lock);
 
-  dec = decompress_chunk (r->bag, idx, error);
+  dec = decompress_chunk (r, idx, error);
   if (!dec)
     return NULL;
   g_mutex_lock (&r->lock);
@@ -581,6 +631,18 @@ cache_drop (GstRosbagReader * r, guint idx)
   g_mutex_unlock (&r->lock);
 }
 
+/**
+ * gst_rosbag_reader_next:
+ * @reader: a reader
+ * @msg: (out caller-allocates): the message
+ * @error: return location for a #GError
+ *
+ * The next wanted message in time order. On %GST_ROSBAG_READ_ERROR the
+ * damaged chunk or record has been skipped and the next call goes on
+ * after it, so the good messages around the damage still come out.
+ *
+ * Returns: the result
+ */
 GstRosbagReadResult
 gst_rosbag_reader_next (GstRosbagReader * r, GstRosbagMessage * msg,
     GError ** error)
@@ -596,25 +658,18 @@ gst_rosbag_reader_next (GstRosbagReader * r, GstRosbagMessage * msg,
     Cursor *c;
     const GstRosbagIndexEntry *e;
     GBytes *chunk;
-    const guint8 *d;
-    gsize dlen;
-    guint64 off;
-    GstRosbagRecord rec;
     GError *err = NULL;
-    GstRosbagParseResult pr;
-    guint32 conn_id;
-    guint64 t;
-    gboolean done_chunk;
+    gboolean done_chunk, ok;
     guint64 chunk_pos;
     guint32 entry_off;
 
     /* bring in every chunk that may hold the next message */
     while (r->next_order < r->n_order) {
-      const GstRosbagChunkInfo *ci = gst_rosbag_bag_get_chunk (r->bag,
+      const GstRosbagBlock *b = gst_rosbag_recording_get_block (r->rec,
           r->order[r->next_order]);
 
       if (r->heap->len > 0
-          && ci->start_ns > cursor_head (r->heap->pdata[0])->time_ns)
+          && b->start_ns > cursor_head (r->heap->pdata[0])->time_ns)
         break;
       if (!activate_next (r, error))
         return GST_ROSBAG_READ_ERROR;
@@ -634,30 +689,20 @@ gst_rosbag_reader_next (GstRosbagReader * r, GstRosbagMessage * msg,
       heap_pop (r->heap);
       return GST_ROSBAG_READ_ERROR;
     }
-    d = g_bytes_get_data (chunk, &dlen);
-    off = e->offset;
-    pr = GST_ROSBAG_PARSE_ERROR;
-    /* the offset may point at a connection record: skip to the message */
-    while (off < dlen) {
-      pr = gst_rosbag_record_parse (d + off, dlen - off, off, TRUE, &rec,
-          NULL, &err);
-      if (pr != GST_ROSBAG_PARSE_OK || rec.op != GST_ROSBAG_OP_CONNECTION)
-        break;
-      off += rec.total_len;
+    memset (msg, 0, sizeof (*msg));
+    ok = r->be->parse_message (r->backend, chunk, entry_off, msg, &err);
+    if (ok) {
+      msg->topic = gst_rosbag_recording_lookup_channel (r->rec,
+          msg->channel_id);
+      if (!msg->topic) {
+        g_set_error (&err, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
+            "message at byte %u is on unknown channel %u", entry_off,
+            msg->channel_id);
+        ok = FALSE;
+      }
     }
-    msg->conn = NULL;
-    if (pr == GST_ROSBAG_PARSE_OK && rec.op == GST_ROSBAG_OP_MSG_DATA
-        && gst_rosbag_header_get_u32 (rec.header, rec.header_len, "conn",
-            &conn_id)
-        && gst_rosbag_header_get_time (rec.header, rec.header_len, "time", &t)) {
-      msg->conn = gst_rosbag_bag_lookup_connection (r->bag, conn_id);
-      msg->time_ns = t;
-      msg->data = rec.data;
-      msg->size = rec.data_len;
-      msg->chunk = chunk;
-      msg->chunk_pos = c->chunk_pos;
-      msg->offset = off;
-    }
+    msg->chunk = chunk;
+    msg->chunk_pos = chunk_pos;
 
     /* advance this cursor */
     c->next++;
@@ -669,21 +714,15 @@ gst_rosbag_reader_next (GstRosbagReader * r, GstRosbagMessage * msg,
       heap_down (r->heap, 0);
     }
 
-    if (msg->conn == NULL) {
-      if (err == NULL && pr == GST_ROSBAG_PARSE_OK)
-        g_set_error (&err, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
-            "no message record of a known connection at byte %u", entry_off);
-      else if (err == NULL)
-        g_set_error (&err, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
-            "record at byte %u is cut off", entry_off);
+    if (!ok) {
       g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
           "%s: chunk at byte %" G_GUINT64_FORMAT ": %s",
-          gst_rosbag_bag_get_name (r->bag), chunk_pos, err->message);
+          gst_rosbag_recording_get_name (r->rec), chunk_pos, err->message);
       g_clear_error (&err);
       g_bytes_unref (chunk);
+      memset (msg, 0, sizeof (*msg));
       return GST_ROSBAG_READ_ERROR;
     }
-    g_clear_error (&err);
     r->current = chunk;
     return GST_ROSBAG_READ_OK;
   }

@@ -21,6 +21,7 @@
 #define __GST_ROSBAG_RECORD_H__
 
 #include <glib.h>
+#include <gst/rosbag/rosbag-prelude.h>
 
 G_BEGIN_DECLS
 /**
@@ -48,18 +49,6 @@ G_BEGIN_DECLS
   GST_ROSBAG_OP_CONNECTION = 0x07
 } GstRosbagOp;
 
-#define GST_ROSBAG_ERROR (gst_rosbag_error_quark ())
-GQuark gst_rosbag_error_quark (void);
-
-typedef enum
-{
-  GST_ROSBAG_ERROR_NOT_A_BAG,   /* no magic */
-  GST_ROSBAG_ERROR_UNSUPPORTED, /* V1.2, encrypted, unknown compression */
-  GST_ROSBAG_ERROR_TRUNCATED,   /* a record goes past the end of its range */
-  GST_ROSBAG_ERROR_CORRUPT,     /* a length, field or value is wrong */
-  GST_ROSBAG_ERROR_IO,          /* reading failed */
-  GST_ROSBAG_ERROR_DECOMPRESS   /* lz4 / bz2 failed or size mismatch */
-} GstRosbagError;
 
 /**
  * GstRosbagRecord:

@@ -20,10 +20,10 @@
 #ifndef __GST_ROSBAG_H__
 #define __GST_ROSBAG_H__
 
-#include <gst/rosbag/rosbag-record.h>
-#include <gst/rosbag/rosbag-chunk.h>
-#include <gst/rosbag/rosbag-bag.h>
+#include <gst/rosbag/rosbag-prelude.h>
+#include <gst/rosbag/rosbag-recording.h>
 #include <gst/rosbag/rosbag-reader.h>
+#include <gst/rosbag/rosbag-stream.h>
 #include <gst/rosbag/rosbag-msgdef.h>
 
 #endif /* __GST_ROSBAG_H__ */

@@ -1,0 +1,86 @@
+/* gst-rosbag
+ * Copyright (C) 2026 The gst-rosbag authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+#ifndef __GST_ROSBAG_MCAP_H__
+#define __GST_ROSBAG_MCAP_H__
+
+/* Not installed: MCAP records, shared by the file backend
+ * (rosbag-mcap.c) and the incremental parser (rosbag-stream.c). */
+
+#include <gst/rosbag/rosbag-private.h>
+
+G_BEGIN_DECLS typedef enum
+{
+  GST_ROSBAG_MCAP_OP_HEADER = 0x01,
+  GST_ROSBAG_MCAP_OP_FOOTER = 0x02,
+  GST_ROSBAG_MCAP_OP_SCHEMA = 0x03,
+  GST_ROSBAG_MCAP_OP_CHANNEL = 0x04,
+  GST_ROSBAG_MCAP_OP_MESSAGE = 0x05,
+  GST_ROSBAG_MCAP_OP_CHUNK = 0x06,
+  GST_ROSBAG_MCAP_OP_MESSAGE_INDEX = 0x07,
+  GST_ROSBAG_MCAP_OP_CHUNK_INDEX = 0x08,
+  GST_ROSBAG_MCAP_OP_ATTACHMENT = 0x09,
+  GST_ROSBAG_MCAP_OP_ATTACHMENT_INDEX = 0x0a,
+  GST_ROSBAG_MCAP_OP_STATISTICS = 0x0b,
+  GST_ROSBAG_MCAP_OP_METADATA = 0x0c,
+  GST_ROSBAG_MCAP_OP_METADATA_INDEX = 0x0d,
+  GST_ROSBAG_MCAP_OP_SUMMARY_OFFSET = 0x0e,
+  GST_ROSBAG_MCAP_OP_DATA_END = 0x0f
+} GstRosbagMcapOp;
+
+#define GST_READ_UINT16_LE_MCAP(p) \
+  ((guint16) (((const guint8 *) (p))[0] | (((const guint8 *) (p))[1] << 8)))
+#define GST_READ_UINT32_LE_MCAP(p) \
+  ((guint32) GST_READ_UINT16_LE_MCAP (p) | \
+   ((guint32) GST_READ_UINT16_LE_MCAP ((const guint8 *) (p) + 2) << 16))
+#define GST_READ_UINT64_LE_MCAP(p) \
+  ((guint64) GST_READ_UINT32_LE_MCAP (p) | \
+   ((guint64) GST_READ_UINT32_LE_MCAP ((const guint8 *) (p) + 4) << 32))
+
+/* One record: @content is NULL while its bytes are not all there */
+typedef struct
+{
+  guint64 offset;
+  guint8 op;
+  guint64 len;                  /* content length */
+  guint64 total_len;            /* 9 + len */
+  const guint8 *content;
+} GstRosbagMcapRecord;
+
+GstRosbagParseResult gst_rosbag_mcap_record_parse (const guint8 * buf,
+    gsize avail, guint64 base_offset, GstRosbagMcapRecord * rec,
+    guint64 * needed, GError ** error);
+/* register into tables of id -> Schema / Channel (owned by the caller's
+ * tables, made with gst_rosbag_mcap_new_*_table) */
+GHashTable *gst_rosbag_mcap_new_schema_table (void);
+GHashTable *gst_rosbag_mcap_new_channel_table (void);
+gboolean gst_rosbag_mcap_parse_schema (const GstRosbagMcapRecord * rec,
+    GHashTable * schemas, GError ** error);
+gboolean gst_rosbag_mcap_parse_channel (const GstRosbagMcapRecord * rec,
+    GHashTable * channels, GError ** error);
+/* a new topic for channel @id, from the tables; NULL if unknown */
+GstRosbagTopic *gst_rosbag_mcap_topic_for_channel (GHashTable * schemas,
+    GHashTable * channels, guint16 id);
+gboolean gst_rosbag_mcap_parse_message (const guint8 * content, guint64 len,
+    guint64 offset, GstRosbagMessage * msg, GError ** error);
+GBytes *gst_rosbag_mcap_chunk_decode (GBytes * owner, const guint8 * content,
+    guint64 len, guint64 pos, GError ** error);
+
+G_END_DECLS
+#endif /* __GST_ROSBAG_MCAP_H__ */
