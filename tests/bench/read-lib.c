@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gst/rosbag/rosbag.h>
+#include <gst/rosbag/rosbag-private.h>
 
 /* peak and current RSS, split into anonymous memory and file pages
  * (the bag is memory-mapped: its pages count in RSS once touched) */
@@ -81,7 +82,7 @@ main (int argc, char **argv)
     g_error_free (err);
     return 1;
   }
-  reader = gst_rosbag_reader_new (bag);
+  reader = gst_rosbag_reader_new_for_bag (bag);
   if (cache_mb >= 0)
     gst_rosbag_reader_set_cache_size (reader, (gsize) cache_mb << 20);
   if (prefetch >= 0)

@@ -37,6 +37,7 @@
 #include <gst/check/gstharness.h>
 #include <gst/video/video.h>
 #include <gst/rosbag/rosbag.h>
+#include <gst/rosbag/rosbag-private.h>
 
 #include "../../plugins/rosbag/gstbagimage.h"
 
@@ -1145,10 +1146,10 @@ GST_START_TEST (test_reader)
   guint n = 0, n_shared = 0;
 
   fail_unless (bag != NULL, "%s", err ? err->message : "?");
-  reader = gst_rosbag_reader_new (bag);
+  reader = gst_rosbag_reader_new_for_bag (bag);
   while (gst_rosbag_reader_next (reader, &msg, &err) == GST_ROSBAG_READ_OK) {
-    const gchar *topic = msg.conn->topic_info->name;
-    const gchar *type = msg.conn->type;
+    const gchar *topic = gst_rosbag_topic_get_name (msg.topic);
+    const gchar *type = gst_rosbag_topic_get_type (msg.topic);
     guint idx = GPOINTER_TO_UINT (g_hash_table_lookup (counts, topic));
     RefMsg *m;
     GBytes *bytes;

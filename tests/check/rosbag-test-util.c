@@ -195,7 +195,8 @@ msg_line (const GstRosbagMessage * msg)
   gchar *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA1, msg->data,
       msg->size);
   gchar *l = g_strdup_printf ("%s\t%" G_GUINT64_FORMAT "\t%" G_GSIZE_FORMAT
-      "\t%s", msg->conn->topic, msg->time_ns, msg->size, sha);
+      "\t%s", gst_rosbag_topic_get_name (msg->topic), msg->time_ns, msg->size,
+      sha);
 
   g_free (sha);
   return l;
@@ -238,7 +239,7 @@ our_read (GstRosbagReader * reader, guint64 max_calls)
     }
     if (r != GST_ROSBAG_READ_OK || err)
       fail ("bad result %d", r);
-    if (msg.conn == NULL || msg.conn->topic == NULL)
+    if (msg.topic == NULL)
       fail ("message without a connection");
     if (msg.size && msg.data == NULL)
       fail ("message without data");

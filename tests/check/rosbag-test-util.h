@@ -26,6 +26,7 @@
 
 #include <glib.h>
 #include <gst/rosbag/rosbag.h>
+#include <gst/rosbag/rosbag-private.h>
 
 G_BEGIN_DECLS
 

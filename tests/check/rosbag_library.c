@@ -31,6 +31,7 @@
 #include <glib/gstdio.h>
 #include <gst/check/gstcheck.h>
 #include <gst/rosbag/rosbag.h>
+#include <gst/rosbag/rosbag-private.h>
 #include "rosbag-test-util.h"
 
 #define MAX_CALLS 10000000
@@ -105,7 +106,7 @@ check_info (GstRosbagBag * bag, const gchar * path)
 
   for (i = 0; i < ref->topics->len; i++) {
     RefTopic *rt = g_ptr_array_index (ref->topics, i);
-    const GstRosbagTopic *t = gst_rosbag_bag_find_topic (bag, rt->topic);
+    const GstRosbagBagTopic *t = gst_rosbag_bag_find_topic (bag, rt->topic);
 
     fail_unless (t != NULL, "%s: no topic %s", path, rt->topic);
     fail_unless_equals_string (t->name, rt->topic);
@@ -142,7 +143,7 @@ check_info (GstRosbagBag * bag, const gchar * path)
 static void
 check_stream (GstRosbagBag * bag, const gchar * path)
 {
-  GstRosbagReader *r = gst_rosbag_reader_new (bag);
+  GstRosbagReader *r = gst_rosbag_reader_new_for_bag (bag);
   OurStream *ours = our_read (r, MAX_CALLS);
   GPtrArray *ref = ref_messages (path, NULL, G_MAXUINT64, G_MAXUINT64);
 
@@ -188,7 +189,7 @@ GST_START_TEST (test_message_bytes)
 {
   gchar *path = fixture ("basic-lz4.bag");
   GstRosbagBag *bag = open_ok (path);
-  GstRosbagReader *r = gst_rosbag_reader_new (bag);
+  GstRosbagReader *r = gst_rosbag_reader_new_for_bag (bag);
   GPtrArray *kept = g_ptr_array_new_with_free_func ((GDestroyNotify)
       g_bytes_unref);
   GPtrArray *sums = g_ptr_array_new_with_free_func (g_free);
@@ -293,7 +294,7 @@ check_filtered (const gchar * name, const gchar * const *patterns,
 {
   gchar *path = fixture (name);
   GstRosbagBag *bag = open_ok (path);
-  GstRosbagReader *r = gst_rosbag_reader_new (bag);
+  GstRosbagReader *r = gst_rosbag_reader_new_for_bag (bag);
   gchar *topics = patterns ? expand_patterns (path, patterns) : NULL;
   GPtrArray *ref;
   OurStream *ours;
@@ -347,7 +348,7 @@ GST_START_TEST (test_topic_filter)
     const gchar *none[] = { "/nothing*", NULL };
     gchar *path = fixture ("basic-none.bag");
     GstRosbagBag *bag = open_ok (path);
-    GstRosbagReader *r = gst_rosbag_reader_new (bag);
+    GstRosbagReader *r = gst_rosbag_reader_new_for_bag (bag);
     GstRosbagMessage msg;
 
     gst_rosbag_reader_set_topics (r, none);
@@ -449,7 +450,7 @@ GST_START_TEST (test_seek)
   for (i = 0; i < G_N_ELEMENTS (names); i++) {
     gchar *path = fixture (names[i]);
     GstRosbagBag *bag = open_ok (path);
-    GstRosbagReader *r = gst_rosbag_reader_new (bag);
+    GstRosbagReader *r = gst_rosbag_reader_new_for_bag (bag);
     guint64 start = gst_rosbag_bag_get_start_time (bag);
     guint64 end = gst_rosbag_bag_get_end_time (bag);
 
@@ -519,8 +520,9 @@ GST_START_TEST (test_multiconn)
 {
   gchar *path = fixture ("multiconn.bag");
   GstRosbagBag *bag = open_ok (path);
-  const GstRosbagTopic *chatter = gst_rosbag_bag_find_topic (bag, "/chatter");
-  const GstRosbagTopic *status = gst_rosbag_bag_find_topic (bag, "/status");
+  const GstRosbagBagTopic *chatter =
+      gst_rosbag_bag_find_topic (bag, "/chatter");
+  const GstRosbagBagTopic *status = gst_rosbag_bag_find_topic (bag, "/status");
   const GstRosbagConnection *a, *b;
   const gchar *p[] = { "/chatter", NULL };
   GstRosbagReader *r;
@@ -552,11 +554,14 @@ GST_START_TEST (test_multiconn)
   fail_unless_equals_uint64 (status->message_count, 1);
 
   /* both publishers come out of one topic, 2:1 */
-  r = gst_rosbag_reader_new (bag);
+  r = gst_rosbag_reader_new_for_bag (bag);
   gst_rosbag_reader_set_topics (r, p);
   while (gst_rosbag_reader_next (r, &msg, &err) == GST_ROSBAG_READ_OK) {
-    fail_unless (msg.conn->topic_info == chatter);
-    if (!strcmp (msg.conn->callerid, "/talker_a")) {
+    const GstRosbagConnection *conn =
+        gst_rosbag_reader_lookup_connection (r, &msg);
+
+    fail_unless (conn->topic_info == chatter);
+    if (!strcmp (conn->callerid, "/talker_a")) {
       fail_unless (msg.size > 4 && memcmp (msg.data + 4, "/talker_a", 9) == 0);
       na++;
     } else {
@@ -579,7 +584,7 @@ GST_START_TEST (test_empty)
 {
   gchar *path = fixture ("empty.bag");
   GstRosbagBag *bag = open_ok (path);
-  GstRosbagReader *r = gst_rosbag_reader_new (bag);
+  GstRosbagReader *r = gst_rosbag_reader_new_for_bag (bag);
   GstRosbagMessage msg;
 
   fail_unless_equals_int (gst_rosbag_bag_get_n_topics (bag), 0);
@@ -623,7 +628,7 @@ GST_START_TEST (test_unindexed)
 
     /* what python reads after `rosbag reindex`, and nothing that is not in
      * the recording */
-    r = gst_rosbag_reader_new (bag);
+    r = gst_rosbag_reader_new_for_bag (bag);
     ours = our_read (r, MAX_CALLS);
     ref = ref_messages (path, NULL, G_MAXUINT64, G_MAXUINT64);
     fail_unless (ref->len >= 400);
@@ -740,7 +745,7 @@ GST_START_TEST (test_active_recording)
       "/turtle1/pose");
   fail_unless_equals_string (gst_rosbag_bag_get_topic (bag, 0)->type,
       "turtlesim/Pose");
-  r = gst_rosbag_reader_new (bag);
+  r = gst_rosbag_reader_new_for_bag (bag);
   ours = our_read (r, MAX_CALLS);
   fail_unless_equals_int (ours->errors, 0);
   fail_unless_equals_int (ours->lines->len, 2264);

@@ -30,6 +30,7 @@
 #include <glib/gstdio.h>
 #include <gst/check/gstcheck.h>
 #include <gst/rosbag/rosbag.h>
+#include <gst/rosbag/rosbag-private.h>
 
 #define REF TEST_FILES_DIR "/rosmsg-ref.py"
 #define TYPES_BAG TEST_FILES_DIR "/rosmsg-types.bag"
@@ -122,7 +123,7 @@ convert_bag (const gchar * bag_path, const gchar * topic, gboolean csv,
     return FALSE;
   }
   st->unindexed = !gst_rosbag_bag_is_indexed (bag);
-  r = gst_rosbag_reader_new (bag);
+  r = gst_rosbag_reader_new_for_bag (bag);
   if (topic) {
     const gchar *t[] = { topic, NULL };
     gst_rosbag_reader_set_topics (r, t);
@@ -139,12 +140,18 @@ convert_bag (const gchar * bag_path, const gchar * topic, gboolean csv,
       g_clear_error (&err);
       continue;
     }
-    key = g_strdup_printf ("%s\n%s", m.conn->type, m.conn->definition);
+    key =
+        g_strdup_printf ("%s\n%s", gst_rosbag_reader_lookup_connection (r,
+            &m)->type, gst_rosbag_reader_lookup_connection (r, &m)->definition);
     def = g_hash_table_lookup (defs, key);
     if (def == NULL) {
-      def = gst_rosbag_msgdef_parse (m.conn->type, m.conn->definition, &err);
+      def =
+          gst_rosbag_msgdef_parse (gst_rosbag_reader_lookup_connection (r,
+              &m)->type, gst_rosbag_reader_lookup_connection (r,
+              &m)->definition, &err);
       if (def == NULL) {
-        g_print ("%s: %s: %s\n", bag_path, m.conn->topic, err->message);
+        g_print ("%s: %s: %s\n", bag_path,
+            gst_rosbag_reader_lookup_connection (r, &m)->topic, err->message);
         g_clear_error (&err);
         st->parse_errors++;
         g_free (key);
@@ -164,10 +171,12 @@ convert_bag (const gchar * bag_path, const gchar * topic, gboolean csv,
       ok = gst_rosbag_msgdef_write_csv_row (def, m.time_ns, m.data, m.size,
           flags, out, &err);
     else
-      ok = gst_rosbag_msgdef_write_json_line (def, m.conn->topic_info->name,
+      ok = gst_rosbag_msgdef_write_json_line (def,
+          gst_rosbag_reader_lookup_connection (r, &m)->topic_info->name,
           m.time_ns, m.data, m.size, flags, out, &err);
     if (!ok) {
-      g_print ("%s: %s: %s\n", bag_path, m.conn->topic, err->message);
+      g_print ("%s: %s: %s\n", bag_path, gst_rosbag_reader_lookup_connection (r,
+              &m)->topic, err->message);
       g_clear_error (&err);
       st->decode_errors++;
     }
@@ -558,10 +567,12 @@ GST_START_TEST (test_decode_fixture_prefixes)
   guint n = 0, fails = 0;
 
   fail_unless (bag != NULL, "%s", err ? err->message : "");
-  r = gst_rosbag_reader_new (bag);
+  r = gst_rosbag_reader_new_for_bag (bag);
   while (gst_rosbag_reader_next (r, &m, &err) == GST_ROSBAG_READ_OK) {
-    GstRosbagMsgDef *def = gst_rosbag_msgdef_parse (m.conn->type,
-        m.conn->definition, &err);
+    GstRosbagMsgDef *def =
+        gst_rosbag_msgdef_parse (gst_rosbag_reader_lookup_connection (r,
+            &m)->type,
+        gst_rosbag_reader_lookup_connection (r, &m)->definition, &err);
     gsize len;
 
     fail_unless (def != NULL);
@@ -747,7 +758,7 @@ GST_START_TEST (test_csv_columns)
   GError *err = NULL;
   GstRosbagBag *bag = gst_rosbag_bag_open (TEST_FILES_DIR "/sample.bag",
       &err);
-  const GstRosbagTopic *topic;
+  const GstRosbagBagTopic *topic;
   GstRosbagMsgDef *def;
   gchar **cols, *joined;
   GString *h = g_string_new (NULL);
@@ -795,7 +806,7 @@ check_csv_width (const gchar * bag_path)
     return;
   }
   for (i = 0; i < gst_rosbag_bag_get_n_topics (bag); i++) {
-    const GstRosbagTopic *t = gst_rosbag_bag_get_topic (bag, i);
+    const GstRosbagBagTopic *t = gst_rosbag_bag_get_topic (bag, i);
     GstRosbagMsgDefFlags fl;
 
     for (fl = 0; fl <= GST_ROSBAG_MSGDEF_FLAG_TIME_SECS_NSECS; fl++) {

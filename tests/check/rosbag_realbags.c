@@ -31,6 +31,7 @@
 #include <string.h>
 #include <gst/check/gstcheck.h>
 #include <gst/rosbag/rosbag.h>
+#include <gst/rosbag/rosbag-private.h>
 #include "rosbag-test-util.h"
 
 /* not bags, or not readable by python3-rosbag: see rosbag_library.c */
@@ -93,7 +94,7 @@ GST_START_TEST (test_realbag)
   fail_unless_equals_int (gst_rosbag_bag_get_n_topics (bag), ref->topics->len);
   for (i = 0; i < ref->topics->len; i++) {
     RefTopic *rt = g_ptr_array_index (ref->topics, i);
-    const GstRosbagTopic *t = gst_rosbag_bag_get_topic (bag, i);
+    const GstRosbagBagTopic *t = gst_rosbag_bag_get_topic (bag, i);
 
     fail_unless_equals_string (t->name, rt->topic);
     fail_unless (gst_rosbag_bag_find_topic (bag, rt->topic) == t);
@@ -103,7 +104,7 @@ GST_START_TEST (test_realbag)
     fail_unless_equals_int (t->connections->len, rt->connections);
   }
 
-  r = gst_rosbag_reader_new (bag);
+  r = gst_rosbag_reader_new_for_bag (bag);
   ours = our_read (r, G_MAXUINT64);
   fail_unless_equals_int (ours->errors, 0);
   ref_msgs = ref_messages (path, NULL, G_MAXUINT64, G_MAXUINT64);

@@ -33,6 +33,7 @@
 #include <string.h>
 #include <gst/check/gstcheck.h>
 #include <gst/rosbag/rosbag.h>
+#include <gst/rosbag/rosbag-private.h>
 #include "rosbag-test-util.h"
 
 typedef struct
@@ -91,7 +92,7 @@ read_mem (GBytes * bytes, guint64 max_calls, gboolean * opened)
   fail_unless (err == NULL);
   /* the index views must be walkable */
   for (i = 0; i < gst_rosbag_bag_get_n_topics (bag); i++) {
-    const GstRosbagTopic *t = gst_rosbag_bag_get_topic (bag, i);
+    const GstRosbagBagTopic *t = gst_rosbag_bag_get_topic (bag, i);
 
     if (t->name == NULL || t->connections->len == 0)
       fail ("topic without a name or connections");
@@ -99,7 +100,7 @@ read_mem (GBytes * bytes, guint64 max_calls, gboolean * opened)
   for (i = 0; i < gst_rosbag_bag_get_n_connections (bag); i++)
     if (gst_rosbag_bag_get_connection (bag, i)->topic_info == NULL)
       fail ("connection without a topic");
-  r = gst_rosbag_reader_new (bag);
+  r = gst_rosbag_reader_new_for_bag (bag);
   /* keep the cache small, so eviction paths run too */
   gst_rosbag_reader_set_cache_size (r, 16 * 1024);
   s = our_read (r, max_calls);
@@ -135,7 +136,7 @@ GST_START_TEST (test_truncation)
    * too); remember where each message's chunk ends */
   bag = gst_rosbag_bag_open (path, NULL);
   fail_unless (bag != NULL);
-  r = gst_rosbag_reader_new (bag);
+  r = gst_rosbag_reader_new_for_bag (bag);
   intact = our_read (r, G_MAXUINT64);
   ref = ref_messages (path, NULL, G_MAXUINT64, G_MAXUINT64);
   chunk_end = g_array_new (FALSE, FALSE, sizeof (guint64));

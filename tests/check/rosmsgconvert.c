@@ -31,6 +31,7 @@
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <gst/rosbag/rosbag.h>
+#include <gst/rosbag/rosbag-private.h>
 
 #define REF TEST_FILES_DIR "/rosmsg-ref.py"
 #define TYPES_BAG TEST_FILES_DIR "/rosmsg-types.bag"
@@ -147,17 +148,21 @@ convert_topic (const gchar * bag_path, const gchar * topic,
   desc = g_strdup_printf ("rosmsgconvert %s", props ? props : "");
   h = gst_harness_new_parse (desc);
   g_free (desc);
-  r = gst_rosbag_reader_new (bag);
+  r = gst_rosbag_reader_new_for_bag (bag);
   gst_rosbag_reader_set_topics (r, topics);
   *n_msgs = 0;
   while (gst_rosbag_reader_next (r, &m, &err) == GST_ROSBAG_READ_OK) {
-    if (last_def == NULL || strcmp (last_def, m.conn->definition) != 0) {
+    if (last_def == NULL
+        || strcmp (last_def, gst_rosbag_reader_lookup_connection (r,
+                &m)->definition) != 0) {
       if (last_def == NULL)
-        gst_harness_set_src_caps (h, caps_for (m.conn, TRUE));
+        gst_harness_set_src_caps (h,
+            caps_for (gst_rosbag_reader_lookup_connection (r, &m), TRUE));
       else
         fail_unless (gst_harness_push_event (h,
-                caps_event (caps_for (m.conn, TRUE))));
-      last_def = m.conn->definition;
+                caps_event (caps_for (gst_rosbag_reader_lookup_connection (r,
+                            &m), TRUE))));
+      last_def = gst_rosbag_reader_lookup_connection (r, &m)->definition;
     }
     fail_unless_equals_int (gst_harness_push (h, buffer_for (&m,
                 gst_rosbag_bag_get_start_time (bag), TRUE)), GST_FLOW_OK);
@@ -756,7 +761,7 @@ GST_START_TEST (test_bagsrc_every_topic)
     if (bag == NULL)
       continue;                 /* not a bag: nothing to convert */
     for (t = 0; t < gst_rosbag_bag_get_n_topics (bag); t++) {
-      const GstRosbagTopic *topic = gst_rosbag_bag_get_topic (bag, t);
+      const GstRosbagBagTopic *topic = gst_rosbag_bag_get_topic (bag, t);
       gchar *cmd, *out = NULL, *err = NULL;
       gint status = 0, code;
       const gchar *args[] = { "compare", bag_path, path, "--topics",

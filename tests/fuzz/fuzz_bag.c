@@ -24,6 +24,7 @@
 
 #include <string.h>
 #include <gst/rosbag/rosbag.h>
+#include <gst/rosbag/rosbag-private.h>
 
 int LLVMFuzzerTestOneInput (const guint8 * data, size_t size);
 
@@ -65,7 +66,8 @@ read_all (GstRosbagReader * r, guint64 limit)
       sink ^= msg.data[0];
       sink ^= msg.data[msg.size - 1];
     }
-    if (!msg.conn || !msg.conn->topic_info)
+    if (!gst_rosbag_reader_lookup_connection (r, &msg)
+        || !gst_rosbag_reader_lookup_connection (r, &msg)->topic_info)
       __builtin_trap ();
     n++;
   }
@@ -93,7 +95,7 @@ LLVMFuzzerTestOneInput (const guint8 * data, size_t size)
     return 0;
   }
   for (i = 0; i < gst_rosbag_bag_get_n_topics (bag); i++) {
-    const GstRosbagTopic *t = gst_rosbag_bag_get_topic (bag, i);
+    const GstRosbagBagTopic *t = gst_rosbag_bag_get_topic (bag, i);
 
     if (!t->name || !t->connections)
       __builtin_trap ();
@@ -101,7 +103,7 @@ LLVMFuzzerTestOneInput (const guint8 * data, size_t size)
   if (!gst_rosbag_bag_get_compression_stats (bag, counts, &ct, &ut, &err))
     g_clear_error (&err);
 
-  r = gst_rosbag_reader_new (bag);
+  r = gst_rosbag_reader_new_for_bag (bag);
   gst_rosbag_reader_set_cache_size (r, 64 * 1024);
   read_all (r, limit);
   if (gst_rosbag_bag_get_n_topics (bag) > 0) {

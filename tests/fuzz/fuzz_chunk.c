@@ -24,6 +24,7 @@
 
 #include <string.h>
 #include <gst/rosbag/rosbag.h>
+#include <gst/rosbag/rosbag-private.h>
 
 int LLVMFuzzerTestOneInput (const guint8 * data, size_t size);
 
