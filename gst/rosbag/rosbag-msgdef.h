@@ -127,25 +127,22 @@ typedef struct _GstRosbagMsgDef GstRosbagMsgDef;
  * fields) for the root type @type (`pkg/Type`). Errors are
  * GST_ROSBAG_ERROR_CORRUPT and say which type, line and field. */
 GST_ROSBAG_API
-GstRosbagMsgDef *gst_rosbag_msgdef_parse (const gchar * type,
-    const gchar * definition, GError ** error);
+GstRosbagMsgDef *gst_rosbag_msgdef_parse (const gchar *type, const gchar
+    *definition, GError **error);
 GST_ROSBAG_API
-GstRosbagMsgDef *gst_rosbag_msgdef_ref (GstRosbagMsgDef * def);
+GstRosbagMsgDef *gst_rosbag_msgdef_ref (GstRosbagMsgDef *def);
 GST_ROSBAG_API
-void gst_rosbag_msgdef_unref (GstRosbagMsgDef * def);
-
+void gst_rosbag_msgdef_unref (GstRosbagMsgDef *def);
 GST_ROSBAG_API
-const GstRosbagMsgType *gst_rosbag_msgdef_get_root (GstRosbagMsgDef * def);
+const GstRosbagMsgType *gst_rosbag_msgdef_get_root (GstRosbagMsgDef *def);
 GST_ROSBAG_API
-const gchar *gst_rosbag_msgdef_get_type_name (GstRosbagMsgDef * def);
+const gchar *gst_rosbag_msgdef_get_type_name (GstRosbagMsgDef *def);
 /* every type of the definition, by full name */
 GST_ROSBAG_API
-const GstRosbagMsgType *gst_rosbag_msgdef_lookup_type (GstRosbagMsgDef *
-    def, const gchar * name);
-
+const GstRosbagMsgType *gst_rosbag_msgdef_lookup_type (GstRosbagMsgDef *def,
+    const gchar *name);
 GST_ROSBAG_API
 const gchar *gst_rosbag_field_type_to_string (GstRosbagFieldType type);
-
 /**
  * GstRosbagValue:
  * One decoded scalar. Integers and bool are in @i (signed types, bool) or
@@ -195,10 +192,9 @@ typedef struct
  * receives the bytes used; trailing bytes are not an error (genpy ignores
  * them too). */
 GST_ROSBAG_API
-gboolean gst_rosbag_msgdef_decode (GstRosbagMsgDef * def,
-    const guint8 * data, gsize size, const GstRosbagMsgVisitor * visitor,
-    gpointer user_data, gsize * consumed, GError ** error);
-
+gboolean gst_rosbag_msgdef_decode (GstRosbagMsgDef *def, const guint8 *data,
+    gsize size, const GstRosbagMsgVisitor *visitor, gpointer user_data, gsize
+    *consumed, GError **error);
 typedef enum
 {
   GST_ROSBAG_MSGDEF_FLAGS_NONE = 0,
@@ -213,42 +209,37 @@ typedef enum
 /* Appends the message as one JSON object (no newline). On error @out is
  * left as it was. */
 GST_ROSBAG_API
-gboolean gst_rosbag_msgdef_to_json (GstRosbagMsgDef * def,
-    const guint8 * data, gsize size, GstRosbagMsgDefFlags flags,
-    GString * out, GError ** error);
+gboolean gst_rosbag_msgdef_to_json (GstRosbagMsgDef *def, const guint8 *data,
+    gsize size, GstRosbagMsgDefFlags flags, GString *out, GError **error);
 /* Appends {"topic": .., "receive_ns": .., "msg": {..}} and a newline */
 GST_ROSBAG_API
-gboolean gst_rosbag_msgdef_write_json_line (GstRosbagMsgDef * def,
-    const gchar * topic, guint64 receive_ns, const guint8 * data, gsize size,
-    GstRosbagMsgDefFlags flags, GString * out, GError ** error);
-
+gboolean gst_rosbag_msgdef_write_json_line (GstRosbagMsgDef *def, const gchar
+    *topic, guint64 receive_ns, const guint8 *data, gsize size,
+    GstRosbagMsgDefFlags flags, GString *out, GError **error);
 /* The flattened CSV columns of the root type, without receive_ns: dotted
  * names, fixed arrays expanded as name.0, name.1, variable arrays one
  * column. NULL-terminated; g_strfreev() it. */
 GST_ROSBAG_API
-gchar **gst_rosbag_msgdef_get_csv_columns (GstRosbagMsgDef * def,
+gchar **gst_rosbag_msgdef_get_csv_columns (GstRosbagMsgDef *def,
     GstRosbagMsgDefFlags flags);
 /* Appends "receive_ns,<columns>\n" */
 GST_ROSBAG_API
-void gst_rosbag_msgdef_write_csv_header (GstRosbagMsgDef * def,
-    GstRosbagMsgDefFlags flags, GString * out);
+void gst_rosbag_msgdef_write_csv_header (GstRosbagMsgDef *def,
+    GstRosbagMsgDefFlags flags, GString *out);
 /* Appends one row of exactly 1 + n_columns cells and a newline. On error
  * @out is left as it was. */
 GST_ROSBAG_API
-gboolean gst_rosbag_msgdef_write_csv_row (GstRosbagMsgDef * def,
-    guint64 receive_ns, const guint8 * data, gsize size,
-    GstRosbagMsgDefFlags flags, GString * out, GError ** error);
-
+gboolean gst_rosbag_msgdef_write_csv_row (GstRosbagMsgDef *def, guint64
+    receive_ns, const guint8 *data, gsize size, GstRosbagMsgDefFlags flags,
+    GString *out, GError **error);
 /* Appends @len bytes as a quoted JSON string: escapes as JSON requires,
  * invalid UTF-8 replaced by U+FFFD the way Python's decoder does. */
 GST_ROSBAG_API
-void gst_rosbag_json_append_string (GString * out, const gchar * data,
-    gsize len);
+void gst_rosbag_json_append_string (GString *out, const gchar *data, gsize len);
 /* Appends a float the shortest way that reads back to the same value
  * (float32 precision when @is_float32), "null" when not finite. */
 GST_ROSBAG_API
-void gst_rosbag_json_append_double (GString * out, gdouble v,
-    gboolean is_float32);
-
+void gst_rosbag_json_append_double (GString *out, gdouble v, gboolean
+    is_float32);
 G_END_DECLS
 #endif /* __GST_ROSBAG_MSGDEF_H__ */

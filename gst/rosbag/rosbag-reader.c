@@ -227,6 +227,15 @@ cache_trim (GstRosbagReader * r, gsize max)
   }
 }
 
+/**
+ * gst_rosbag_reader_set_cache_size:
+ * @reader: a reader
+ * @max_bytes: the bound of the decompressed-chunk cache
+ *
+ * Bounds the cache (default %GST_ROSBAG_READER_DEFAULT_CACHE_SIZE). A
+ * chunk bigger than the bound is still read, alone. Resets the position
+ * to the start of the range.
+ */
 void
 gst_rosbag_reader_set_cache_size (GstRosbagReader * r, gsize max_bytes)
 {
@@ -237,6 +246,15 @@ gst_rosbag_reader_set_cache_size (GstRosbagReader * r, gsize max_bytes)
   g_mutex_unlock (&r->lock);
 }
 
+/**
+ * gst_rosbag_reader_set_topics:
+ * @reader: a reader
+ * @patterns: (nullable) (array zero-terminated=1): topic names or globs;
+ *   %NULL or empty for all
+ *
+ * Only messages of matching topics come out; chunks without any are
+ * never decompressed. Resets the position to the start of the range.
+ */
 void
 gst_rosbag_reader_set_topics (GstRosbagReader * r,
     const gchar * const *patterns)
@@ -247,6 +265,15 @@ gst_rosbag_reader_set_topics (GstRosbagReader * r,
   reader_reset (r);
 }
 
+/**
+ * gst_rosbag_reader_set_time_range:
+ * @reader: a reader
+ * @start_ns: absolute receive time in ns; 0 for an open start
+ * @stop_ns: exclusive end; G_MAXUINT64 for an open end
+ *
+ * Only messages in the range come out; chunks outside it are never
+ * read. Resets the position to the start of the range.
+ */
 void
 gst_rosbag_reader_set_time_range (GstRosbagReader * r, guint64 start_ns,
     guint64 stop_ns)
@@ -257,6 +284,13 @@ gst_rosbag_reader_set_time_range (GstRosbagReader * r, guint64 start_ns,
   reader_reset (r);
 }
 
+/**
+ * gst_rosbag_reader_seek:
+ * @reader: a reader
+ * @time_ns: absolute receive time in ns
+ *
+ * Repositions at the first wanted message with time >= @time_ns.
+ */
 void
 gst_rosbag_reader_seek (GstRosbagReader * r, guint64 time_ns)
 {
@@ -264,6 +298,16 @@ gst_rosbag_reader_seek (GstRosbagReader * r, guint64 time_ns)
   reader_reset (r);
 }
 
+/**
+ * gst_rosbag_reader_set_prefetch:
+ * @reader: a reader
+ * @n_chunks: how many chunks ahead; 0 turns prefetching off
+ *
+ * How many chunks a worker decompresses ahead of need, within the cache
+ * bound. The chunks' bytes are read in the calling thread; the worker
+ * only decodes them. Default: 2 on a machine with more than one core,
+ * else 0.
+ */
 void
 gst_rosbag_reader_set_prefetch (GstRosbagReader * r, guint n_chunks)
 {
@@ -271,12 +315,24 @@ gst_rosbag_reader_set_prefetch (GstRosbagReader * r, guint n_chunks)
   r->prefetch = n_chunks;
 }
 
+/**
+ * gst_rosbag_reader_get_cache_bytes:
+ * @reader: a reader
+ *
+ * Returns: the bytes held in the chunk cache right now
+ */
 gsize
 gst_rosbag_reader_get_cache_bytes (GstRosbagReader * r)
 {
   return r->cache_bytes;
 }
 
+/**
+ * gst_rosbag_reader_get_cache_peak:
+ * @reader: a reader
+ *
+ * Returns: the most bytes the chunk cache ever held
+ */
 gsize
 gst_rosbag_reader_get_cache_peak (GstRosbagReader * r)
 {
@@ -728,6 +784,13 @@ gst_rosbag_reader_next (GstRosbagReader * r, GstRosbagMessage * msg,
   }
 }
 
+/**
+ * gst_rosbag_message_ref_bytes:
+ * @msg: a message from gst_rosbag_reader_next()
+ *
+ * Returns: (transfer full): the message's bytes, sharing the chunk's
+ * memory (no copy), valid after the reader moves on or is freed
+ */
 GBytes *
 gst_rosbag_message_ref_bytes (const GstRosbagMessage * msg)
 {

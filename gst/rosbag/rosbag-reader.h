@@ -95,38 +95,32 @@ typedef enum
 } GstRosbagReadResult;
 
 GST_ROSBAG_API
-    GstRosbagReader * gst_rosbag_reader_new (GstRosbagRecording * rec);
-GST_ROSBAG_API void gst_rosbag_reader_free (GstRosbagReader * reader);
+GstRosbagReader *gst_rosbag_reader_new (GstRosbagRecording *rec);
 GST_ROSBAG_API
-    GstRosbagRecording * gst_rosbag_reader_get_recording (GstRosbagReader *
-    reader);
-
+void gst_rosbag_reader_free (GstRosbagReader *reader);
 GST_ROSBAG_API
-    void gst_rosbag_reader_set_cache_size (GstRosbagReader * reader,
-    gsize max_bytes);
+GstRosbagRecording *gst_rosbag_reader_get_recording (GstRosbagReader *reader);
 GST_ROSBAG_API
-    void gst_rosbag_reader_set_topics (GstRosbagReader * reader,
-    const gchar * const *patterns);
+void gst_rosbag_reader_set_cache_size (GstRosbagReader *reader, gsize
+    max_bytes);
 GST_ROSBAG_API
-    void gst_rosbag_reader_set_time_range (GstRosbagReader * reader,
-    guint64 start_ns, guint64 stop_ns);
+void gst_rosbag_reader_set_topics (GstRosbagReader *reader, const gchar *const
+    *patterns);
 GST_ROSBAG_API
-    void gst_rosbag_reader_set_prefetch (GstRosbagReader * reader,
-    guint n_chunks);
+void gst_rosbag_reader_set_time_range (GstRosbagReader *reader, guint64
+    start_ns, guint64 stop_ns);
 GST_ROSBAG_API
-    void gst_rosbag_reader_seek (GstRosbagReader * reader, guint64 time_ns);
-
+void gst_rosbag_reader_set_prefetch (GstRosbagReader *reader, guint n_chunks);
 GST_ROSBAG_API
-    GstRosbagReadResult gst_rosbag_reader_next (GstRosbagReader * reader,
-    GstRosbagMessage * msg, GError ** error);
-
+void gst_rosbag_reader_seek (GstRosbagReader *reader, guint64 time_ns);
 GST_ROSBAG_API
-    GBytes * gst_rosbag_message_ref_bytes (const GstRosbagMessage * msg);
-
+GstRosbagReadResult gst_rosbag_reader_next (GstRosbagReader *reader,
+    GstRosbagMessage *msg, GError **error);
 GST_ROSBAG_API
-    gsize gst_rosbag_reader_get_cache_bytes (GstRosbagReader * reader);
+GBytes *gst_rosbag_message_ref_bytes (const GstRosbagMessage *msg);
 GST_ROSBAG_API
-    gsize gst_rosbag_reader_get_cache_peak (GstRosbagReader * reader);
-
+gsize gst_rosbag_reader_get_cache_bytes (GstRosbagReader *reader);
+GST_ROSBAG_API
+gsize gst_rosbag_reader_get_cache_peak (GstRosbagReader *reader);
 G_END_DECLS
 #endif /* __GST_ROSBAG_READER_H__ */

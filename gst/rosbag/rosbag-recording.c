@@ -762,6 +762,94 @@ gst_rosbag_recording_find_topic (GstRosbagRecording * rec, const gchar * name)
   return NULL;
 }
 
+static gint
+cmp_u64 (gconstpointer a, gconstpointer b)
+{
+  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+
+  return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/**
+ * gst_rosbag_recording_get_frequencies:
+ * @rec: a recording
+ * @hz: (out) (transfer full) (array): one frequency per topic (in topic
+ *   order), free with g_free(); 0 for fewer than 2 messages
+ * @error: return location for a #GError
+ *
+ * As `rosbag info --freq`: 1 / the median interval between each topic's
+ * messages, from the chunks' index entries (ROS 1 index records, MCAP
+ * message indexes). Chunks are decompressed only where a file has no
+ * message index.
+ *
+ * Returns: %FALSE if an index could not be read
+ */
+gboolean
+gst_rosbag_recording_get_frequencies (GstRosbagRecording * rec, gdouble ** hz,
+    GError ** error)
+{
+  guint n_topics = rec->topics->len;
+  GArray **times = g_new0 (GArray *, MAX (n_topics, 1));
+  gdouble *freq = g_new0 (gdouble, MAX (n_topics, 1));
+  gboolean ok = TRUE;
+  guint i, k;
+
+  for (i = 0; i < n_topics; i++)
+    times[i] = g_array_new (FALSE, FALSE, sizeof (guint64));
+  for (i = 0; i < rec->info.blocks->len && ok; i++) {
+    GArray *entries = rec->info.funcs->load_index (rec->info.backend, i,
+        NULL, error);
+
+    if (!entries) {
+      ok = FALSE;
+      break;
+    }
+    for (k = 0; k < entries->len; k++) {
+      GstRosbagIndexEntry *e = &g_array_index (entries, GstRosbagIndexEntry,
+          k);
+      const GstRosbagTopic *t = gst_rosbag_recording_lookup_channel (rec,
+          e->conn_id);
+
+      if (t)
+        g_array_append_val (times[t->index], e->time_ns);
+    }
+    g_array_unref (entries);
+  }
+  for (i = 0; i < n_topics && ok; i++) {
+    GArray *t = times[i];
+    GArray *periods;
+    guint n;
+    gdouble med;
+
+    if (t->len < 2)
+      continue;
+    g_array_sort (t, cmp_u64);
+    periods = g_array_sized_new (FALSE, FALSE, sizeof (guint64), t->len - 1);
+    for (k = 1; k < t->len; k++) {
+      guint64 d = g_array_index (t, guint64, k) - g_array_index (t, guint64,
+          k - 1);
+      g_array_append_val (periods, d);
+    }
+    g_array_sort (periods, cmp_u64);
+    n = periods->len;
+    med = (n % 2) ? g_array_index (periods, guint64, n / 2) :
+        (g_array_index (periods, guint64, n / 2 - 1) +
+        g_array_index (periods, guint64, n / 2)) / 2.0;
+    if (med > 0)
+      freq[i] = 1e9 / med;
+    g_array_unref (periods);
+  }
+  for (i = 0; i < n_topics; i++)
+    g_array_unref (times[i]);
+  g_free (times);
+  if (!ok) {
+    g_free (freq);
+    freq = NULL;
+  }
+  *hz = freq;
+  return ok;
+}
+
 /* ---------------------------------------------------------------------- */
 /* private */
 

@@ -87,96 +87,97 @@ typedef struct
 } GstRosbagCompressionStat;
 
 GST_ROSBAG_API
-    GstRosbagRecording * gst_rosbag_recording_open (const gchar * path,
-    GError ** error);
+GstRosbagRecording *gst_rosbag_recording_open (const gchar *path, GError
+    **error);
 GST_ROSBAG_API
-    GstRosbagRecording * gst_rosbag_recording_open_with_func (GstRosbagReadFunc
+GstRosbagRecording *gst_rosbag_recording_open_with_func (GstRosbagReadFunc
     read_func, gpointer user_data, GDestroyNotify notify, guint64 file_size,
-    const gchar * name, GError ** error);
+    const gchar *name, GError **error);
 GST_ROSBAG_API
-    gboolean gst_rosbag_recording_sniff (const guint8 * data, gsize size,
-    GstRosbagFormat * format);
+gboolean gst_rosbag_recording_sniff (const guint8 *data, gsize size,
+    GstRosbagFormat *format);
+GST_ROSBAG_API
+GstRosbagRecording *gst_rosbag_recording_ref (GstRosbagRecording *rec);
+GST_ROSBAG_API
+void gst_rosbag_recording_unref (GstRosbagRecording *rec);
+GST_ROSBAG_API
+GstRosbagFormat gst_rosbag_recording_get_format (GstRosbagRecording *rec);
+GST_ROSBAG_API
+const gchar *gst_rosbag_recording_get_version (GstRosbagRecording *rec);
+GST_ROSBAG_API
+const gchar *gst_rosbag_recording_get_profile (GstRosbagRecording *rec);
+GST_ROSBAG_API
+const gchar *gst_rosbag_recording_get_library (GstRosbagRecording *rec);
+GST_ROSBAG_API
+const gchar *gst_rosbag_recording_get_name (GstRosbagRecording *rec);
+GST_ROSBAG_API
+guint64 gst_rosbag_recording_get_file_size (GstRosbagRecording *rec);
+GST_ROSBAG_API
+gboolean gst_rosbag_recording_is_indexed (GstRosbagRecording *rec);
+GST_ROSBAG_API
+const gchar *gst_rosbag_recording_get_scan_report (GstRosbagRecording *rec);
+GST_ROSBAG_API
+guint64 gst_rosbag_recording_get_start_time (GstRosbagRecording *rec);
+GST_ROSBAG_API
+guint64 gst_rosbag_recording_get_end_time (GstRosbagRecording *rec);
+GST_ROSBAG_API
+guint64 gst_rosbag_recording_get_message_count (GstRosbagRecording *rec);
+GST_ROSBAG_API
+guint gst_rosbag_recording_get_n_chunks (GstRosbagRecording *rec);
+GST_ROSBAG_API
+gboolean gst_rosbag_recording_get_compression_stats (GstRosbagRecording *rec,
+    GArray **stats, GError **error);
+GST_ROSBAG_API
+const gchar *const *gst_rosbag_recording_get_metadata_names (GstRosbagRecording
+    *rec);
+GST_ROSBAG_API
+const gchar *const *gst_rosbag_recording_get_attachment_names
+    (GstRosbagRecording *rec);
+GST_ROSBAG_API
+gboolean gst_rosbag_recording_get_frequencies (GstRosbagRecording *rec,
+    gdouble **hz, GError **error);
 
 GST_ROSBAG_API
-    GstRosbagRecording * gst_rosbag_recording_ref (GstRosbagRecording * rec);
-GST_ROSBAG_API void gst_rosbag_recording_unref (GstRosbagRecording * rec);
-
+guint gst_rosbag_recording_get_n_topics (GstRosbagRecording *rec);
 GST_ROSBAG_API
-    GstRosbagFormat gst_rosbag_recording_get_format (GstRosbagRecording * rec);
+const GstRosbagTopic *gst_rosbag_recording_get_topic (GstRosbagRecording *rec,
+    guint i);
 GST_ROSBAG_API
-    const gchar *gst_rosbag_recording_get_version (GstRosbagRecording * rec);
+const GstRosbagTopic *gst_rosbag_recording_find_topic (GstRosbagRecording *rec,
+    const gchar *name);
 GST_ROSBAG_API
-    const gchar *gst_rosbag_recording_get_profile (GstRosbagRecording * rec);
+const gchar *gst_rosbag_topic_get_name (const GstRosbagTopic *topic);
 GST_ROSBAG_API
-    const gchar *gst_rosbag_recording_get_library (GstRosbagRecording * rec);
+const gchar *gst_rosbag_topic_get_type (const GstRosbagTopic *topic);
 GST_ROSBAG_API
-    const gchar *gst_rosbag_recording_get_name (GstRosbagRecording * rec);
+const gchar *gst_rosbag_topic_get_schema_encoding (const GstRosbagTopic *topic);
 GST_ROSBAG_API
-    guint64 gst_rosbag_recording_get_file_size (GstRosbagRecording * rec);
+const gchar *gst_rosbag_topic_get_message_encoding (const GstRosbagTopic
+    *topic);
 GST_ROSBAG_API
-    gboolean gst_rosbag_recording_is_indexed (GstRosbagRecording * rec);
+const guint8 *gst_rosbag_topic_get_definition (const GstRosbagTopic *topic,
+    gsize *size);
 GST_ROSBAG_API
-    const gchar *gst_rosbag_recording_get_scan_report (GstRosbagRecording *
-    rec);
-GST_ROSBAG_API guint64 gst_rosbag_recording_get_start_time (GstRosbagRecording *
-    rec);
-GST_ROSBAG_API guint64 gst_rosbag_recording_get_end_time (GstRosbagRecording *
-    rec);
-GST_ROSBAG_API guint64
-gst_rosbag_recording_get_message_count (GstRosbagRecording * rec);
-GST_ROSBAG_API guint gst_rosbag_recording_get_n_chunks (GstRosbagRecording *
-    rec);
-GST_ROSBAG_API gboolean
-gst_rosbag_recording_get_compression_stats (GstRosbagRecording * rec,
-    GArray ** stats, GError ** error);
-GST_ROSBAG_API const gchar *const
-    *gst_rosbag_recording_get_metadata_names (GstRosbagRecording * rec);
-GST_ROSBAG_API const gchar *const
-    *gst_rosbag_recording_get_attachment_names (GstRosbagRecording * rec);
-
+const gchar *gst_rosbag_topic_get_md5sum (const GstRosbagTopic *topic);
 GST_ROSBAG_API
-    guint gst_rosbag_recording_get_n_topics (GstRosbagRecording * rec);
+guint64 gst_rosbag_topic_get_message_count (const GstRosbagTopic *topic);
 GST_ROSBAG_API
-    const GstRosbagTopic *gst_rosbag_recording_get_topic (GstRosbagRecording *
-    rec, guint i);
+guint gst_rosbag_topic_get_n_channels (const GstRosbagTopic *topic);
 GST_ROSBAG_API
-    const GstRosbagTopic *gst_rosbag_recording_find_topic (GstRosbagRecording *
-    rec, const gchar * name);
-
+const gchar *gst_rosbag_topic_get_channel_callerid (const GstRosbagTopic *topic,
+    guint i);
 GST_ROSBAG_API
-    const gchar *gst_rosbag_topic_get_name (const GstRosbagTopic * topic);
+gboolean gst_rosbag_topic_is_latching (const GstRosbagTopic *topic);
 GST_ROSBAG_API
-    const gchar *gst_rosbag_topic_get_type (const GstRosbagTopic * topic);
+guint gst_rosbag_topic_get_index (const GstRosbagTopic *topic);
 GST_ROSBAG_API
-    const gchar *gst_rosbag_topic_get_schema_encoding (const GstRosbagTopic *
-    topic);
-GST_ROSBAG_API
-    const gchar *gst_rosbag_topic_get_message_encoding (const GstRosbagTopic *
-    topic);
-GST_ROSBAG_API
-    const guint8 *gst_rosbag_topic_get_definition (const GstRosbagTopic * topic,
-    gsize * size);
-GST_ROSBAG_API
-    const gchar *gst_rosbag_topic_get_md5sum (const GstRosbagTopic * topic);
-GST_ROSBAG_API
-    guint64 gst_rosbag_topic_get_message_count (const GstRosbagTopic * topic);
-GST_ROSBAG_API
-    guint gst_rosbag_topic_get_n_channels (const GstRosbagTopic * topic);
-GST_ROSBAG_API
-    const gchar *gst_rosbag_topic_get_channel_callerid (const GstRosbagTopic *
-    topic, guint i);
-GST_ROSBAG_API
-    gboolean gst_rosbag_topic_is_latching (const GstRosbagTopic * topic);
-GST_ROSBAG_API guint gst_rosbag_topic_get_index (const GstRosbagTopic * topic);
-GST_ROSBAG_API
-    guint64 gst_rosbag_topic_get_mean_interval (const GstRosbagTopic * topic);
-
+guint64 gst_rosbag_topic_get_mean_interval (const GstRosbagTopic *topic);
 /* Topic patterns: names or GLib globs (`*`, `?`), a leading `/` optional
  * on either side. NULL or empty @patterns match everything. */
 GST_ROSBAG_API
-    gboolean gst_rosbag_topic_matches (const gchar * topic,
-    const gchar * const *patterns);
-GST_ROSBAG_API gchar **gst_rosbag_topic_patterns_parse (const gchar * list);
-
+gboolean gst_rosbag_topic_matches (const gchar *topic, const gchar *const
+    *patterns);
+GST_ROSBAG_API
+gchar **gst_rosbag_topic_patterns_parse (const gchar *list);
 G_END_DECLS
 #endif /* __GST_ROSBAG_RECORDING_H__ */

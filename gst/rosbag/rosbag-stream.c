@@ -55,6 +55,7 @@ struct _GstRosbagStreamParser
   State state;
   gboolean format_known;
   GstRosbagFormat format;
+  gboolean indexed_known, indexed;
 
   /* a decoded chunk whose records are being returned */
   GBytes *chunk;
@@ -192,6 +193,26 @@ gst_rosbag_stream_parser_get_topic (GstRosbagStreamParser * p, guint i)
 {
   g_return_val_if_fail (i < p->topics->len, NULL);
   return g_ptr_array_index (p->topics, i);
+}
+
+/**
+ * gst_rosbag_stream_parser_get_indexed:
+ * @parser: a parser
+ * @indexed: (out): whether the recording has an index
+ *
+ * Known for a ROS 1 bag once its bag header went by (index_pos is not 0),
+ * for MCAP once the footer did (summary_start is not 0), usually at the
+ * end of the stream.
+ *
+ * Returns: %TRUE once it is known
+ */
+gboolean
+gst_rosbag_stream_parser_get_indexed (GstRosbagStreamParser * p,
+    gboolean * indexed)
+{
+  if (p->indexed_known && indexed)
+    *indexed = p->indexed;
+  return p->indexed_known;
 }
 
 /**
@@ -529,6 +550,10 @@ mcap_record (GstRosbagStreamParser * p, GstRosbagMessage * msg, GError ** error)
       break;
     case GST_ROSBAG_MCAP_OP_FOOTER:
       p->state = STATE_TRAILER;
+      if (len >= 8) {
+        p->indexed_known = TRUE;
+        p->indexed = GST_READ_UINT64_LE_MCAP (rec.content) != 0;
+      }
       break;
     default:
       break;
@@ -583,7 +608,15 @@ bag_record (GstRosbagStreamParser * p, GstRosbagMessage * msg, GError ** error)
   g_bytes_unref (hb);
   if (rec.op != GST_ROSBAG_OP_CONNECTION && rec.op != GST_ROSBAG_OP_MSG_DATA
       && rec.op != GST_ROSBAG_OP_CHUNK) {
+    guint64 index_pos;
+
     /* bag header (padding), index records: dropped as they go by */
+    if (rec.op == GST_ROSBAG_OP_BAG_HEADER && !p->indexed_known
+        && gst_rosbag_header_get_u64 (rec.header, rec.header_len,
+            "index_pos", &index_pos)) {
+      p->indexed_known = TRUE;
+      p->indexed = index_pos != 0;
+    }
     p->skip = rec.total_len;
     return res;
   }

@@ -60,27 +60,29 @@ typedef enum
 } GstRosbagStreamResult;
 
 GST_ROSBAG_API
-    GstRosbagStreamParser * gst_rosbag_stream_parser_new (const gchar * name);
+GstRosbagStreamParser *gst_rosbag_stream_parser_new (const gchar *name);
 GST_ROSBAG_API
-    void gst_rosbag_stream_parser_free (GstRosbagStreamParser * parser);
+void gst_rosbag_stream_parser_free (GstRosbagStreamParser *parser);
 GST_ROSBAG_API
-    void gst_rosbag_stream_parser_push (GstRosbagStreamParser * parser,
-    GBytes * bytes);
+void gst_rosbag_stream_parser_push (GstRosbagStreamParser *parser, GBytes
+    *bytes);
 GST_ROSBAG_API
-    void gst_rosbag_stream_parser_push_eos (GstRosbagStreamParser * parser);
+void gst_rosbag_stream_parser_push_eos (GstRosbagStreamParser *parser);
 GST_ROSBAG_API
-    GstRosbagStreamResult gst_rosbag_stream_parser_next (GstRosbagStreamParser *
-    parser, GstRosbagMessage * msg, GError ** error);
+GstRosbagStreamResult gst_rosbag_stream_parser_next (GstRosbagStreamParser
+    *parser, GstRosbagMessage *msg, GError **error);
 GST_ROSBAG_API
-    gboolean gst_rosbag_stream_parser_get_format (GstRosbagStreamParser *
-    parser, GstRosbagFormat * format);
-GST_ROSBAG_API guint
-gst_rosbag_stream_parser_get_n_topics (GstRosbagStreamParser * parser);
-GST_ROSBAG_API const GstRosbagTopic
-    * gst_rosbag_stream_parser_get_topic (GstRosbagStreamParser * parser,
-    guint i);
-GST_ROSBAG_API guint64
-gst_rosbag_stream_parser_get_offset (GstRosbagStreamParser * parser);
-
+gboolean gst_rosbag_stream_parser_get_format (GstRosbagStreamParser *parser,
+    GstRosbagFormat *format);
+GST_ROSBAG_API
+guint gst_rosbag_stream_parser_get_n_topics (GstRosbagStreamParser *parser);
+GST_ROSBAG_API
+const GstRosbagTopic *gst_rosbag_stream_parser_get_topic (GstRosbagStreamParser
+    *parser, guint i);
+GST_ROSBAG_API
+gboolean gst_rosbag_stream_parser_get_indexed (GstRosbagStreamParser *parser,
+    gboolean *indexed);
+GST_ROSBAG_API
+guint64 gst_rosbag_stream_parser_get_offset (GstRosbagStreamParser *parser);
 G_END_DECLS
 #endif /* __GST_ROSBAG_STREAM_H__ */

@@ -25,6 +25,10 @@
  *   mcap-dump --summary FILE      topics, counts, per-topic SHA-256
  *   mcap-dump --conformance FILE  every message, metadata and attachment
  *                                 names
+ *   mcap-dump --stream FILE       every message in file order, through
+ *                                 the incremental (push-mode) parser, the
+ *                                 file fed in pieces of 1, 7, 4096...
+ *                                 bytes; same format as --conformance
  *
  * --summary: {"format", "indexed", "messages", "start_ns", "end_ns",
  * "topics": [{"name", "type", "schema_encoding", "message_encoding",
@@ -83,6 +87,86 @@ names (GString * s, const gchar * key, const gchar * const *v)
   g_string_append (s, "]");
 }
 
+static void
+message_json (GString * msgs, const GstRosbagMessage * m)
+{
+  gsize k;
+
+  g_string_append_printf (msgs, "%s{\"channel_id\": \"%u\", \"topic\": ",
+      msgs->len ? ", " : "", m->channel_id);
+  json_str (msgs, gst_rosbag_topic_get_name (m->topic));
+  g_string_append_printf (msgs, ", \"log_time\": \"%" G_GUINT64_FORMAT
+      "\", \"publish_time\": \"%" G_GUINT64_FORMAT "\", \"sequence\": "
+      "\"%u\", \"data\": [", m->time_ns, m->publish_time_ns, m->sequence);
+  for (k = 0; k < m->size; k++)
+    g_string_append_printf (msgs, "%s\"%u\"", k ? ", " : "", m->data[k]);
+  g_string_append (msgs, "]}");
+}
+
+/* the file through the stream parser, in pieces of varying size */
+static int
+stream (const gchar * path)
+{
+  static const gsize pieces[] = { 1, 7, 4096, 3, 65536, 13, 1 << 20 };
+  GstRosbagStreamParser *p;
+  GMappedFile *mf;
+  GError *err = NULL;
+  const guint8 *d;
+  gsize len, off = 0;
+  guint pi = 0;
+  GString *msgs = g_string_new (NULL);
+  gboolean done = FALSE;
+
+  mf = g_mapped_file_new (path, FALSE, &err);
+  if (!mf) {
+    g_printerr ("mcap-dump: %s\n", err->message);
+    g_error_free (err);
+    return 1;
+  }
+  d = (const guint8 *) g_mapped_file_get_contents (mf);
+  len = g_mapped_file_get_length (mf);
+  p = gst_rosbag_stream_parser_new (path);
+  while (!done) {
+    GstRosbagMessage m;
+    GstRosbagStreamResult res = gst_rosbag_stream_parser_next (p, &m, &err);
+
+    switch (res) {
+      case GST_ROSBAG_STREAM_MESSAGE:
+        message_json (msgs, &m);
+        break;
+      case GST_ROSBAG_STREAM_NEED_DATA:
+        if (off < len) {
+          gsize n = MIN (pieces[pi++ % G_N_ELEMENTS (pieces)], len - off);
+          GBytes *b = g_bytes_new (d + off, n);
+
+          gst_rosbag_stream_parser_push (p, b);
+          g_bytes_unref (b);
+          off += n;
+        } else {
+          gst_rosbag_stream_parser_push_eos (p);
+        }
+        break;
+      case GST_ROSBAG_STREAM_SKIPPED:
+        g_printerr ("warning: %s\n", err ? err->message : "skipped");
+        g_clear_error (&err);
+        break;
+      case GST_ROSBAG_STREAM_ERROR:
+        g_printerr ("mcap-dump: %s\n", err ? err->message : "error");
+        g_clear_error (&err);
+        done = TRUE;
+        break;
+      case GST_ROSBAG_STREAM_EOS:
+        done = TRUE;
+        break;
+    }
+  }
+  printf ("{\"messages\": [%s]}\n", msgs->str);
+  g_string_free (msgs, TRUE);
+  gst_rosbag_stream_parser_free (p);
+  g_mapped_file_unref (mf);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -98,9 +182,11 @@ main (int argc, char **argv)
   GstRosbagMessage m;
   GstRosbagReadResult res;
 
+  if (argc == 3 && strcmp (argv[1], "--stream") == 0)
+    return stream (argv[2]);
   if (argc != 3 || (strcmp (argv[1], "--summary") != 0
           && strcmp (argv[1], "--conformance") != 0)) {
-    g_printerr ("usage: %s --summary|--conformance FILE\n", argv[0]);
+    g_printerr ("usage: %s --summary|--conformance|--stream FILE\n", argv[0]);
     return 2;
   }
   conformance = strcmp (argv[1], "--conformance") == 0;
@@ -133,19 +219,8 @@ main (int argc, char **argv)
     le (sums[ti], m.publish_time_ns, 8);
     le (sums[ti], m.size, 4);
     g_checksum_update (sums[ti], m.data, m.size);
-    if (conformance) {
-      gsize k;
-
-      g_string_append_printf (msgs, "%s{\"channel_id\": \"%u\", \"topic\": ",
-          msgs->len ? ", " : "", m.channel_id);
-      json_str (msgs, gst_rosbag_topic_get_name (m.topic));
-      g_string_append_printf (msgs, ", \"log_time\": \"%" G_GUINT64_FORMAT
-          "\", \"publish_time\": \"%" G_GUINT64_FORMAT "\", \"sequence\": "
-          "\"%u\", \"data\": [", m.time_ns, m.publish_time_ns, m.sequence);
-      for (k = 0; k < m.size; k++)
-        g_string_append_printf (msgs, "%s\"%u\"", k ? ", " : "", m.data[k]);
-      g_string_append (msgs, "]}");
-    }
+    if (conformance)
+      message_json (msgs, &m);
   }
   gst_rosbag_reader_free (r);
 
