@@ -17,8 +17,9 @@
  * Boston, MA 02110-1301, USA.
  */
 
-/* gst-rosbag-info: what `rosbag info` tells, read from the index only
- * (an unindexed bag is scanned), as text or as JSON. */
+/* gst-rosbag-info: what `rosbag info` tells, for ROS 1 bags and MCAP
+ * files, read from the index only (a bag's index, an MCAP file's summary;
+ * a file without one is scanned), as text or as JSON. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -29,7 +30,8 @@
 #include <string.h>
 #include <math.h>
 
-#include <gst/rosbag/rosbag.h>
+#include <gst/rosbag/rosbag-recording.h>
+#include <gst/rosbag/rosbag-reader.h>
 
 static gboolean opt_json = FALSE;
 static gboolean opt_messages = FALSE;
@@ -47,12 +49,11 @@ static GOptionEntry entries[] = {
   {"topics", 't', 0, G_OPTION_ARG_STRING, &opt_topics,
       "With --messages: only these topics (comma list, * globs)", "LIST"},
   {"freq", 'f', 0, G_OPTION_ARG_NONE, &opt_freq,
-      "Show each topic's message frequency (median interval); reads every"
-        " chunk's index entries", NULL},
+      "Show each topic's message frequency (median interval)", NULL},
   {"version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Print the version",
       NULL},
   {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_files, NULL,
-      "BAG"},
+      "FILE"},
   {NULL}
 };
 
@@ -134,82 +135,6 @@ json_string (GString * s, const gchar * str)
   g_string_append_c (s, '"');
 }
 
-static gint
-cmp_u64 (gconstpointer a, gconstpointer b)
-{
-  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
-
-  return x < y ? -1 : (x > y ? 1 : 0);
-}
-
-/* As `rosbag info --freq`: 1 / the median interval between a topic's
- * messages, from the chunks' index entries (no chunk is decompressed).
- * Returns an array of n_topics doubles (0 = unknown), or NULL. */
-static gdouble *
-topic_frequencies (GstRosbagBag * bag, GError ** error)
-{
-  guint n_topics = gst_rosbag_bag_get_n_topics (bag);
-  GArray **times = g_new0 (GArray *, n_topics);
-  gdouble *freq = g_new0 (gdouble, MAX (n_topics, 1));
-  guint i, k;
-
-  for (i = 0; i < n_topics; i++)
-    times[i] = g_array_new (FALSE, FALSE, sizeof (guint64));
-  for (i = 0; i < gst_rosbag_bag_get_n_chunks (bag); i++) {
-    GArray *entries = gst_rosbag_bag_load_chunk_index (bag, i, NULL, NULL,
-        error);
-
-    if (!entries)
-      goto fail;
-    for (k = 0; k < entries->len; k++) {
-      GstRosbagIndexEntry *e = &g_array_index (entries, GstRosbagIndexEntry,
-          k);
-      const GstRosbagConnection *c = gst_rosbag_bag_lookup_connection (bag,
-          e->conn_id);
-
-      if (c)
-        g_array_append_val (times[c->topic_info->index], e->time_ns);
-    }
-    g_array_unref (entries);
-  }
-  for (i = 0; i < n_topics; i++) {
-    GArray *t = times[i];
-    GArray *periods;
-
-    if (t->len < 2)
-      continue;
-    g_array_sort (t, cmp_u64);
-    periods = g_array_sized_new (FALSE, FALSE, sizeof (guint64), t->len - 1);
-    for (k = 1; k < t->len; k++) {
-      guint64 d = g_array_index (t, guint64, k) - g_array_index (t, guint64,
-          k - 1);
-      g_array_append_val (periods, d);
-    }
-    g_array_sort (periods, cmp_u64);
-    {
-      guint n = periods->len;
-      gdouble med = (n % 2) ? g_array_index (periods, guint64, n / 2) :
-          (g_array_index (periods, guint64, n / 2 - 1) +
-          g_array_index (periods, guint64, n / 2)) / 2.0;
-
-      if (med > 0)
-        freq[i] = 1e9 / med;
-    }
-    g_array_unref (periods);
-  }
-  for (i = 0; i < n_topics; i++)
-    g_array_unref (times[i]);
-  g_free (times);
-  return freq;
-
-fail:
-  for (i = 0; i < n_topics; i++)
-    g_array_unref (times[i]);
-  g_free (times);
-  g_free (freq);
-  return NULL;
-}
-
 static void
 format_frequency (GString * s, gdouble hz)
 {
@@ -220,9 +145,9 @@ format_frequency (GString * s, gdouble hz)
 }
 
 static int
-print_messages (GstRosbagBag * bag)
+print_messages (GstRosbagRecording * rec)
 {
-  GstRosbagReader *reader = gst_rosbag_reader_new (bag);
+  GstRosbagReader *reader = gst_rosbag_reader_new (rec);
   gchar **patterns = gst_rosbag_topic_patterns_parse (opt_topics);
   GstRosbagMessage msg;
   GstRosbagReadResult res;
@@ -244,7 +169,7 @@ print_messages (GstRosbagBag * bag)
     /* printf, not g_print: topic bytes go out as they are, whatever the
      * locale */
     printf ("%s\t%" G_GUINT64_FORMAT "\t%" G_GSIZE_FORMAT "\t%s\n",
-        msg.conn->topic_info->name, msg.time_ns, msg.size, sha);
+        gst_rosbag_topic_get_name (msg.topic), msg.time_ns, msg.size, sha);
     g_free (sha);
   }
   g_strfreev (patterns);
@@ -252,34 +177,96 @@ print_messages (GstRosbagBag * bag)
   return ret;
 }
 
-static int
-print_info (GstRosbagBag * bag, const gchar * path)
+static const gchar *
+str_or_empty (const gchar * s)
 {
-  guint counts[GST_ROSBAG_COMPRESSION_UNKNOWN + 1];
+  return s ? s : "";
+}
+
+static gboolean
+is_compressed (const gchar * name)
+{
+  return name && strcmp (name, "none") != 0 && name[0] != '\0';
+}
+
+static void
+json_names (GString * s, const gchar * key, const gchar * const *names)
+{
+  guint i;
+
+  g_string_append_printf (s, ", \"%s\": [", key);
+  for (i = 0; names && names[i]; i++) {
+    if (i)
+      g_string_append (s, ", ");
+    json_string (s, names[i]);
+  }
+  g_string_append_c (s, ']');
+}
+
+static void
+text_names (GString * s, const gchar * label, const gchar * const *names)
+{
+  guint i;
+
+  if (!names || !names[0])
+    return;
+  g_string_append_printf (s, "%-13s", label);
+  for (i = 0; names[i]; i++)
+    g_string_append_printf (s, "%s%s", i ? ", " : "", names[i]);
+  g_string_append_c (s, '\n');
+}
+
+static int
+print_info (GstRosbagRecording * rec, const gchar * path)
+{
+  GArray *stats = NULL;         /* owned by the recording */
   guint64 ctotal = 0, utotal = 0;
   GError *err = NULL;
   GString *s = g_string_new (NULL);
-  guint i, j, n_topics = gst_rosbag_bag_get_n_topics (bag);
-  guint64 start = gst_rosbag_bag_get_start_time (bag);
-  guint64 end = gst_rosbag_bag_get_end_time (bag);
-  guint64 nmsg = gst_rosbag_bag_get_message_count (bag);
+  guint i, j, n_topics = gst_rosbag_recording_get_n_topics (rec);
+  guint64 start = gst_rosbag_recording_get_start_time (rec);
+  guint64 end = gst_rosbag_recording_get_end_time (rec);
+  guint64 nmsg = gst_rosbag_recording_get_message_count (rec);
+  guint nch = gst_rosbag_recording_get_n_chunks (rec);
+  gboolean is_mcap =
+      gst_rosbag_recording_get_format (rec) == GST_ROSBAG_FORMAT_MCAP;
+  const gchar *version = is_mcap ? "mcap" :
+      str_or_empty (gst_rosbag_recording_get_version (rec));
+  const gchar *const *metadata = gst_rosbag_recording_get_metadata_names (rec);
+  const gchar *const *attachments =
+      gst_rosbag_recording_get_attachment_names (rec);
+  const gchar *report = gst_rosbag_recording_get_scan_report (rec);
   GPtrArray *types;
-  gboolean indexed = gst_rosbag_bag_is_indexed (bag);
+  gboolean indexed = gst_rosbag_recording_is_indexed (rec);
+  gboolean any_compressed = FALSE;
   gdouble *freqs = NULL;
 
-  if (opt_freq && !(freqs = topic_frequencies (bag, &err))) {
+  if (!is_mcap && version[0] == '\0')
+    version = "2.0";
+  if (end < start)
+    end = start;
+  /* as `rosbag info --freq`: 1 / the median interval, from the indexes */
+  if (opt_freq && !gst_rosbag_recording_get_frequencies (rec, &freqs, &err)) {
     g_printerr ("gst-rosbag-info: %s\n", err->message);
     g_clear_error (&err);
     g_string_free (s, TRUE);
     return 1;
   }
-  if (!gst_rosbag_bag_get_compression_stats (bag, counts, &ctotal, &utotal,
-          &err)) {
+  if (!gst_rosbag_recording_get_compression_stats (rec, &stats, &err)) {
     g_free (freqs);
     g_printerr ("gst-rosbag-info: %s\n", err->message);
     g_clear_error (&err);
     g_string_free (s, TRUE);
     return 1;
+  }
+  for (i = 0; i < stats->len; i++) {
+    const GstRosbagCompressionStat *c = &g_array_index (stats,
+        GstRosbagCompressionStat, i);
+
+    ctotal += c->compressed_bytes;
+    utotal += c->uncompressed_bytes;
+    if (c->chunks > 0 && is_compressed (c->name))
+      any_compressed = TRUE;
   }
 
   if (opt_json) {
@@ -287,49 +274,71 @@ print_info (GstRosbagBag * bag, const gchar * path)
 
     g_string_append (s, "{\"path\": ");
     json_string (s, path);
-    g_string_append_printf (s, ", \"version\": \"2.0\", \"indexed\": %s",
-        indexed ? "true" : "false");
+    g_string_append (s, ", \"version\": ");
+    json_string (s, version);
+    if (is_mcap) {
+      g_string_append (s, ", \"profile\": ");
+      json_string (s, str_or_empty (gst_rosbag_recording_get_profile (rec)));
+      g_string_append (s, ", \"library\": ");
+      json_string (s, str_or_empty (gst_rosbag_recording_get_library (rec)));
+    }
+    g_string_append_printf (s, ", \"indexed\": %s", indexed ? "true" : "false");
     if (!indexed) {
       g_string_append (s, ", \"scan_report\": ");
-      json_string (s, gst_rosbag_bag_get_scan_report (bag));
+      json_string (s, str_or_empty (report));
     }
     g_string_append_printf (s, ", \"size\": %" G_GUINT64_FORMAT
         ", \"start_ns\": %" G_GUINT64_FORMAT ", \"end_ns\": %" G_GUINT64_FORMAT
         ", \"duration_ns\": %" G_GUINT64_FORMAT ", \"messages\": %"
         G_GUINT64_FORMAT ", \"chunks\": %u, \"compression\": {",
-        gst_rosbag_bag_get_file_size (bag), start, end, end - start, nmsg,
-        gst_rosbag_bag_get_n_chunks (bag));
-    for (i = 0; i < GST_ROSBAG_COMPRESSION_UNKNOWN; i++) {
-      if (counts[i] == 0)
+        gst_rosbag_recording_get_file_size (rec), start, end, end - start,
+        nmsg, nch);
+    for (i = 0; i < stats->len; i++) {
+      const GstRosbagCompressionStat *c = &g_array_index (stats,
+          GstRosbagCompressionStat, i);
+
+      if (c->chunks == 0)
         continue;
-      g_string_append_printf (s, "%s\"%s\": %u", first ? "" : ", ",
-          gst_rosbag_compression_to_string (i), counts[i]);
+      g_string_append (s, first ? "" : ", ");
+      json_string (s, str_or_empty (c->name));
+      g_string_append_printf (s, ": %u", c->chunks);
       first = FALSE;
     }
     g_string_append_printf (s, "}, \"uncompressed_size\": %" G_GUINT64_FORMAT
-        ", \"compressed_size\": %" G_GUINT64_FORMAT ", \"topics\": [", utotal,
-        ctotal);
+        ", \"compressed_size\": %" G_GUINT64_FORMAT, utotal, ctotal);
+    json_names (s, "metadata", metadata);
+    json_names (s, "attachments", attachments);
+    g_string_append (s, ", \"topics\": [");
     for (i = 0; i < n_topics; i++) {
-      const GstRosbagTopic *t = gst_rosbag_bag_get_topic (bag, i);
+      const GstRosbagTopic *t = gst_rosbag_recording_get_topic (rec, i);
+      const gchar *md5 = gst_rosbag_topic_get_md5sum (t);
+      guint nchan = gst_rosbag_topic_get_n_channels (t);
 
       g_string_append (s, i ? ", {\"topic\": " : "{\"topic\": ");
-      json_string (s, t->name);
+      json_string (s, gst_rosbag_topic_get_name (t));
       g_string_append (s, ", \"type\": ");
-      json_string (s, t->type);
+      json_string (s, str_or_empty (gst_rosbag_topic_get_type (t)));
       g_string_append (s, ", \"md5sum\": ");
-      json_string (s, t->md5sum);
+      if (md5)
+        json_string (s, md5);
+      else
+        g_string_append (s, "null");
+      g_string_append (s, ", \"schema_encoding\": ");
+      json_string (s, str_or_empty (gst_rosbag_topic_get_schema_encoding (t)));
+      g_string_append (s, ", \"message_encoding\": ");
+      json_string (s, str_or_empty (gst_rosbag_topic_get_message_encoding (t)));
       g_string_append_printf (s, ", \"messages\": %" G_GUINT64_FORMAT
-          ", \"connections\": %u", t->message_count, t->connections->len);
+          ", \"connections\": %u", gst_rosbag_topic_get_message_count (t),
+          nchan);
       if (freqs)
         g_string_append_printf (s, ", \"frequency_hz\": %.6g", freqs[i]);
       g_string_append_printf (s, ", \"latching\": %s, \"callerids\": [",
-          t->latching ? "true" : "false");
-      for (j = 0; j < t->connections->len; j++) {
-        const GstRosbagConnection *c = g_ptr_array_index (t->connections, j);
-
+          gst_rosbag_topic_is_latching (t) ? "true" : "false");
+      for (j = 0; j < nchan; j++) {
         if (j)
           g_string_append (s, ", ");
-        json_string (s, c->callerid ? c->callerid : "");
+        json_string (s,
+            str_or_empty (gst_rosbag_topic_get_channel_callerid (t, j)));
       }
       g_string_append (s, "]}");
     }
@@ -341,14 +350,20 @@ print_info (GstRosbagBag * bag, const gchar * path)
   }
 
   {
-    gchar *sz = format_size (gst_rosbag_bag_get_file_size (bag));
+    gchar *sz = format_size (gst_rosbag_recording_get_file_size (rec));
     guint max_topic = 0, max_type = 0;
 
     g_string_append_printf (s, "path:        %s\n", path);
-    g_string_append (s, "version:     2.0\n");
+    g_string_append_printf (s, "version:     %s\n", version);
+    if (is_mcap) {
+      g_string_append_printf (s, "profile:     %s\n",
+          str_or_empty (gst_rosbag_recording_get_profile (rec)));
+      g_string_append_printf (s, "library:     %s\n",
+          str_or_empty (gst_rosbag_recording_get_library (rec)));
+    }
     if (!indexed)
       g_string_append_printf (s, "indexed:     no (%s)\n",
-          gst_rosbag_bag_get_scan_report (bag));
+          str_or_empty (report));
     if (nmsg > 0) {
       gchar *st = format_time (start), *en = format_time (end);
 
@@ -365,67 +380,84 @@ print_info (GstRosbagBag * bag, const gchar * path)
     g_string_append (s, "compression: ");
     {
       gboolean first = TRUE;
-      guint nch = gst_rosbag_bag_get_n_chunks (bag);
 
-      for (i = 0; i < GST_ROSBAG_COMPRESSION_UNKNOWN; i++) {
-        if (counts[i] == 0)
+      for (i = 0; i < stats->len; i++) {
+        const GstRosbagCompressionStat *c = &g_array_index (stats,
+            GstRosbagCompressionStat, i);
+
+        if (c->chunks == 0)
           continue;
-        g_string_append_printf (s, "%s%s [%u/%u chunks%s]", first ? "" :
-            ", ", gst_rosbag_compression_to_string (i), counts[i], nch, "");
+        g_string_append_printf (s, "%s%s [%u/%u chunks]", first ? "" :
+            ", ", str_or_empty (c->name), c->chunks, nch);
         first = FALSE;
       }
       if (first)
         g_string_append (s, "none [0 chunks]");
-      if (utotal > 0 && (counts[GST_ROSBAG_COMPRESSION_BZ2]
-              || counts[GST_ROSBAG_COMPRESSION_LZ4]))
+      if (utotal > 0 && any_compressed)
         g_string_append_printf (s, "; %.1f%% of %.1f MB uncompressed",
             100.0 * ctotal / utotal, utotal / (1024.0 * 1024.0));
       g_string_append_c (s, '\n');
     }
+    text_names (s, "metadata:", metadata);
+    text_names (s, "attachments:", attachments);
 
     for (i = 0; i < n_topics; i++) {
-      const GstRosbagTopic *t = gst_rosbag_bag_get_topic (bag, i);
+      const GstRosbagTopic *t = gst_rosbag_recording_get_topic (rec, i);
 
-      max_topic = MAX (max_topic, strlen (t->name));
-      max_type = MAX (max_type, strlen (t->type));
+      max_topic = MAX (max_topic, strlen (gst_rosbag_topic_get_name (t)));
+      max_type = MAX (max_type,
+          strlen (str_or_empty (gst_rosbag_topic_get_type (t))));
     }
-    /* types, each once, with md5 */
+    /* types, each once, with their md5sum (ROS 1) or schema encoding */
     types = g_ptr_array_new ();
     for (i = 0; i < n_topics; i++) {
-      const GstRosbagTopic *t = gst_rosbag_bag_get_topic (bag, i);
+      const GstRosbagTopic *t = gst_rosbag_recording_get_topic (rec, i);
+      const gchar *type = str_or_empty (gst_rosbag_topic_get_type (t));
       gboolean seen = FALSE;
 
       for (j = 0; j < types->len; j++)
-        seen |= strcmp (((GstRosbagTopic *) g_ptr_array_index (types,
-                    j))->type, t->type) == 0;
-      if (!seen)
+        seen |= strcmp (str_or_empty (gst_rosbag_topic_get_type
+                (g_ptr_array_index (types, j))), type) == 0;
+      if (!seen && type[0])
         g_ptr_array_add (types, (gpointer) t);
     }
     for (i = 0; i < types->len; i++) {
       const GstRosbagTopic *t = g_ptr_array_index (types, i);
+      const gchar *md5 = gst_rosbag_topic_get_md5sum (t);
 
       g_string_append_printf (s, "%s%-*s [%s]\n", i ? "             " :
-          "types:       ", max_type, t->type, t->md5sum);
+          "types:       ", max_type, gst_rosbag_topic_get_type (t),
+          md5 ? md5 : str_or_empty (gst_rosbag_topic_get_schema_encoding (t)));
     }
     g_ptr_array_unref (types);
     for (i = 0; i < n_topics; i++) {
-      const GstRosbagTopic *t = gst_rosbag_bag_get_topic (bag, i);
-      gchar *extra;
+      const GstRosbagTopic *t = gst_rosbag_recording_get_topic (rec, i);
+      guint nchan = gst_rosbag_topic_get_n_channels (t);
+      guint64 count = gst_rosbag_topic_get_message_count (t);
+      const gchar *menc = gst_rosbag_topic_get_message_encoding (t);
+      const gchar *type = str_or_empty (gst_rosbag_topic_get_type (t));
+      gchar *extra, *enc;
 
-      if (t->connections->len > 1)
-        extra = g_strdup_printf (" (%u connections)", t->connections->len);
+      if (nchan > 1)
+        extra = g_strdup_printf (" (%u %s)", nchan,
+            is_mcap ? "channels" : "connections");
       else
         extra = g_strdup ("");
+      /* a bag's topics are all ros1: said for MCAP channels only */
+      enc = is_mcap ? g_strdup_printf (" [%s]", str_or_empty (menc)) :
+          g_strdup ("");
       g_string_append_printf (s, "%s%-*s %6" G_GUINT64_FORMAT " msg%s",
-          i ? "             " : "topics:      ", max_topic, t->name,
-          t->message_count, t->message_count == 1 ? " " : "s");
+          i ? "             " : "topics:      ", max_topic,
+          gst_rosbag_topic_get_name (t), count, count == 1 ? " " : "s");
       if (freqs && freqs[i] > 0) {
         g_string_append (s, " @ ");
         format_frequency (s, freqs[i]);
       }
-      g_string_append_printf (s, " : %s%s%s\n", t->type, extra,
-          t->latching ? " (latched)" : "");
+      g_string_append_printf (s, " : %s%s%s%s\n", type[0] ? type :
+          "(no schema)", enc, extra,
+          gst_rosbag_topic_is_latching (t) ? " (latched)" : "");
       g_free (extra);
+      g_free (enc);
     }
     fputs (s->str, stdout);
     g_string_free (s, TRUE);
@@ -442,12 +474,13 @@ main (int argc, char **argv)
   int ret = 0;
   guint i;
 
-  ctx = g_option_context_new ("BAG... - summarise ROS bag files");
+  ctx = g_option_context_new ("FILE... - summarise ROS 1 bags and MCAP "
+      "files");
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_set_description (ctx,
-      "Reads only the index at the end of each bag, so it answers at once"
-      " for any size;\nan unindexed bag (a killed recording) is scanned and"
-      " what was recovered is shown.");
+      "Reads only the index of each file (a bag's index, an MCAP file's"
+      " summary), so it\nanswers at once for any size; a file without one"
+      " (a killed recording) is\nscanned and what was recovered is shown.");
   if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
     g_printerr ("gst-rosbag-info: %s\n", err->message);
     g_clear_error (&err);
@@ -460,15 +493,21 @@ main (int argc, char **argv)
     return 0;
   }
   if (!opt_files || !opt_files[0]) {
-    g_printerr ("gst-rosbag-info: no bag given (try --help)\n");
+    g_printerr ("gst-rosbag-info: no file given (try --help)\n");
     return 2;
   }
   for (i = 0; opt_files[i]; i++) {
-    GstRosbagBag *bag = gst_rosbag_bag_open (opt_files[i], &err);
+    GstRosbagRecording *rec = gst_rosbag_recording_open (opt_files[i], &err);
 
-    if (!bag) {
-      /* the library's message names the file */
-      g_printerr ("gst-rosbag-info: %s\n", err->message);
+    if (!rec) {
+      /* one line, naming the file (the library's message usually does) */
+      gchar *msg = g_strdelimit (g_strdup (err->message), "\r\n", ' ');
+
+      if (strstr (msg, opt_files[i]))
+        g_printerr ("gst-rosbag-info: %s\n", msg);
+      else
+        g_printerr ("gst-rosbag-info: %s: %s\n", opt_files[i], msg);
+      g_free (msg);
       g_clear_error (&err);
       ret = 1;
       continue;
@@ -476,10 +515,10 @@ main (int argc, char **argv)
     if (i > 0 && !opt_json && !opt_messages)
       g_print ("\n");
     if (opt_messages)
-      ret |= print_messages (bag);
+      ret |= print_messages (rec);
     else
-      ret |= print_info (bag, opt_files[i]);
-    gst_rosbag_bag_unref (bag);
+      ret |= print_info (rec, opt_files[i]);
+    gst_rosbag_recording_unref (rec);
   }
   g_strfreev (opt_files);
   g_free (opt_topics);

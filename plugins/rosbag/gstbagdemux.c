@@ -20,36 +20,48 @@
 /**
  * SECTION:element-bagdemux
  * @title: bagdemux
- * @short_description: demuxes a ROS 1 bag into one stream per topic
+ * @short_description: demuxes a ROS 1 bag or an MCAP file into one stream
+ *     per topic
  *
  * bagdemux reads a ROS bag v2.0 (chunks uncompressed, bz2 or lz4, indexed
- * or not) and exposes one source pad per selected topic.
+ * or not) or an MCAP file (chunks uncompressed, lz4 or zstd; with or
+ * without a summary; ROS 2 recordings of rosbag2 and any other profile)
+ * and exposes one source pad per selected topic. The format is told apart
+ * by the file's magic.
  *
- * In pull mode (after filesrc or giosrc) it reads only the index at the end
- * of the bag, then plays the messages of all selected topics in receive
- * time order and answers duration, position and seeking queries. In push
- * mode it demuxes sequentially from the start: messages come out in file
- * order and seeking is not possible.
+ * In pull mode (after filesrc or giosrc) it reads only the index (a bag's
+ * index at its end, an MCAP file's summary), then plays the messages of
+ * all selected topics in receive (log) time order and answers duration,
+ * position and seeking queries. In push mode (a pipe, HTTP) it demuxes
+ * sequentially from the start: messages come out in file order and
+ * seeking is not possible.
  *
  * Pads are named after their topic: the topic without its leading `/`,
  * every character outside `[A-Za-z0-9_-]` replaced by `_`
  * (`/cam0/image_raw` gives `cam0_image_raw`); when two topics map to the
  * same name the later one (in name order) gets `_2`, `_3`...
  *
- * Topics of type sensor_msgs/Image and sensor_msgs/CompressedImage come out
- * as video/x-raw, video/x-bayer, image/jpeg or image/png (see the caps
- * mapping in the documentation); every other topic, and every topic with
- * #GstBagDemux:raw, is `application/x-rosmsg` with one buffer per message
- * holding exactly its serialized bytes.
+ * ROS 1 topics (a bag's, and MCAP channels with message encoding `ros1`)
+ * of type sensor_msgs/Image and sensor_msgs/CompressedImage come out as
+ * video/x-raw, video/x-bayer, image/jpeg or image/png (see the caps
+ * mapping in the documentation). Every other ROS topic, and every topic
+ * with #GstBagDemux:raw, is `application/x-rosmsg` (with
+ * `encoding=(string)ros1` or `encoding=(string)cdr`); MCAP channels of
+ * other message encodings (json, protobuf, flatbuffer...) are
+ * `application/x-mcap-message`. Every buffer holds exactly one message's
+ * serialized bytes.
  *
  * Every buffer's PTS is its time (receive time, or header.stamp with
- * #GstBagDemux:timestamp-source=header) minus the bag's start time; both
- * absolute times ride on it as #GstReferenceTimestampMeta with the caps
- * `timestamp/x-ros-receive-time` and `timestamp/x-ros-header-stamp`.
+ * #GstBagDemux:timestamp-source=header) minus the recording's start time;
+ * the absolute times ride on it as #GstReferenceTimestampMeta with the
+ * caps `timestamp/x-ros-receive-time`, `timestamp/x-ros-header-stamp` and
+ * (MCAP) `timestamp/x-ros-publish-time`.
  *
- * ## Example launch line
+ * ## Example launch lines
  * |[
  * gst-launch-1.0 filesrc location=x.bag ! bagdemux name=d  d.cam0_image_raw ! queue ! videoconvert ! autovideosink
+ * gst-launch-1.0 filesrc location=run.mcap ! bagdemux name=d topics=/imu  d.imu ! fakesink
+ * cat run.mcap | gst-launch-1.0 fdsrc ! bagdemux name=d  d.imu ! fakesink
  * ]|
  */
 
@@ -82,8 +94,6 @@ GST_DEBUG_CATEGORY_STATIC (gst_bag_demux_debug);
 /* timestamp-source=header: GAPs follow the receive time minus this much,
  * since a header stamp may precede its receive time by that long */
 #define HEADER_GAP_SLACK (GST_SECOND)
-/* push mode: the largest record we are willing to collect */
-#define MAX_PUSH_RECORD (G_GUINT64_CONSTANT (1) << 30)
 
 enum
 {
@@ -96,15 +106,27 @@ enum
   PROP_CACHE_SIZE
 };
 
+/* how a topic's messages are serialized */
+typedef enum
+{
+  ENCODING_ROS1,                /* a bag's, or MCAP message encoding ros1 */
+  ENCODING_CDR,                 /* ROS 2 */
+  ENCODING_OTHER                /* json, protobuf, flatbuffer, ... */
+} MsgEncoding;
+
 typedef struct
 {
   GstPad *pad;
   gchar *topic;
-  gchar *type;
-  gchar *md5sum;
-  gchar *definition;
+  gchar *type;                  /* schema name; "" when schemaless */
+  gchar *md5sum;                /* ROS 1 only; may be NULL */
+  gchar *schema_encoding;       /* "" when none */
+  gchar *message_encoding;
+  GBytes *definition;           /* schema bytes (NUL-terminated) */
+  MsgEncoding encoding;
   GstStream *stream;
-  GstCaps *caps;
+  GstCaps *caps;                /* the caps last sent */
+  GstCaps *msg_caps;            /* the serialized-message caps */
   gboolean is_image;
   gboolean has_header;
   gboolean use_video_meta;
@@ -115,13 +137,6 @@ typedef struct
   GstClockTime period;          /* mean interval of the topic, or NONE */
   guint64 n_buffers;
 } GstBagStream;
-
-typedef enum
-{
-  PUSH_MAGIC,
-  PUSH_RECORDS,
-  PUSH_DISCARD                  /* after damage: the rest is dropped */
-} PushState;
 
 struct _GstBagDemux
 {
@@ -140,33 +155,35 @@ struct _GstBagDemux
   /* state */
   gboolean pull_mode;
   gboolean opened;
-  GstRosbagBag *bag;
+  GstRosbagRecording *rec;
   GstRosbagReader *reader;
+  gboolean has_publish_time;    /* MCAP */
+  gboolean push_index_checked;  /* push mode: said whether it is indexed */
+  gboolean warned_header_source;
   gchar **patterns;
   GPtrArray *streams;           /* GstBagStream* */
-  GHashTable *stream_by_topic;  /* topic -> GstBagStream* */
+  GHashTable *stream_by_topic;  /* topic name -> GstBagStream* */
+  GHashTable *stream_by_ptr;    /* GstRosbagTopic* -> GstBagStream* or NULL
+                                 * (not selected) */
   GstFlowCombiner *flowcombiner;
   GstStreamCollection *collection;
   guint group_id;
   GstCaps *receive_caps;
   GstCaps *header_caps;
+  GstCaps *publish_caps;
   GstFlowReturn last_pull_ret;
-  GThread *stream_thread;
   gchar *location;
 
   GstSegment segment;
   guint32 segment_seqnum;
   gboolean need_segment;
-  guint64 base_ns;              /* the bag's start time */
+  guint64 base_ns;              /* the recording's start time */
   gboolean base_known;
   guint64 duration;
 
   /* push mode */
-  GstAdapter *adapter;
-  PushState push_state;
-  guint64 push_offset;
-  gboolean push_header_seen;
-  GHashTable *push_conns;       /* id -> GstRosbagConnection* */
+  GstRosbagStreamParser *parser;
+  gboolean push_failed;         /* an error was posted: drop the rest */
 };
 
 #define gst_bag_demux_parent_class parent_class
@@ -177,13 +194,13 @@ GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (bagdemux, "bagdemux", GST_RANK_PRIMARY,
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK,
     GST_PAD_ALWAYS,
-    GST_STATIC_CAPS ("application/x-rosbag"));
+    GST_STATIC_CAPS ("application/x-rosbag; application/x-mcap"));
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("%s",
     GST_PAD_SRC,
     GST_PAD_SOMETIMES,
-    GST_STATIC_CAPS ("application/x-rosmsg; video/x-raw; video/x-bayer; "
-        "image/jpeg; image/png"));
+    GST_STATIC_CAPS ("application/x-rosmsg; application/x-mcap-message; "
+        "video/x-raw; video/x-bayer; image/jpeg; image/png"));
 
 GType
 gst_bag_timestamp_source_get_type (void)
@@ -191,9 +208,10 @@ gst_bag_timestamp_source_get_type (void)
   static GType type = 0;
   static const GEnumValue values[] = {
     {GST_BAG_TIMESTAMP_SOURCE_RECEIVE,
-        "The bag's record (receive) time", "receive"},
+        "The receive time (bag record time, MCAP log_time)", "receive"},
     {GST_BAG_TIMESTAMP_SOURCE_HEADER,
-        "header.stamp (receive time for messages without a Header)", "header"},
+        "header.stamp (receive time for messages without a Header and, "
+          "for now, for non-ROS 1 topics)", "header"},
     {0, NULL, NULL}
   };
 
@@ -283,32 +301,36 @@ gst_bag_demux_class_init (GstBagDemuxClass * klass)
           G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_RAW,
       g_param_spec_boolean ("raw", "Raw",
-          "Every topic as serialized messages (application/x-rosmsg), "
-          "no image mapping", DEFAULT_RAW, G_PARAM_READWRITE |
-          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+          "Every topic as serialized messages (application/x-rosmsg or "
+          "application/x-mcap-message), no image mapping", DEFAULT_RAW,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_START_TIME,
       g_param_spec_uint64 ("start-time", "Start time",
-          "Play from this time (ns, relative to the bag's start)", 0,
-          G_MAXUINT64, DEFAULT_START_TIME, G_PARAM_READWRITE |
-          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+          "Play from this time (ns, relative to the recording's start)", 0,
+          G_MAXUINT64, DEFAULT_START_TIME,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_STOP_TIME,
       g_param_spec_uint64 ("stop-time", "Stop time",
-          "Stop before this time (ns, relative to the bag's start; "
+          "Stop before this time (ns, relative to the recording's start; "
           "-1 = the end)", 0, G_MAXUINT64, DEFAULT_STOP_TIME,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_CACHE_SIZE,
       g_param_spec_uint64 ("cache-size", "Chunk cache size",
           "Bytes of decompressed chunks kept for reading (pull mode)", 0,
-          G_MAXUINT64, DEFAULT_CACHE_SIZE, G_PARAM_READWRITE |
-          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+          G_MAXUINT64, DEFAULT_CACHE_SIZE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
 
   element_class->change_state = GST_DEBUG_FUNCPTR (gst_bag_demux_change_state);
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class, "ROS bag demuxer",
-      "Codec/Demuxer", "Demuxes a ROS 1 bag into one stream per topic",
+      "Codec/Demuxer",
+      "Demuxes a ROS 1 bag or an MCAP file into one stream per topic",
       "The gst-rosbag authors");
 
   gst_type_mark_as_plugin_api (GST_TYPE_BAG_TIMESTAMP_SOURCE, 0);
@@ -338,12 +360,11 @@ gst_bag_demux_init (GstBagDemux * demux)
 
   demux->streams = g_ptr_array_new ();
   demux->stream_by_topic = g_hash_table_new (g_str_hash, g_str_equal);
+  demux->stream_by_ptr = g_hash_table_new (NULL, NULL);
   demux->flowcombiner = gst_flow_combiner_new ();
-  demux->adapter = gst_adapter_new ();
-  demux->push_conns = g_hash_table_new_full (NULL, NULL, NULL,
-      (GDestroyNotify) gst_rosbag_connection_free);
   demux->receive_caps = gst_caps_new_empty_simple (GST_BAG_RECEIVE_TIME_CAPS);
   demux->header_caps = gst_caps_new_empty_simple (GST_BAG_HEADER_STAMP_CAPS);
+  demux->publish_caps = gst_caps_new_empty_simple (GST_BAG_PUBLISH_TIME_CAPS);
   gst_segment_init (&demux->segment, GST_FORMAT_TIME);
 }
 
@@ -355,11 +376,11 @@ gst_bag_demux_finalize (GObject * object)
   g_free (demux->topics);
   g_ptr_array_unref (demux->streams);
   g_hash_table_unref (demux->stream_by_topic);
+  g_hash_table_unref (demux->stream_by_ptr);
   gst_flow_combiner_free (demux->flowcombiner);
-  g_object_unref (demux->adapter);
-  g_hash_table_unref (demux->push_conns);
   gst_caps_unref (demux->receive_caps);
   gst_caps_unref (demux->header_caps);
+  gst_caps_unref (demux->publish_caps);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -440,8 +461,11 @@ gst_bag_stream_free (GstBagStream * s)
   g_free (s->topic);
   g_free (s->type);
   g_free (s->md5sum);
-  g_free (s->definition);
+  g_free (s->schema_encoding);
+  g_free (s->message_encoding);
+  g_bytes_unref (s->definition);
   gst_clear_caps (&s->caps);
+  gst_clear_caps (&s->msg_caps);
   gst_clear_object (&s->stream);
   g_free (s);
 }
@@ -464,16 +488,16 @@ gst_bag_demux_reset (GstBagDemux * demux)
   }
   g_ptr_array_set_size (demux->streams, 0);
   g_hash_table_remove_all (demux->stream_by_topic);
+  g_hash_table_remove_all (demux->stream_by_ptr);
   gst_flow_combiner_reset (demux->flowcombiner);
   gst_clear_object (&demux->collection);
-  if (demux->reader) {
-    gst_rosbag_reader_free (demux->reader);
-    demux->reader = NULL;
-  }
-  if (demux->bag) {
-    gst_rosbag_bag_unref (demux->bag);
-    demux->bag = NULL;
-  }
+  g_clear_pointer (&demux->reader, gst_rosbag_reader_free);
+  g_clear_pointer (&demux->rec, gst_rosbag_recording_unref);
+  g_clear_pointer (&demux->parser, gst_rosbag_stream_parser_free);
+  demux->push_failed = FALSE;
+  demux->push_index_checked = FALSE;
+  demux->has_publish_time = FALSE;
+  demux->warned_header_source = FALSE;
   g_strfreev (demux->patterns);
   demux->patterns = NULL;
   g_free (demux->location);
@@ -486,11 +510,6 @@ gst_bag_demux_reset (GstBagDemux * demux)
   demux->segment_seqnum = gst_util_seqnum_next ();
   demux->last_pull_ret = GST_FLOW_OK;
   gst_segment_init (&demux->segment, GST_FORMAT_TIME);
-  gst_adapter_clear (demux->adapter);
-  demux->push_state = PUSH_MAGIC;
-  demux->push_offset = 0;
-  demux->push_header_seen = FALSE;
-  g_hash_table_remove_all (demux->push_conns);
   demux->group_id = gst_util_group_id_next ();
 }
 
@@ -544,14 +563,43 @@ gst_bag_stream_caps_from (GstBagStream * s, const guint8 * data, gsize size)
   g_bytes_unref (b);
 }
 
+/* The caps of a topic's serialized messages: application/x-rosmsg for
+ * the ROS wire formats, application/x-mcap-message for the rest */
 static GstCaps *
-rosmsg_caps (GstBagStream * s)
+stream_msg_caps (GstBagStream * s)
 {
-  return gst_caps_new_simple ("application/x-rosmsg",
-      "type", G_TYPE_STRING, s->type,
-      "md5sum", G_TYPE_STRING, s->md5sum,
-      "definition", G_TYPE_STRING, s->definition,
+  gsize def_len = 0;
+  const gchar *def = g_bytes_get_data (s->definition, &def_len);
+  GstCaps *caps;
+  GstStructure *st;
+
+  if (s->encoding == ENCODING_OTHER) {
+    GstBuffer *schema = def_len > 0 ? gst_buffer_new_memdup (def, def_len) :
+        gst_buffer_new ();
+
+    caps = gst_caps_new_simple ("application/x-mcap-message",
+        "encoding", G_TYPE_STRING, s->message_encoding,
+        "schema-encoding", G_TYPE_STRING, s->schema_encoding,
+        "schema-name", G_TYPE_STRING, s->type,
+        "schema", GST_TYPE_BUFFER, schema,
+        "topic", G_TYPE_STRING, s->topic, NULL);
+    gst_buffer_unref (schema);
+    return caps;
+  }
+  caps = gst_caps_new_simple ("application/x-rosmsg",
+      "type", G_TYPE_STRING, s->type, NULL);
+  st = gst_caps_get_structure (caps, 0);
+  if (s->md5sum)
+    gst_structure_set (st, "md5sum", G_TYPE_STRING, s->md5sum, NULL);
+  gst_structure_set (st, "definition", G_TYPE_STRING, def ? def : "",
       "topic", G_TYPE_STRING, s->topic, NULL);
+  if (s->encoding == ENCODING_ROS1) {
+    gst_structure_set (st, "encoding", G_TYPE_STRING, "ros1", NULL);
+  } else {
+    gst_structure_set (st, "encoding", G_TYPE_STRING, "cdr",
+        "schema-encoding", G_TYPE_STRING, s->schema_encoding, NULL);
+  }
+  return caps;
 }
 
 static gboolean
@@ -569,24 +617,54 @@ gst_bag_demux_pad_name_taken (GstBagDemux * demux, const gchar * name)
 }
 
 static GstBagStream *
-gst_bag_demux_new_stream (GstBagDemux * demux, const gchar * topic,
-    const gchar * type, const gchar * md5sum, const gchar * definition)
+gst_bag_demux_new_stream (GstBagDemux * demux, const GstRosbagTopic * t)
 {
   GstBagStream *s = g_new0 (GstBagStream, 1);
+  const gchar *topic = gst_rosbag_topic_get_name (t);
+  const gchar *type = gst_rosbag_topic_get_type (t);
+  const gchar *menc = gst_rosbag_topic_get_message_encoding (t);
+  const gchar *senc = gst_rosbag_topic_get_schema_encoding (t);
+  const guint8 *def;
+  gsize def_len = 0;
   gchar *base, *name;
   guint n = 1;
   GstTagList *tags;
   GstStreamType stype;
 
+  def = gst_rosbag_topic_get_definition (t, &def_len);
   s->topic = g_strdup (topic);
-  s->type = g_strdup (type);
-  s->md5sum = g_strdup (md5sum);
-  s->definition = g_strdup (definition);
-  s->is_image = !demux->raw && gst_bag_image_type_is_mapped (type);
-  s->has_header = definition_has_header (definition);
+  s->type = g_strdup (type ? type : "");
+  s->md5sum = g_strdup (gst_rosbag_topic_get_md5sum (t));
+  s->schema_encoding = g_strdup (senc ? senc : "");
+  s->message_encoding = g_strdup (menc ? menc : "");
+  /* keep the NUL after the bytes: the ROS definitions are used as text */
+  s->definition = g_bytes_new_take (g_strndup ((const gchar *) def,
+          def ? def_len : 0), def ? def_len : 0);
+  if (menc == NULL || *menc == '\0' || strcmp (menc, "ros1") == 0)
+    s->encoding = ENCODING_ROS1;
+  else if (strcmp (menc, "cdr") == 0)
+    s->encoding = ENCODING_CDR;
+  else
+    s->encoding = ENCODING_OTHER;
+  /* the image mapping reads the ROS 1 wire format (ROS 2 images: later) */
+  s->is_image = !demux->raw && s->encoding == ENCODING_ROS1
+      && gst_bag_image_type_is_mapped (s->type);
+  s->has_header = s->encoding == ENCODING_ROS1
+      && definition_has_header (g_bytes_get_data (s->definition, NULL));
+  s->msg_caps = stream_msg_caps (s);
   s->last_ts = GST_CLOCK_TIME_NONE;
   s->prev_pts = GST_CLOCK_TIME_NONE;
   s->period = GST_CLOCK_TIME_NONE;
+
+  if (demux->ts_source == GST_BAG_TIMESTAMP_SOURCE_HEADER
+      && s->encoding != ENCODING_ROS1 && !demux->warned_header_source) {
+    demux->warned_header_source = TRUE;
+    GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
+        ("timestamp-source=header: the receive time is used for %s of %s "
+            "(message encoding %s) and every other topic that is not ROS 1",
+            topic, demux->location, s->message_encoding),
+        ("header.stamp is read from ROS 1 messages only for now"));
+  }
 
   base = gst_bag_topic_to_pad_name (topic);
   name = g_strdup (base);
@@ -612,14 +690,18 @@ gst_bag_demux_new_stream (GstBagDemux * demux, const gchar * topic,
     s->stream = gst_stream_new (sid, NULL, stype, GST_STREAM_FLAG_NONE);
     g_free (sid);
   }
-  tags = gst_tag_list_new (GST_BAG_TAG_TOPIC, topic, GST_BAG_TAG_TYPE, type,
-      GST_TAG_TITLE, topic, NULL);
+  tags = gst_tag_list_new (GST_BAG_TAG_TOPIC, topic, GST_TAG_TITLE, topic,
+      NULL);
+  if (s->type[0])
+    gst_tag_list_add (tags, GST_TAG_MERGE_REPLACE, GST_BAG_TAG_TYPE, s->type,
+        NULL);
   gst_tag_list_set_scope (tags, GST_TAG_SCOPE_STREAM);
   gst_stream_set_tags (s->stream, tags);
   gst_tag_list_unref (tags);
 
   g_ptr_array_add (demux->streams, s);
   g_hash_table_insert (demux->stream_by_topic, s->topic, s);
+  g_hash_table_insert (demux->stream_by_ptr, (gpointer) t, s);
   return s;
 }
 
@@ -636,7 +718,7 @@ gst_bag_demux_prepare_pad (GstBagDemux * demux, GstBagStream * s)
   gst_event_set_stream (ev, s->stream);
   gst_pad_push_event (s->pad, ev);
   if (s->caps == NULL)
-    s->caps = rosmsg_caps (s);
+    s->caps = gst_caps_ref (s->msg_caps);
   gst_stream_set_caps (s->stream, s->caps);
   gst_pad_push_event (s->pad, gst_event_new_caps (s->caps));
   tags = gst_stream_get_tags (s->stream);
@@ -766,10 +848,21 @@ gst_bag_demux_send_gaps (GstBagDemux * demux, GstBagStream * current,
   }
 }
 
+/* little-endian u32 seconds, u32 nanoseconds */
+static guint64
+read_ros1_time (const guint8 * p)
+{
+  return GST_READ_UINT32_LE (p) * G_GUINT64_CONSTANT (1000000000) +
+      GST_READ_UINT32_LE (p + 4);
+}
+
 static GstFlowReturn
 gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
-    guint64 recv_ns, const guint8 * data, gsize size, GBytes * shared)
+    const GstRosbagMessage * msg, GBytes * shared)
 {
+  guint64 recv_ns = msg->time_ns;
+  const guint8 *data = msg->data;
+  gsize size = msg->size;
   GstBuffer *buf = NULL;
   GstCaps *caps = NULL;
   guint64 stamp_ns = 0;
@@ -786,7 +879,8 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
     bytes = g_bytes_new (data, size);
 
   if (s->has_header && size >= 12) {
-    stamp_ns = gst_rosbag_read_time (data + 4);
+    /* std_msgs/Header: u32 seq, time stamp */
+    stamp_ns = read_ros1_time (data + 4);
     have_stamp = TRUE;
   }
 
@@ -814,7 +908,7 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
   if (buf == NULL) {
     /* (GBytes of size 0 may have no data pointer) */
     buf = size > 0 ? gst_buffer_new_wrapped_bytes (bytes) : gst_buffer_new ();
-    caps = rosmsg_caps (s);
+    caps = gst_caps_ref (s->msg_caps);
   }
   g_bytes_unref (bytes);
 
@@ -832,8 +926,7 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
         s->use_video_meta = vm;
         gst_buffer_unref (buf);
         gst_caps_unref (caps);
-        return gst_bag_demux_push_message (demux, s, recv_ns, data, size,
-            shared);
+        return gst_bag_demux_push_message (demux, s, msg, shared);
       }
     }
   }
@@ -846,7 +939,7 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
       s->use_video_meta = vm;
       gst_buffer_unref (buf);
       gst_caps_unref (caps);
-      return gst_bag_demux_push_message (demux, s, recv_ns, data, size, shared);
+      return gst_bag_demux_push_message (demux, s, msg, shared);
     }
   }
   gst_caps_unref (caps);
@@ -880,6 +973,9 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
   if (have_stamp)
     gst_buffer_add_reference_timestamp_meta (buf, demux->header_caps, stamp_ns,
         GST_CLOCK_TIME_NONE);
+  if (demux->has_publish_time)
+    gst_buffer_add_reference_timestamp_meta (buf, demux->publish_caps,
+        msg->publish_time_ns, GST_CLOCK_TIME_NONE);
 
   if (demux->need_segment)
     gst_bag_demux_push_segment (demux);
@@ -905,6 +1001,24 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
   return ret;
 }
 
+/* A message of the reader or the parser: the chunk's memory is shared only
+ * when the message is big and most of it */
+static GstFlowReturn
+gst_bag_demux_push_read_message (GstBagDemux * demux, GstBagStream * s,
+    const GstRosbagMessage * msg)
+{
+  GBytes *shared = NULL;
+  GstFlowReturn ret;
+
+  if (msg->chunk && msg->size >= COPY_THRESHOLD
+      && msg->size * 2 >= g_bytes_get_size (msg->chunk))
+    shared = gst_rosbag_message_ref_bytes (msg);
+  ret = gst_bag_demux_push_message (demux, s, msg, shared);
+  if (shared)
+    g_bytes_unref (shared);
+  return ret;
+}
+
 /* ---------------------------------------------------------------------- */
 /* pull mode */
 
@@ -924,6 +1038,22 @@ mapped_buffer_free (gpointer data)
   g_free (mb);
 }
 
+/* The bytes of @buf without a copy (takes @buf), or NULL */
+static GBytes *
+bytes_from_buffer (GstBuffer * buf)
+{
+  MappedBuffer *mb = g_new0 (MappedBuffer, 1);
+
+  mb->buf = buf;
+  if (!gst_buffer_map (buf, &mb->map, GST_MAP_READ)) {
+    gst_buffer_unref (buf);
+    g_free (mb);
+    return NULL;
+  }
+  return g_bytes_new_with_free_func (mb->map.data, mb->map.size,
+      mapped_buffer_free, mb);
+}
+
 static GBytes *
 gst_bag_demux_pull_read (gpointer user_data, guint64 offset, gsize size,
     GError ** error)
@@ -931,30 +1061,29 @@ gst_bag_demux_pull_read (gpointer user_data, guint64 offset, gsize size,
   GstBagDemux *demux = user_data;
   GstBuffer *buf = NULL;
   GstFlowReturn ret;
-  MappedBuffer *mb;
+  GBytes *bytes;
 
+  /* only ever called from the streaming thread (the library's workers only
+   * decompress what this thread read) */
+  if (size == 0)
+    return g_bytes_new (NULL, 0);
   ret = gst_pad_pull_range (demux->sinkpad, offset, size, &buf);
+  if (ret == GST_FLOW_EOS) {
+    /* at or past the end: no bytes (the library checks lengths) */
+    return g_bytes_new (NULL, 0);
+  }
   if (ret != GST_FLOW_OK) {
-    /* the reader's prefetch worker reads too: only the streaming thread's
-     * failures decide whether the task pauses */
-    if (g_thread_self () == demux->stream_thread)
-      demux->last_pull_ret = ret;
+    demux->last_pull_ret = ret;
     g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_IO,
         "reading %" G_GSIZE_FORMAT " bytes at byte %" G_GUINT64_FORMAT
         " failed: %s", size, offset, gst_flow_get_name (ret));
     return NULL;
   }
-  mb = g_new0 (MappedBuffer, 1);
-  mb->buf = buf;
-  if (!gst_buffer_map (buf, &mb->map, GST_MAP_READ)) {
-    gst_buffer_unref (buf);
-    g_free (mb);
+  bytes = bytes_from_buffer (buf);
+  if (!bytes)
     g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_IO,
         "cannot map the buffer read at byte %" G_GUINT64_FORMAT, offset);
-    return NULL;
-  }
-  return g_bytes_new_with_free_func (mb->map.data, mb->map.size,
-      mapped_buffer_free, mb);
+  return bytes;
 }
 
 static gchar *
@@ -972,7 +1101,7 @@ gst_bag_demux_get_location (GstBagDemux * demux)
       loc = g_strdup (uri);
     g_free (uri);
   }
-  return loc ? loc : g_strdup ("bag");
+  return loc ? loc : g_strdup ("the recording");
 }
 
 static void
@@ -993,32 +1122,49 @@ gst_bag_demux_apply_range (GstBagDemux * demux)
     gst_rosbag_reader_seek (demux->reader, demux->base_ns + seg_start);
 }
 
-/* the mean interval between a topic's messages, from the chunk infos */
-static GstClockTime
-topic_mean_interval (GstRosbagBag * bag, const GstRosbagTopic * t)
+/* An error of the format library at open, or of the push-mode parser, as
+ * an element error */
+static void
+gst_bag_demux_post_open_error (GstBagDemux * demux, const GError * err)
 {
-  guint64 first = G_MAXUINT64, last = 0;
-  guint i, j, k;
+  if (err->domain == GST_ROSBAG_ERROR
+      && err->code == GST_ROSBAG_ERROR_NOT_A_BAG)
+    GST_ELEMENT_ERROR (demux, STREAM, WRONG_TYPE,
+        ("%s is neither a ROS bag nor an MCAP file", demux->location),
+        ("%s", err->message));
+  else if (err->domain == GST_ROSBAG_ERROR
+      && err->code == GST_ROSBAG_ERROR_UNSUPPORTED)
+    GST_ELEMENT_ERROR (demux, STREAM, CODEC_NOT_FOUND,
+        ("%s is a kind of recording that is not supported", demux->location),
+        ("%s", err->message));
+  else
+    GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
+        ("Could not read the recording %s", demux->location),
+        ("%s", err->message));
+}
 
-  if (t->message_count < 2)
-    return GST_CLOCK_TIME_NONE;
-  for (i = 0; i < gst_rosbag_bag_get_n_chunks (bag); i++) {
-    const GstRosbagChunkInfo *ci = gst_rosbag_bag_get_chunk (bag, i);
+/* The stream of a message's topic: NULL when the topic is not selected.
+ * Push mode creates streams as their topics' first messages come. */
+static GstBagStream *
+gst_bag_demux_stream_for (GstBagDemux * demux, const GstRosbagTopic * t,
+    gboolean create)
+{
+  GstBagStream *s;
+  gpointer v;
+  const gchar *name;
 
-    for (j = 0; j < ci->n_conns; j++) {
-      for (k = 0; k < t->connections->len; k++) {
-        const GstRosbagConnection *c = g_ptr_array_index (t->connections, k);
-
-        if (c->id == ci->conn_ids[j] && ci->conn_counts[j] > 0) {
-          first = MIN (first, ci->start_ns);
-          last = MAX (last, ci->end_ns);
-        }
-      }
-    }
-  }
-  if (last <= first)
-    return GST_CLOCK_TIME_NONE;
-  return (last - first) / (t->message_count - 1);
+  if (t == NULL)
+    return NULL;
+  if (g_hash_table_lookup_extended (demux->stream_by_ptr, t, NULL, &v))
+    return v;
+  /* another channel or connection of a known topic, or a new topic */
+  name = gst_rosbag_topic_get_name (t);
+  s = g_hash_table_lookup (demux->stream_by_topic, name);
+  if (s == NULL && create && gst_rosbag_topic_matches (name,
+          (const gchar * const *) demux->patterns))
+    s = gst_bag_demux_new_stream (demux, t);
+  g_hash_table_insert (demux->stream_by_ptr, (gpointer) t, s);
+  return s;
 }
 
 static gboolean
@@ -1044,34 +1190,26 @@ gst_bag_demux_open_pull (GstBagDemux * demux)
     return FALSE;
   }
 
-  demux->bag = gst_rosbag_bag_open_with_func (gst_bag_demux_pull_read, demux,
-      NULL, size, demux->location, &err);
-  if (!demux->bag) {
+  demux->rec = gst_rosbag_recording_open_with_func (gst_bag_demux_pull_read,
+      demux, NULL, size, demux->location, &err);
+  if (!demux->rec) {
     if (demux->last_pull_ret == GST_FLOW_FLUSHING) {
       g_clear_error (&err);
       return FALSE;
     }
-    if (err->domain == GST_ROSBAG_ERROR
-        && err->code == GST_ROSBAG_ERROR_NOT_A_BAG)
-      GST_ELEMENT_ERROR (demux, STREAM, WRONG_TYPE,
-          ("%s is not a ROS bag", demux->location), ("%s", err->message));
-    else if (err->domain == GST_ROSBAG_ERROR
-        && err->code == GST_ROSBAG_ERROR_UNSUPPORTED)
-      GST_ELEMENT_ERROR (demux, STREAM, CODEC_NOT_FOUND,
-          ("%s is a kind of bag that is not supported", demux->location),
-          ("%s", err->message));
-    else
-      GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
-          ("Could not read the bag %s", demux->location), ("%s", err->message));
+    gst_bag_demux_post_open_error (demux, err);
     g_clear_error (&err);
     return FALSE;
   }
-  if (!gst_rosbag_bag_is_indexed (demux->bag)) {
+  demux->has_publish_time =
+      gst_rosbag_recording_get_format (demux->rec) == GST_ROSBAG_FORMAT_MCAP;
+  if (!gst_rosbag_recording_is_indexed (demux->rec)) {
+    const gchar *report = gst_rosbag_recording_get_scan_report (demux->rec);
+
     GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
         ("%s is not indexed (an interrupted recording or a cut copy): "
-            "read by scanning",
-            demux->location), ("%s",
-            gst_rosbag_bag_get_scan_report (demux->bag)));
+            "read by scanning", demux->location), ("%s",
+            report ? report : "scanned"));
   }
 
   GST_OBJECT_LOCK (demux);
@@ -1083,11 +1221,12 @@ gst_bag_demux_open_pull (GstBagDemux * demux)
 
   demux->patterns = gst_rosbag_topic_patterns_parse (topics);
   g_free (topics);
-  demux->base_ns = gst_rosbag_bag_get_start_time (demux->bag);
+  demux->base_ns = gst_rosbag_recording_get_start_time (demux->rec);
   demux->base_known = TRUE;
-  demux->duration = gst_rosbag_bag_get_end_time (demux->bag) - demux->base_ns;
+  demux->duration = gst_rosbag_recording_get_end_time (demux->rec) -
+      demux->base_ns;
 
-  demux->reader = gst_rosbag_reader_new (demux->bag);
+  demux->reader = gst_rosbag_reader_new (demux->rec);
   gst_rosbag_reader_set_cache_size (demux->reader, cache_size);
   gst_rosbag_reader_set_topics (demux->reader,
       (const gchar * const *) demux->patterns);
@@ -1102,49 +1241,55 @@ gst_bag_demux_open_pull (GstBagDemux * demux)
   demux->segment.position = demux->segment.start;
   gst_bag_demux_apply_range (demux);
 
-  /* one stream per selected topic */
-  n = gst_rosbag_bag_get_n_topics (demux->bag);
+  /* one stream per selected topic, in the recording's (name) order */
+  n = gst_rosbag_recording_get_n_topics (demux->rec);
   all = g_string_new (NULL);
   for (i = 0; i < n; i++) {
-    const GstRosbagTopic *t = gst_rosbag_bag_get_topic (demux->bag, i);
+    const GstRosbagTopic *t = gst_rosbag_recording_get_topic (demux->rec, i);
+    const gchar *name = gst_rosbag_topic_get_name (t);
     GstBagStream *s;
 
-    g_string_append_printf (all, "%s%s", i ? ", " : "", t->name);
-    if (!gst_rosbag_topic_matches (t->name,
+    g_string_append_printf (all, "%s%s", i ? ", " : "", name);
+    if (!gst_rosbag_topic_matches (name,
             (const gchar * const *) demux->patterns))
       continue;
-    s = gst_bag_demux_new_stream (demux, t->name, t->type, t->md5sum,
-        t->definition);
-    if (s->is_image)
-      s->period = topic_mean_interval (demux->bag, t);
+    s = gst_bag_demux_new_stream (demux, t);
     if (s->is_image) {
+      guint64 period = gst_rosbag_topic_get_mean_interval (t);
       /* caps from the topic's first message */
-      GstRosbagReader *peek = gst_rosbag_reader_new (demux->bag);
-      const gchar *one[2] = { t->name, NULL };
+      GstRosbagReader *peek = gst_rosbag_reader_new (demux->rec);
+      const gchar *one[2] = { name, NULL };
       GstRosbagMessage msg;
       GstRosbagReadResult r;
+      guint tries = 0;
 
+      if (period > 0 && GST_CLOCK_TIME_IS_VALID (period))
+        s->period = period;
       gst_rosbag_reader_set_cache_size (peek, 0);
+      gst_rosbag_reader_set_prefetch (peek, 0);
       gst_rosbag_reader_set_topics (peek, one);
+      /* a damaged chunk is skipped; a failing upstream is not retried */
       while ((r = gst_rosbag_reader_next (peek, &msg, NULL)) ==
-          GST_ROSBAG_READ_ERROR);
-      if (r == GST_ROSBAG_READ_OK && strcmp (msg.conn->topic_info->name,
-              t->name) == 0) {
+          GST_ROSBAG_READ_ERROR && demux->last_pull_ret == GST_FLOW_OK
+          && ++tries < 64);
+      if (r == GST_ROSBAG_READ_OK && msg.topic == t)
         gst_bag_stream_caps_from (s, msg.data, msg.size);
-      }
       gst_rosbag_reader_free (peek);
+      demux->last_pull_ret = GST_FLOW_OK;
     }
   }
   if (demux->streams->len == 0) {
-    if (n == 0)
+    if (n == 0) {
+      const gchar *report = gst_rosbag_recording_get_scan_report (demux->rec);
+
       GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
-          ("The bag %s has no topics", demux->location), ("%s",
-              gst_rosbag_bag_get_scan_report (demux->bag) ?
-              gst_rosbag_bag_get_scan_report (demux->bag) : "no connections"));
-    else
+          ("The recording %s has no topics", demux->location), ("%s",
+              report ? report : "no connections or channels"));
+    } else {
       GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
           ("No topic of %s matches '%s'", demux->location, demux->topics),
-          ("the bag has: %s", all->str));
+          ("the recording has: %s", all->str));
+    }
     g_string_free (all, TRUE);
     return FALSE;
   }
@@ -1195,7 +1340,6 @@ gst_bag_demux_loop (GstPad * pad)
   GError *err = NULL;
   GstBagStream *s;
 
-  demux->stream_thread = g_thread_self ();
   if (!demux->opened) {
     if (!gst_bag_demux_open_pull (demux)) {
       ret = demux->last_pull_ret == GST_FLOW_FLUSHING ? GST_FLOW_FLUSHING :
@@ -1225,20 +1369,10 @@ gst_bag_demux_loop (GstPad * pad)
       break;
   }
 
-  s = g_hash_table_lookup (demux->stream_by_topic, msg.conn->topic_info->name);
+  s = gst_bag_demux_stream_for (demux, msg.topic, FALSE);
   if (s == NULL)
     goto done;
-  {
-    /* share the chunk only when the message is most of it */
-    GBytes *shared = (msg.size >= COPY_THRESHOLD
-        && msg.size * 2 >= g_bytes_get_size (msg.chunk)) ?
-        gst_rosbag_message_ref_bytes (&msg) : NULL;
-
-    ret = gst_bag_demux_push_message (demux, s, msg.time_ns, msg.data,
-        msg.size, shared);
-    if (shared)
-      g_bytes_unref (shared);
-  }
+  ret = gst_bag_demux_push_read_message (demux, s, &msg);
   if (ret != GST_FLOW_OK)
     goto pause;
 
@@ -1470,165 +1604,42 @@ gst_bag_demux_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
 /* ---------------------------------------------------------------------- */
 /* push mode */
 
-static GstBagStream *
-gst_bag_demux_push_stream_for (GstBagDemux * demux,
-    const GstRosbagConnection * conn)
-{
-  GstBagStream *s = g_hash_table_lookup (demux->stream_by_topic, conn->topic);
-
-  if (s)
-    return s;
-  if (!gst_rosbag_topic_matches (conn->topic,
-          (const gchar * const *) demux->patterns))
-    return NULL;
-  s = gst_bag_demux_new_stream (demux, conn->topic, conn->type, conn->md5sum,
-      conn->definition);
-  return s;
-}
-
+/* One message of the stream parser, in file order */
 static GstFlowReturn
-gst_bag_demux_push_emit (GstBagDemux * demux, guint32 conn_id, guint64 t,
-    const guint8 * data, gsize size)
+gst_bag_demux_push_emit (GstBagDemux * demux, const GstRosbagMessage * msg)
 {
-  GstRosbagConnection *conn = g_hash_table_lookup (demux->push_conns,
-      GUINT_TO_POINTER (conn_id));
   GstBagStream *s;
 
-  if (conn == NULL) {
-    GST_WARNING_OBJECT (demux, "message of unknown connection %u", conn_id);
-    return GST_FLOW_OK;
-  }
-  /* the bag's start is unknown in push mode: the first message's time */
+  /* the recording's start is unknown in push mode: the first message's
+   * time */
   if (!demux->base_known) {
-    demux->base_ns = t;
+    demux->base_ns = msg->time_ns;
     demux->base_known = TRUE;
   }
   {
-    guint64 rel = t > demux->base_ns ? t - demux->base_ns : 0;
+    guint64 rel = msg->time_ns > demux->base_ns ?
+        msg->time_ns - demux->base_ns : 0;
 
     if (rel < demux->start_time || (GST_CLOCK_TIME_IS_VALID (demux->stop_time)
             && rel >= demux->stop_time))
       return GST_FLOW_OK;
   }
-  s = gst_bag_demux_push_stream_for (demux, conn);
+  s = gst_bag_demux_stream_for (demux, msg->topic, TRUE);
   if (s == NULL)
     return GST_FLOW_OK;
   if (!s->exposed) {
     /* caps from this first message where the topic maps */
     if (s->is_image)
-      gst_bag_stream_caps_from (s, data, size);
+      gst_bag_stream_caps_from (s, msg->data, msg->size);
     gst_bag_demux_post_collection (demux);
     gst_bag_demux_expose (demux, s);
   }
-  return gst_bag_demux_push_message (demux, s, t, data, size, NULL);
+  return gst_bag_demux_push_read_message (demux, s, msg);
 }
 
-/* one complete record: top level or inside a chunk */
-static GstFlowReturn
-gst_bag_demux_push_record (GstBagDemux * demux, const GstRosbagRecord * rec)
+static GstRosbagStreamParser *
+gst_bag_demux_get_parser (GstBagDemux * demux)
 {
-  GError *err = NULL;
-
-  switch (rec->op) {
-    case GST_ROSBAG_OP_CONNECTION:{
-      GstRosbagConnection *conn = gst_rosbag_connection_parse (rec, &err);
-
-      if (!conn) {
-        GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
-            ("Skipped a damaged connection record in %s", demux->location),
-            ("%s", err->message));
-        g_clear_error (&err);
-      } else if (g_hash_table_contains (demux->push_conns,
-              GUINT_TO_POINTER (conn->id))) {
-        gst_rosbag_connection_free (conn);
-      } else {
-        g_hash_table_insert (demux->push_conns, GUINT_TO_POINTER (conn->id),
-            conn);
-      }
-      return GST_FLOW_OK;
-    }
-    case GST_ROSBAG_OP_MSG_DATA:{
-      guint32 conn_id;
-      guint64 t;
-
-      if (!gst_rosbag_header_get_u32 (rec->header, rec->header_len, "conn",
-              &conn_id)
-          || !gst_rosbag_header_get_time (rec->header, rec->header_len,
-              "time", &t)) {
-        GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
-            ("Skipped a damaged message record in %s", demux->location),
-            ("message at byte %" G_GUINT64_FORMAT " lacks conn or time",
-                rec->offset));
-        return GST_FLOW_OK;
-      }
-      return gst_bag_demux_push_emit (demux, conn_id, t, rec->data,
-          rec->data_len);
-    }
-    default:
-      return GST_FLOW_OK;
-  }
-}
-
-static GstFlowReturn
-gst_bag_demux_push_chunk (GstBagDemux * demux, const GstRosbagRecord * rec)
-{
-  const guint8 *cv;
-  gsize cvlen, pos = 0, dlen;
-  guint32 size = 0;
-  GstRosbagCompression comp = GST_ROSBAG_COMPRESSION_UNKNOWN;
-  GBytes *raw, *dec;
-  GError *err = NULL;
-  const guint8 *d;
-  GstFlowReturn ret = GST_FLOW_OK;
-
-  if (gst_rosbag_header_find (rec->header, rec->header_len, "compression",
-          &cv, &cvlen))
-    comp = gst_rosbag_compression_from_string ((const gchar *) cv, cvlen);
-  gst_rosbag_header_get_u32 (rec->header, rec->header_len, "size", &size);
-  if (comp == GST_ROSBAG_COMPRESSION_UNKNOWN) {
-    GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
-        ("Skipped a chunk of unknown compression in %s", demux->location),
-        ("chunk at byte %" G_GUINT64_FORMAT, rec->offset));
-    return GST_FLOW_OK;
-  }
-  raw = g_bytes_new (rec->data, rec->data_len);
-  dec = gst_rosbag_chunk_decompress (comp, raw, size, rec->offset, &err);
-  g_bytes_unref (raw);
-  if (!dec) {
-    GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
-        ("Skipped a damaged chunk in %s", demux->location), ("chunk at byte %"
-            G_GUINT64_FORMAT ": %s", rec->offset, err->message));
-    g_clear_error (&err);
-    return GST_FLOW_OK;
-  }
-  d = g_bytes_get_data (dec, &dlen);
-  while (pos < dlen && ret == GST_FLOW_OK) {
-    GstRosbagRecord inner;
-
-    if (gst_rosbag_record_parse (d + pos, dlen - pos, pos, TRUE, &inner,
-            NULL, &err) != GST_ROSBAG_PARSE_OK) {
-      GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
-          ("Skipped the damaged rest of a chunk in %s", demux->location),
-          ("chunk at byte %" G_GUINT64_FORMAT ", inner byte %" G_GSIZE_FORMAT
-              ": %s", rec->offset, pos, err ? err->message : "cut off"));
-      g_clear_error (&err);
-      break;
-    }
-    ret = gst_bag_demux_push_record (demux, &inner);
-    pos += inner.total_len;
-  }
-  g_bytes_unref (dec);
-  return ret;
-}
-
-static GstFlowReturn
-gst_bag_demux_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
-{
-  GstBagDemux *demux = GST_BAG_DEMUX (parent);
-  GstFlowReturn ret = GST_FLOW_OK;
-
-  gst_adapter_push (demux->adapter, buffer);
-
   if (demux->location == NULL)
     demux->location = gst_bag_demux_get_location (demux);
   if (demux->patterns == NULL) {
@@ -1640,148 +1651,155 @@ gst_bag_demux_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
     demux->patterns = gst_rosbag_topic_patterns_parse (topics);
     g_free (topics);
   }
+  if (demux->parser == NULL)
+    demux->parser = gst_rosbag_stream_parser_new (demux->location);
+  return demux->parser;
+}
+
+/* Drains the parser: messages go out, skipped damage becomes a warning,
+ * an error ends the stream */
+/* As in pull mode, an unindexed recording is said to be one, once the
+ * parser knows (a bag: its header; MCAP: the footer, at the end) */
+static void
+gst_bag_demux_push_check_index (GstBagDemux * demux)
+{
+  gboolean indexed = TRUE;
+
+  if (demux->push_index_checked
+      || !gst_rosbag_stream_parser_get_indexed (demux->parser, &indexed))
+    return;
+  demux->push_index_checked = TRUE;
+  if (!indexed)
+    GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
+        ("%s is not indexed (an interrupted recording): reading what it "
+            "holds", demux->location), ("the %s says there is no index",
+            demux->has_publish_time ? "MCAP footer" : "bag header"));
+}
+
+static GstFlowReturn
+gst_bag_demux_push_drain (GstBagDemux * demux)
+{
+  GstFlowReturn ret = GST_FLOW_OK;
 
   while (ret == GST_FLOW_OK) {
-    gsize avail = gst_adapter_available (demux->adapter);
+    GstRosbagMessage msg;
+    GError *err = NULL;
+    GstRosbagStreamResult res;
+    GstRosbagFormat format;
 
-    if (demux->push_state == PUSH_DISCARD) {
-      gst_adapter_clear (demux->adapter);
-      break;
-    } else if (demux->push_state == PUSH_MAGIC) {
-      const guint8 *m;
-
-      if (avail < GST_ROSBAG_MAGIC_LEN)
+    res = gst_rosbag_stream_parser_next (demux->parser, &msg, &err);
+    if (!demux->has_publish_time
+        && gst_rosbag_stream_parser_get_format (demux->parser, &format))
+      demux->has_publish_time = format == GST_ROSBAG_FORMAT_MCAP;
+    gst_bag_demux_push_check_index (demux);
+    switch (res) {
+      case GST_ROSBAG_STREAM_MESSAGE:
+        ret = gst_bag_demux_push_emit (demux, &msg);
         break;
-      m = gst_adapter_map (demux->adapter, GST_ROSBAG_MAGIC_LEN);
-      if (memcmp (m, GST_ROSBAG_MAGIC, GST_ROSBAG_MAGIC_LEN) != 0) {
-        gboolean v12 = memcmp (m, GST_ROSBAG_MAGIC_V12, 13) == 0;
-
-        gst_adapter_unmap (demux->adapter);
-        if (v12)
-          GST_ELEMENT_ERROR (demux, STREAM, CODEC_NOT_FOUND,
-              ("%s is a ROS bag of format V1.2, which is not supported",
-                  demux->location), ("only #ROSBAG V2.0 bags can be read"));
-        else
-          GST_ELEMENT_ERROR (demux, STREAM, WRONG_TYPE,
-              ("%s is not a ROS bag", demux->location),
-              ("no '#ROSBAG V2.0' magic line at byte 0"));
-        return GST_FLOW_ERROR;
-      }
-      gst_adapter_unmap (demux->adapter);
-      gst_adapter_flush (demux->adapter, GST_ROSBAG_MAGIC_LEN);
-      demux->push_offset = GST_ROSBAG_MAGIC_LEN;
-      demux->push_state = PUSH_RECORDS;
-      continue;
-    } else {
-      const guint8 *p;
-      guint32 header_len, data_len;
-      guint64 total;
-      GstRosbagRecord rec;
-      GError *err = NULL;
-
-      if (avail < 4)
-        break;
-      p = gst_adapter_map (demux->adapter, 4);
-      header_len = gst_rosbag_read_u32 (p);
-      gst_adapter_unmap (demux->adapter);
-      if (header_len > GST_ROSBAG_MAX_HEADER_LEN)
-        goto bad_record;
-      if (avail < 8 + (gsize) header_len)
-        break;
-      p = gst_adapter_map (demux->adapter, 8 + header_len);
-      data_len = gst_rosbag_read_u32 (p + 4 + header_len);
-      gst_adapter_unmap (demux->adapter);
-      total = 8 + (guint64) header_len + data_len;
-      if (total > MAX_PUSH_RECORD)
-        goto bad_record;
-
-      /* a killed recording leaves its open chunk with data_len 0: its
-       * records follow at the top level, so just go on */
-      if (avail < total)
-        break;
-      p = gst_adapter_map (demux->adapter, total);
-      if (gst_rosbag_record_parse (p, total, demux->push_offset, TRUE, &rec,
-              NULL, &err) != GST_ROSBAG_PARSE_OK) {
-        gst_adapter_unmap (demux->adapter);
-        if (demux->push_header_seen) {
-          GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
-              ("Skipped the damaged rest of %s", demux->location),
-              ("record at byte %" G_GUINT64_FORMAT ": %s; everything after "
-                  "it is dropped", demux->push_offset,
-                  err ? err->message : "bad record"));
-          g_clear_error (&err);
-          demux->push_state = PUSH_DISCARD;
-          continue;
-        }
-        GST_ELEMENT_ERROR (demux, STREAM, DEMUX, ("Damaged ROS bag %s",
-                demux->location), ("%s", err ? err->message : "bad record"));
-        g_clear_error (&err);
-        return GST_FLOW_ERROR;
-      }
-      if (!demux->push_header_seen) {
-        const guint8 *v;
-        gsize vlen;
-
-        if (rec.op != GST_ROSBAG_OP_BAG_HEADER) {
-          gst_adapter_unmap (demux->adapter);
-          GST_ELEMENT_ERROR (demux, STREAM, DEMUX, ("Damaged ROS bag %s",
-                  demux->location), ("the first record (byte %"
-                  G_GUINT64_FORMAT ") is op 0x%02x, not a bag header",
-                  demux->push_offset, rec.op));
-          return GST_FLOW_ERROR;
-        }
-        if (gst_rosbag_header_find (rec.header, rec.header_len, "encryptor",
-                &v, &vlen) && vlen > 0) {
-          gst_adapter_unmap (demux->adapter);
-          GST_ELEMENT_ERROR (demux, STREAM, DECRYPT,
-              ("Encrypted ROS bags are not supported"), ("encryptor=%.*s",
-                  (int) vlen, v));
-          return GST_FLOW_ERROR;
-        }
-        demux->push_header_seen = TRUE;
-        {
-          guint64 index_pos = 0;
-
-          /* as in pull mode, say so; push mode reads it all the same */
-          if (gst_rosbag_header_get_u64 (rec.header, rec.header_len,
-                  "index_pos", &index_pos) && index_pos == 0)
-            GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
-                ("%s is not indexed (an interrupted recording): reading "
-                    "what it holds", demux->location),
-                ("the bag header at byte %u has index_pos 0",
-                    GST_ROSBAG_MAGIC_LEN));
-        }
-      } else if (rec.op == GST_ROSBAG_OP_CHUNK && rec.data_len > 0) {
-        ret = gst_bag_demux_push_chunk (demux, &rec);
-      } else if (rec.op != GST_ROSBAG_OP_CHUNK) {
-        ret = gst_bag_demux_push_record (demux, &rec);
-      }
-      gst_adapter_unmap (demux->adapter);
-      if (rec.op == GST_ROSBAG_OP_CHUNK && rec.data_len == 0)
-        total = 8 + (guint64) header_len + 0;
-      gst_adapter_flush (demux->adapter, total);
-      demux->push_offset += total;
-      continue;
-
-    bad_record:
-      if (demux->push_header_seen) {
-        /* like the scan of an unindexed bag: stop cleanly at the first
-         * record that cannot be one (a killed recording leaves garbage or
-         * the compressed data of its open chunk there) */
+      case GST_ROSBAG_STREAM_NEED_DATA:
+      case GST_ROSBAG_STREAM_EOS:
+        return GST_FLOW_OK;
+      case GST_ROSBAG_STREAM_SKIPPED:
         GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
-            ("Skipped the damaged rest of %s", demux->location),
-            ("record at byte %" G_GUINT64_FORMAT " claims an impossible "
-                "length; everything after it is dropped", demux->push_offset));
-        demux->push_state = PUSH_DISCARD;
-        continue;
-      }
-      GST_ELEMENT_ERROR (demux, STREAM, DEMUX, ("Damaged ROS bag %s",
-              demux->location), ("record at byte %" G_GUINT64_FORMAT
-              " claims an impossible length", demux->push_offset));
-      return GST_FLOW_ERROR;
+            ("Skipped damaged data in %s", demux->location),
+            ("%s (the stream is at byte %" G_GUINT64_FORMAT ")",
+                err ? err->message : "damaged record",
+                gst_rosbag_stream_parser_get_offset (demux->parser)));
+        g_clear_error (&err);
+        break;
+      case GST_ROSBAG_STREAM_ERROR:
+      default:
+        if (err) {
+          gst_bag_demux_post_open_error (demux, err);
+          g_clear_error (&err);
+        } else {
+          GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
+              ("Could not read the recording %s", demux->location),
+              ("at byte %" G_GUINT64_FORMAT,
+                  gst_rosbag_stream_parser_get_offset (demux->parser)));
+        }
+        demux->push_failed = TRUE;
+        return GST_FLOW_ERROR;
     }
   }
   return ret;
+}
+
+static GstFlowReturn
+gst_bag_demux_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
+{
+  GstBagDemux *demux = GST_BAG_DEMUX (parent);
+  GBytes *bytes;
+
+  if (demux->push_failed) {
+    gst_buffer_unref (buffer);
+    return GST_FLOW_ERROR;
+  }
+  gst_bag_demux_get_parser (demux);
+  /* no copy: the parser keeps what it still needs of the buffer */
+  bytes = bytes_from_buffer (buffer);
+  if (!bytes) {
+    GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
+        ("Could not read the recording %s", demux->location),
+        ("cannot map an input buffer"));
+    return GST_FLOW_ERROR;
+  }
+  gst_rosbag_stream_parser_push (demux->parser, bytes);
+  g_bytes_unref (bytes);
+  return gst_bag_demux_push_drain (demux);
+}
+
+/* EOS in push mode: the rest of the parser's messages, then EOS on every
+ * pad; errors where nothing could be played */
+static void
+gst_bag_demux_push_eos (GstBagDemux * demux, GstEvent * event)
+{
+  GstRosbagFormat format;
+
+  if (demux->push_failed) {
+    gst_event_unref (event);
+    return;
+  }
+  gst_bag_demux_get_parser (demux);
+  gst_rosbag_stream_parser_push_eos (demux->parser);
+  if (gst_bag_demux_push_drain (demux) == GST_FLOW_ERROR && demux->push_failed) {
+    gst_event_unref (event);
+    return;
+  }
+  if (!gst_rosbag_stream_parser_get_format (demux->parser, &format)) {
+    GST_ELEMENT_ERROR (demux, STREAM, WRONG_TYPE,
+        ("%s is neither a ROS bag nor an MCAP file", demux->location),
+        ("it ends after %" G_GUINT64_FORMAT " bytes, before a magic was "
+            "recognised", gst_rosbag_stream_parser_get_offset (demux->parser)));
+    gst_event_unref (event);
+    return;
+  }
+  if (demux->streams->len == 0) {
+    guint i, n = gst_rosbag_stream_parser_get_n_topics (demux->parser);
+    GString *all = g_string_new (NULL);
+
+    for (i = 0; i < n; i++)
+      g_string_append_printf (all, "%s%s", i ? ", " : "",
+          gst_rosbag_topic_get_name (gst_rosbag_stream_parser_get_topic
+              (demux->parser, i)));
+    if (n == 0)
+      GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
+          ("The recording %s has no topics", demux->location),
+          ("no connection or channel in %" G_GUINT64_FORMAT " bytes",
+              gst_rosbag_stream_parser_get_offset (demux->parser)));
+    else
+      GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
+          ("No message of a selected topic in %s", demux->location),
+          ("topics '%s'; the recording has: %s",
+              demux->topics ? demux->topics : "", all->str));
+    g_string_free (all, TRUE);
+    gst_event_unref (event);
+    return;
+  }
+  gst_element_no_more_pads (GST_ELEMENT (demux));
+  if (demux->need_segment)
+    gst_bag_demux_push_segment (demux);
+  gst_bag_demux_push_event_all (demux, event);
 }
 
 static gboolean
@@ -1791,33 +1809,7 @@ gst_bag_demux_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_EOS:
-      if (demux->location == NULL)
-        demux->location = gst_bag_demux_get_location (demux);
-      if (demux->push_state == PUSH_MAGIC) {
-        GST_ELEMENT_ERROR (demux, STREAM, WRONG_TYPE,
-            ("%s is not a ROS bag", demux->location),
-            ("it ends after %" G_GSIZE_FORMAT
-                " bytes, before the '#ROSBAG V2.0' magic line",
-                gst_adapter_available (demux->adapter)));
-        gst_event_unref (event);
-        return TRUE;
-      }
-      if (demux->streams->len == 0) {
-        GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
-            ("No message of a selected topic in %s", demux->location),
-            ("%" G_GSIZE_FORMAT " bytes left unparsed at the end",
-                gst_adapter_available (demux->adapter)));
-        gst_event_unref (event);
-        return TRUE;
-      }
-      if (gst_adapter_available (demux->adapter) > 0)
-        GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
-            ("The bag %s ends with an incomplete record", demux->location),
-            ("%" G_GSIZE_FORMAT " bytes at byte %" G_GUINT64_FORMAT
-                " left unparsed", gst_adapter_available (demux->adapter),
-                demux->push_offset));
-      gst_element_no_more_pads (GST_ELEMENT (demux));
-      gst_bag_demux_push_event_all (demux, event);
+      gst_bag_demux_push_eos (demux, event);
       return TRUE;
     case GST_EVENT_SEGMENT:
     case GST_EVENT_STREAM_START:
@@ -1825,7 +1817,11 @@ gst_bag_demux_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       gst_event_unref (event);
       return TRUE;
     case GST_EVENT_FLUSH_STOP:
-      gst_adapter_clear (demux->adapter);
+      /* what follows starts somewhere else: a new parser (the topics of
+       * the old one go with it; the streams stay) */
+      g_clear_pointer (&demux->parser, gst_rosbag_stream_parser_free);
+      g_hash_table_remove_all (demux->stream_by_ptr);
+      demux->push_failed = FALSE;
       gst_flow_combiner_reset (demux->flowcombiner);
       gst_bag_demux_push_event_all (demux, event);
       return TRUE;

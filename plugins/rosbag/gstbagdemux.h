@@ -21,20 +21,22 @@
 #define __GST_BAG_DEMUX_H__
 
 #include <gst/gst.h>
-#include <gst/base/gstadapter.h>
 #include <gst/base/gstflowcombiner.h>
-#include <gst/rosbag/rosbag.h>
+#include <gst/rosbag/rosbag-recording.h>
+#include <gst/rosbag/rosbag-reader.h>
+#include <gst/rosbag/rosbag-stream.h>
 
 G_BEGIN_DECLS
-
 #define GST_TYPE_BAG_DEMUX (gst_bag_demux_get_type ())
 G_DECLARE_FINAL_TYPE (GstBagDemux, gst_bag_demux, GST, BAG_DEMUX, GstElement);
 
 /**
  * GstBagTimestampSource:
- * @GST_BAG_TIMESTAMP_SOURCE_RECEIVE: the bag's record (receive) time
+ * @GST_BAG_TIMESTAMP_SOURCE_RECEIVE: the receive time (a ROS 1 bag's
+ *     record time, an MCAP message's log_time)
  * @GST_BAG_TIMESTAMP_SOURCE_HEADER: header.stamp, falling back to the
- *     receive time for messages without a std_msgs/Header
+ *     receive time for messages without a std_msgs/Header (and, for now,
+ *     for every topic that is not in the ROS 1 wire format)
  */
 typedef enum
 {
@@ -48,6 +50,8 @@ GType gst_bag_timestamp_source_get_type (void);
 /* reference caps of the GstReferenceTimestampMeta on every buffer */
 #define GST_BAG_RECEIVE_TIME_CAPS "timestamp/x-ros-receive-time"
 #define GST_BAG_HEADER_STAMP_CAPS "timestamp/x-ros-header-stamp"
+/* MCAP's publish_time (MCAP messages only: a ROS 1 bag records none) */
+#define GST_BAG_PUBLISH_TIME_CAPS "timestamp/x-ros-publish-time"
 
 /* custom tags on every stream */
 #define GST_BAG_TAG_TOPIC "ros-topic"
@@ -59,5 +63,4 @@ void gst_bag_register_tags (void);
 gchar *gst_bag_topic_to_pad_name (const gchar * topic);
 
 G_END_DECLS
-
 #endif /* __GST_BAG_DEMUX_H__ */

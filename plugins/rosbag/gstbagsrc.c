@@ -20,12 +20,19 @@
 /**
  * SECTION:element-bagsrc
  * @title: bagsrc
- * @short_description: plays a ROS 1 bag: one source pad per topic
+ * @short_description: plays a ROS 1 bag or an MCAP file: one source pad
+ *     per topic
+ *
+ * bagsrc plays a ROS 1 bag (`.bag`) or an MCAP file (`.mcap`, such as a
+ * rosbag2 recording), told apart by the file's magic; the caps of each
+ * topic are those of #GstBagDemux (application/x-rosmsg with
+ * `encoding=ros1` or `encoding=cdr`, application/x-mcap-message for the
+ * other MCAP message encodings, video for ROS 1 images).
  *
  * bagsrc is a source bin: filesrc, bagdemux and a multiqueue that bounds
  * what each topic may hold (#GstBagSrc:max-size-buffers,
  * #GstBagSrc:max-size-bytes, #GstBagSrc:max-size-time), so memory is
- * governed by these limits and the chunk cache, never by the bag's size.
+ * governed by these limits and the chunk cache, never by the file's size.
  * Its source pads are named after the topics as bagdemux names them
  * (`/cam0/image_raw` gives `cam0_image_raw`). It handles `file://` URIs, so
  * playbin and uridecodebin can use it.
@@ -35,6 +42,8 @@
  * gst-launch-1.0 bagsrc location=x.bag ! fakesink
  * gst-launch-1.0 bagsrc location=x.bag topics=/cam0/image_raw ! pngenc ! multifilesink location=frame_%06d.png
  * gst-launch-1.0 bagsrc location=x.bag name=b  b.cam0_image_raw ! videoconvert ! autovideosink  b.imu ! fakesink
+ * gst-launch-1.0 bagsrc location=run.mcap topics=/imu ! fakesink dump=true
+ * gst-launch-1.0 playbin uri=file:///data/run.mcap
  * ]|
  */
 
@@ -83,8 +92,8 @@ struct _GstBagSrc
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("%s",
     GST_PAD_SRC,
     GST_PAD_SOMETIMES,
-    GST_STATIC_CAPS ("application/x-rosmsg; video/x-raw; video/x-bayer; "
-        "image/jpeg; image/png"));
+    GST_STATIC_CAPS ("application/x-rosmsg; application/x-mcap-message; "
+        "video/x-raw; video/x-bayer; image/jpeg; image/png"));
 
 static void gst_bag_src_uri_handler_init (gpointer g_iface,
     gpointer iface_data);
@@ -114,7 +123,8 @@ gst_bag_src_class_init (GstBagSrcClass * klass)
   gobject_class->get_property = gst_bag_src_get_property;
 
   g_object_class_install_property (gobject_class, PROP_LOCATION,
-      g_param_spec_string ("location", "Location", "Path of the bag to play",
+      g_param_spec_string ("location", "Location",
+          "Path of the ROS 1 bag or MCAP file to play",
           DEFAULT_LOCATION, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_TOPICS,
@@ -129,45 +139,52 @@ gst_bag_src_class_init (GstBagSrcClass * klass)
           G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_RAW,
       g_param_spec_boolean ("raw", "Raw",
-          "Every topic as serialized messages (application/x-rosmsg), "
-          "no image mapping", FALSE, G_PARAM_READWRITE |
-          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+          "Every topic as serialized messages (application/x-rosmsg or "
+          "application/x-mcap-message), no image mapping", FALSE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_START_TIME,
       g_param_spec_uint64 ("start-time", "Start time",
-          "Play from this time (ns, relative to the bag's start)", 0,
-          G_MAXUINT64, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          "Play from this time (ns, relative to the recording's start)", 0,
+          G_MAXUINT64, 0,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_STOP_TIME,
       g_param_spec_uint64 ("stop-time", "Stop time",
-          "Stop before this time (ns, relative to the bag's start; "
+          "Stop before this time (ns, relative to the recording's start; "
           "-1 = the end)", 0, G_MAXUINT64, GST_CLOCK_TIME_NONE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_CACHE_SIZE,
       g_param_spec_uint64 ("cache-size", "Chunk cache size",
           "Bytes of decompressed chunks kept for reading", 0, G_MAXUINT64,
-          GST_ROSBAG_READER_DEFAULT_CACHE_SIZE, G_PARAM_READWRITE |
-          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+          GST_ROSBAG_READER_DEFAULT_CACHE_SIZE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_MAX_SIZE_BUFFERS,
       g_param_spec_uint ("max-size-buffers", "Max. size (buffers)",
           "Most buffers queued per topic (0 = no limit)", 0, G_MAXUINT,
-          DEFAULT_MAX_SIZE_BUFFERS, G_PARAM_READWRITE |
-          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
+          DEFAULT_MAX_SIZE_BUFFERS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_MAX_SIZE_BYTES,
       g_param_spec_uint ("max-size-bytes", "Max. size (bytes)",
           "Most bytes queued per topic (0 = no limit)", 0, G_MAXUINT,
-          DEFAULT_MAX_SIZE_BYTES, G_PARAM_READWRITE |
-          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
+          DEFAULT_MAX_SIZE_BYTES,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_MAX_SIZE_TIME,
       g_param_spec_uint64 ("max-size-time", "Max. size (ns)",
           "Most time queued per topic (0 = no limit)", 0, G_MAXUINT64,
-          DEFAULT_MAX_SIZE_TIME, G_PARAM_READWRITE |
-          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
+          DEFAULT_MAX_SIZE_TIME,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
 
   element_class->change_state = GST_DEBUG_FUNCPTR (gst_bag_src_change_state);
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class, "ROS bag source",
-      "Source/File/Demuxer", "Plays a ROS 1 bag: one source pad per topic",
+      "Source/File/Demuxer",
+      "Plays a ROS 1 bag or an MCAP file: one source pad per topic",
       "The gst-rosbag authors");
 
   GST_DEBUG_CATEGORY_INIT (gst_bag_src_debug, "bagsrc", 0, "ROS bag source");
@@ -349,7 +366,7 @@ gst_bag_src_change_state (GstElement * element, GstStateChange transition)
       }
       if (!self->location) {
         GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
-            ("No bag given: set the location property"), (NULL));
+            ("No recording given: set the location property"), (NULL));
         return GST_STATE_CHANGE_FAILURE;
       }
       break;

@@ -17,42 +17,67 @@
  * Boston, MA 02110-1301, USA.
  */
 
-/* A typefinder for `#ROSBAG V2.0` (and the old `#ROSRECORD V1.2`, so that
- * bagdemux can say clearly that it is not supported), so that
- * gst-discoverer-1.0, playbin and decodebin find bagdemux. */
+/* Typefinders for ROS 1 bags (`#ROSBAG V2.0`, and the old `#ROSRECORD V1.2`
+ * so that bagdemux can say clearly that it is not supported) and MCAP
+ * files (the magic `89 4D 43 41 50 30 0D 0A`), so that gst-discoverer-1.0,
+ * playbin and decodebin find bagdemux. The format library tells the magics
+ * apart. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include <string.h>
+#include <gst/rosbag/rosbag-recording.h>
 
 #include "gstrosbagelements.h"
 
 #define ROSBAG_CAPS "application/x-rosbag"
+#define MCAP_CAPS "application/x-mcap"
+
+/* the longest magic the library needs to look at */
+#define SNIFF_LEN 16
 
 static void
-rosbag_type_find (GstTypeFind * tf, gpointer user_data)
+recording_type_find (GstTypeFind * tf, gpointer user_data)
 {
-  const guint8 *data = gst_type_find_peek (tf, 0, 15);
+  const gchar *want = user_data;
+  GstRosbagFormat format;
+  const guint8 *data;
+  gsize len = SNIFF_LEN;
 
+  /* a short file: as much as there is of the magic (MCAP's is 8 bytes) */
+  while ((data = gst_type_find_peek (tf, 0, len)) == NULL && len > 8)
+    len--;
   if (data == NULL)
     return;
-  if (memcmp (data, "#ROSBAG V2.0\n", 13) == 0)
-    gst_type_find_suggest_empty_simple (tf, GST_TYPE_FIND_MAXIMUM, ROSBAG_CAPS);
-  else if (memcmp (data, "#ROSRECORD V1.2", 15) == 0)
+  if (gst_rosbag_recording_sniff (data, len, &format)) {
+    if (format == GST_ROSBAG_FORMAT_BAG && strcmp (want, ROSBAG_CAPS) == 0)
+      gst_type_find_suggest_empty_simple (tf, GST_TYPE_FIND_MAXIMUM,
+          ROSBAG_CAPS);
+    else if (format == GST_ROSBAG_FORMAT_MCAP && strcmp (want, MCAP_CAPS) == 0)
+      gst_type_find_suggest_empty_simple (tf, GST_TYPE_FIND_MAXIMUM, MCAP_CAPS);
+  } else if (strcmp (want, ROSBAG_CAPS) == 0 && len >= 15
+      && memcmp (data, "#ROSRECORD V1.2", 15) == 0) {
     gst_type_find_suggest_empty_simple (tf, GST_TYPE_FIND_LIKELY, ROSBAG_CAPS);
+  }
 }
 
 static gboolean
 rosbag_type_find_register (GstPlugin * plugin)
 {
   GstCaps *caps = gst_caps_new_empty_simple (ROSBAG_CAPS);
+  GstCaps *mcap_caps = gst_caps_new_empty_simple (MCAP_CAPS);
   gboolean ret;
 
   ret = gst_type_find_register (plugin, "application/x-rosbag",
-      GST_RANK_PRIMARY, rosbag_type_find, "bag,active", caps, NULL, NULL);
+      GST_RANK_PRIMARY, recording_type_find, "bag,active", caps,
+      (gpointer) ROSBAG_CAPS, NULL);
+  ret &= gst_type_find_register (plugin, "application/x-mcap",
+      GST_RANK_PRIMARY, recording_type_find, "mcap", mcap_caps,
+      (gpointer) MCAP_CAPS, NULL);
   gst_caps_unref (caps);
+  gst_caps_unref (mcap_caps);
   return ret;
 }
 

@@ -98,7 +98,7 @@ record_buffer (CapPad * p, GstBuffer * buf)
   guint idx;
 
   b.pts = GST_BUFFER_PTS (buf);
-  b.recv = b.hdr = NO_TIME;
+  b.recv = b.hdr = b.pub = NO_TIME;
   while ((meta = gst_buffer_iterate_meta_filtered (buf, &state,
               GST_REFERENCE_TIMESTAMP_META_API_TYPE))) {
     GstReferenceTimestampMeta *rm = (GstReferenceTimestampMeta *) meta;
@@ -110,6 +110,9 @@ record_buffer (CapPad * p, GstBuffer * buf)
     } else if (gst_structure_has_name (st, "timestamp/x-ros-header-stamp")) {
       b.hdr = rm->timestamp;
       b.n_hdr++;
+    } else if (gst_structure_has_name (st, "timestamp/x-ros-publish-time")) {
+      b.pub = rm->timestamp;
+      b.n_pub++;
     }
   }
   fail_unless (gst_buffer_map (buf, &map, GST_MAP_READ));

@@ -30,15 +30,14 @@
 #include "rosbag-test-util.h"
 
 G_BEGIN_DECLS
-
 #define NO_TIME G_MAXUINT64
-
-typedef struct
+    typedef struct
 {
   guint64 pts;
   guint64 recv;                 /* timestamp/x-ros-receive-time, or NO_TIME */
   guint64 hdr;                  /* timestamp/x-ros-header-stamp, or NO_TIME */
-  guint n_recv, n_hdr;          /* how many metas of each */
+  guint64 pub;                  /* timestamp/x-ros-publish-time, or NO_TIME */
+  guint n_recv, n_hdr, n_pub;   /* how many metas of each */
   gsize len;
   gchar *sha1;
 } CapBuf;
