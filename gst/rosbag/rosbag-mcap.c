@@ -108,8 +108,8 @@ struct _GstRosbagMcap
   GString *warnings;
   guint64 data_start, data_end;
 
-  /* while scanning: the loose block being filled */
-  Chunk *loose;
+  /* while scanning: the loose block being filled, or -1 */
+  gint loose_idx;
 };
 
 /* ---------------------------------------------------------------------- */
@@ -466,19 +466,9 @@ mcap_read (GstRosbagMcap * m, guint64 offset, guint64 size, GError ** error)
 /* ---------------------------------------------------------------------- */
 /* chunks */
 
-/* The chunk record's fields, with its records still compressed */
-typedef struct
-{
-  guint64 start_ns, end_ns, usize;
-  guint32 crc;
-  gchar *compression;
-  const guint8 *records;
-  guint64 records_len;
-} ChunkHead;
-
-static gboolean
-chunk_head_parse (const guint8 * content, guint64 len, guint64 pos,
-    ChunkHead * h, GError ** error)
+gboolean
+gst_rosbag_mcap_chunk_head_parse (const guint8 * content, guint64 len,
+    guint64 pos, GstRosbagMcapChunkHead * h, GError ** error)
 {
   Cur c;
 
@@ -506,11 +496,11 @@ GBytes *
 gst_rosbag_mcap_chunk_decode (GBytes * owner, const guint8 * content,
     guint64 len, guint64 pos, GError ** error)
 {
-  ChunkHead h;
+  GstRosbagMcapChunkHead h;
   GBytes *out = NULL;
   const guint8 *base = g_bytes_get_data (owner, NULL);
 
-  if (!chunk_head_parse (content, len, pos, &h, error))
+  if (!gst_rosbag_mcap_chunk_head_parse (content, len, pos, &h, error))
     return NULL;
   if (h.usize > GST_ROSBAG_MAX_CHUNK_SIZE) {
     g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_UNSUPPORTED,
@@ -771,10 +761,10 @@ be_load_index (gpointer be, guint i, GHashTable * wanted, GError ** error)
         GstRosbagIndexEntry e;
         guint64 off = rd64 (bp + j * 16 + 8);
 
-        if (off > G_MAXUINT32 || off >= ck->uncompressed_size)
-          continue;
+        /* an offset outside the chunk is kept: reading that message
+         * reports it */
         e.time_ns = rd64 (bp + j * 16);
-        e.offset = off;
+        e.offset = MIN (off, G_MAXUINT32);
         e.conn_id = ref->channel;
         g_array_append_val (out, e);
       }
@@ -896,22 +886,33 @@ names_add (GPtrArray * names, const gchar * name)
   g_ptr_array_add (names, NULL);
 }
 
-/* the loose block being filled gets message @off (file offset) */
+static void
+loose_close (GstRosbagMcap * m)
+{
+  if (m->loose_idx >= 0) {
+    Chunk *ck = get_chunk (m, m->loose_idx);
+
+    chunk_take_entries (ck, ck->entries);
+    m->loose_idx = -1;
+  }
+}
+
+/* the loose block being filled gets the message record at @off (file
+ * offset); blocks never span a chunk or a covered span */
 static void
 loose_add (GstRosbagMcap * m, guint64 off, guint64 total_len,
-    const guint8 * content, guint64 len)
+    const GstRosbagMessage * msg)
 {
   Chunk *ck;
   GstRosbagIndexEntry e;
 
-  if (len < 22)
-    return;
-  if (m->loose && (off - m->loose->pos + total_len > LOOSE_BLOCK_MAX
-          || off + total_len - m->loose->pos > G_MAXUINT32)) {
-    chunk_take_entries (m->loose, m->loose->entries);
-    m->loose = NULL;
+  if (m->loose_idx >= 0) {
+    ck = get_chunk (m, m->loose_idx);
+    if (off - ck->pos + total_len > LOOSE_BLOCK_MAX
+        || off + total_len - ck->pos > G_MAXUINT32)
+      loose_close (m);
   }
-  if (!m->loose) {
+  if (m->loose_idx < 0) {
     Chunk nc;
 
     memset (&nc, 0, sizeof (nc));
@@ -920,32 +921,19 @@ loose_add (GstRosbagMcap * m, guint64 off, guint64 total_len,
     nc.compression = g_strdup ("");
     nc.entries = g_array_new (FALSE, FALSE, sizeof (GstRosbagIndexEntry));
     g_array_append_val (m->chunks, nc);
-    m->loose = get_chunk (m, m->chunks->len - 1);
+    m->loose_idx = m->chunks->len - 1;
   }
-  ck = m->loose;
-  e.time_ns = rd64 (content + 6);
+  ck = get_chunk (m, m->loose_idx);
+  e.time_ns = msg->time_ns;
   e.offset = off - ck->pos;
-  e.conn_id = rd16 (content);
+  e.conn_id = msg->channel_id;
   g_array_append_val (ck->entries, e);
   ck->length = off + total_len - ck->pos;
 }
 
 static void
-loose_close (GstRosbagMcap * m)
-{
-  if (m->loose) {
-    GArray *e = m->loose->entries;
-
-    chunk_take_entries (m->loose, e);
-    m->loose = NULL;
-  }
-}
-
-static void
+G_GNUC_PRINTF (2, 3)
 note (GstRosbagMcap * m, const gchar * fmt, ...)
-G_GNUC_PRINTF (2, 3);
-
-     static void note (GstRosbagMcap * m, const gchar * fmt, ...)
 {
   va_list ap;
 
@@ -956,165 +944,219 @@ G_GNUC_PRINTF (2, 3);
   va_end (ap);
 }
 
-/* Walks the records of [@pos, @end) of the file, skipping the spans in
- * @skip (sorted pairs of start, end). Chunks found are decoded and
- * walked. Returns FALSE with *@why set if it stopped before @end. */
-static gboolean
-walk_data (GstRosbagMcap * m, guint64 pos, guint64 end, GArray * skip,
-    gchar ** why, guint64 * stop_pos)
+/* ---------------------------------------------------------------------- */
+/* scanning: the stream parser walks the parts of the file that must be
+ * walked (a file without a summary, the gaps no chunk index covers) and
+ * tells us what goes by; records it drops are jumped over, not read */
+
+#define SCAN_WINDOW (4 * 1024 * 1024)
+
+typedef struct
 {
-  guint si = 0;
+  GstRosbagMcap *m;
+  gint chunk_idx;               /* the chunk whose messages come, or -1 */
+  GArray *chunk_entries;
+  gboolean ended;
+  guint64 end_pos;
+} Scan;
 
-  while (pos < end) {
-    GBytes *hb;
-    const guint8 *h;
-    guint8 op;
-    guint64 len, total;
-
-    while (skip && si < skip->len
-        && g_array_index (skip, guint64, si + 1) <= pos)
-      si += 2;
-    if (skip && si < skip->len && g_array_index (skip, guint64, si) <= pos) {
-      pos = g_array_index (skip, guint64, si + 1);
-      loose_close (m);
-      continue;
-    }
-    if (end - pos < 9) {
-      *why = g_strdup_printf ("incomplete record at byte %" G_GUINT64_FORMAT
-          ": %" G_GUINT64_FORMAT " bytes left", pos, end - pos);
-      *stop_pos = pos;
-      return FALSE;
-    }
-    hb = mcap_read (m, pos, 9, NULL);
-    if (!hb) {
-      *why = g_strdup_printf ("cannot read at byte %" G_GUINT64_FORMAT, pos);
-      *stop_pos = pos;
-      return FALSE;
-    }
-    h = g_bytes_get_data (hb, NULL);
-    op = h[0];
-    len = rd64 (h + 1);
-    g_bytes_unref (hb);
-    if (len > end - pos - 9) {
-      *why = g_strdup_printf ("incomplete record at byte %" G_GUINT64_FORMAT
-          ": opcode 0x%02x claims %" G_GUINT64_FORMAT " bytes, %"
-          G_GUINT64_FORMAT " are left", pos, op, len, end - pos - 9);
-      *stop_pos = pos;
-      return FALSE;
-    }
-    total = 9 + len;
-    if (op == GST_ROSBAG_MCAP_OP_DATA_END || op == GST_ROSBAG_MCAP_OP_FOOTER) {
-      *stop_pos = pos;
-      loose_close (m);
-      return TRUE;
-    }
-    if (op == GST_ROSBAG_MCAP_OP_SCHEMA || op == GST_ROSBAG_MCAP_OP_CHANNEL
-        || op == GST_ROSBAG_MCAP_OP_MESSAGE || op == GST_ROSBAG_MCAP_OP_METADATA
-        || op == GST_ROSBAG_MCAP_OP_CHUNK || op == GST_ROSBAG_MCAP_OP_HEADER
-        || op == GST_ROSBAG_MCAP_OP_ATTACHMENT) {
-      /* attachments: only their name is read */
-      guint64 want = op == GST_ROSBAG_MCAP_OP_ATTACHMENT ? MIN (total,
-          9 + 16 + 4 + 4096) : total;
-      GBytes *rb;
-      GstRosbagMcapRecord rec;
-      GError *err = NULL;
-      const guint8 *rd;
-
-      if (op == GST_ROSBAG_MCAP_OP_CHUNK && len > GST_ROSBAG_MAX_CHUNK_SIZE) {
-        note (m, "chunk at byte %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-            " bytes skipped: too large", pos, len);
-        pos += total;
-        continue;
-      }
-      rb = mcap_read (m, pos, want, NULL);
-      if (!rb) {
-        *why = g_strdup_printf ("cannot read the record at byte %"
-            G_GUINT64_FORMAT, pos);
-        *stop_pos = pos;
-        return FALSE;
-      }
-      rd = g_bytes_get_data (rb, NULL);
-      rec.offset = pos;
-      rec.op = op;
-      rec.len = want - 9;
-      rec.total_len = total;
-      rec.content = rd + 9;
-      switch (op) {
-        case GST_ROSBAG_MCAP_OP_SCHEMA:
-          if (!gst_rosbag_mcap_parse_schema (&rec, m->schemas, &err))
-            note (m, "%s", err->message);
-          break;
-        case GST_ROSBAG_MCAP_OP_CHANNEL:
-          if (!gst_rosbag_mcap_parse_channel (&rec, m->channels, &err))
-            note (m, "%s", err->message);
-          break;
-        case GST_ROSBAG_MCAP_OP_MESSAGE:
-          loose_add (m, pos, total, rec.content, rec.len);
-          break;
-        case GST_ROSBAG_MCAP_OP_METADATA:
-        case GST_ROSBAG_MCAP_OP_ATTACHMENT:{
-          Cur c;
-          gchar *name;
-
-          cur_init (&c, rec.content, rec.len);
-          if (op == GST_ROSBAG_MCAP_OP_ATTACHMENT) {
-            cur_u64 (&c);
-            cur_u64 (&c);
-          }
-          name = cur_string (&c);
-          if (name)
-            names_add (op == GST_ROSBAG_MCAP_OP_METADATA ? m->metadata_names
-                : m->attachment_names, name);
-          g_free (name);
-          break;
-        }
-        case GST_ROSBAG_MCAP_OP_CHUNK:{
-          GBytes *dec;
-          Chunk nc;
-          ChunkHead hd;
-
-          loose_close (m);
-          memset (&nc, 0, sizeof (nc));
-          nc.pos = pos;
-          nc.length = total;
-          if (chunk_head_parse (rec.content, rec.len, pos, &hd, NULL)) {
-            nc.start_ns = hd.start_ns;
-            nc.end_ns = hd.end_ns;
-            nc.uncompressed_size = hd.usize;
-            nc.compressed_size = hd.records_len;
-            nc.compression = hd.compression;
-          } else {
-            nc.compression = g_strdup ("?");
-          }
-          dec = gst_rosbag_mcap_chunk_decode (rb, rec.content, rec.len, pos,
-              &err);
-          if (dec) {
-            GArray *entries = g_array_new (FALSE, FALSE,
-                sizeof (GstRosbagIndexEntry));
-
-            scan_chunk_records (m, dec, m->schemas, m->channels, entries, pos);
-            g_bytes_unref (dec);
-            chunk_take_entries (&nc, entries);
-          } else {
-            /* kept: reading it reports the error where it lies */
-            note (m, "%s", err->message);
-            nc.message_count = G_MAXUINT64;
-          }
-          g_array_append_val (m->chunks, nc);
-          m->n_chunks++;
-          break;
-        }
-        default:
-          break;
-      }
-      g_clear_error (&err);
-      g_bytes_unref (rb);
-    }
-    pos += total;
+static void
+scan_close_chunk (Scan * sc)
+{
+  if (sc->chunk_idx >= 0) {
+    chunk_take_entries (get_chunk (sc->m, sc->chunk_idx), sc->chunk_entries);
+    sc->chunk_idx = -1;
+    sc->chunk_entries = NULL;
   }
+}
+
+static void
+scan_chunk (gpointer ud, guint64 pos, guint64 total_len,
+    const GstRosbagMcapChunkHead * head, const GError * error)
+{
+  Scan *sc = ud;
+  GstRosbagMcap *m = sc->m;
+  Chunk nc;
+
+  scan_close_chunk (sc);
   loose_close (m);
-  *stop_pos = pos;
-  return TRUE;
+  memset (&nc, 0, sizeof (nc));
+  nc.pos = pos;
+  nc.length = total_len;
+  if (head) {
+    nc.start_ns = head->start_ns;
+    nc.end_ns = head->end_ns;
+    nc.uncompressed_size = head->usize;
+    nc.compressed_size = head->records_len;
+    nc.compression = g_strdup (head->compression);
+  } else {
+    nc.compression = g_strdup ("?");
+  }
+  if (error) {
+    /* kept: reading it reports the error where it lies */
+    note (m, "%s", error->message);
+    nc.message_count = G_MAXUINT64;
+    g_array_append_val (m->chunks, nc);
+  } else {
+    g_array_append_val (m->chunks, nc);
+    sc->chunk_idx = m->chunks->len - 1;
+    sc->chunk_entries = g_array_new (FALSE, FALSE,
+        sizeof (GstRosbagIndexEntry));
+  }
+  m->n_chunks++;
+}
+
+static void
+scan_message (gpointer ud, const GstRosbagMessage * msg, guint64 record_len,
+    gboolean in_chunk)
+{
+  Scan *sc = ud;
+
+  if (in_chunk) {
+    GstRosbagIndexEntry e;
+
+    if (sc->chunk_idx < 0 || msg->offset > G_MAXUINT32)
+      return;
+    e.time_ns = msg->time_ns;
+    e.offset = msg->offset;
+    e.conn_id = msg->channel_id;
+    g_array_append_val (sc->chunk_entries, e);
+  } else {
+    scan_close_chunk (sc);
+    loose_add (sc->m, msg->chunk_pos, record_len, msg);
+  }
+}
+
+static void
+scan_name (gpointer ud, guint8 op, const gchar * name)
+{
+  Scan *sc = ud;
+
+  names_add (op == GST_ROSBAG_MCAP_OP_METADATA ? sc->m->metadata_names :
+      sc->m->attachment_names, name);
+}
+
+static void
+scan_end (gpointer ud, guint8 op, guint64 pos)
+{
+  Scan *sc = ud;
+
+  sc->ended = TRUE;
+  sc->end_pos = pos;
+}
+
+static const GstRosbagStreamScan scan_funcs = {
+  scan_chunk, scan_message, scan_name, scan_end
+};
+
+/* Walks the records of [@pos, @end) with the stream parser, reading the
+ * file in windows and jumping over the records it drops. Returns FALSE
+ * with *@why set if it stopped before @end (or a DataEnd). */
+static gboolean
+scan_range (GstRosbagMcap * m, guint64 pos, guint64 end, gchar ** why,
+    guint64 * stop_pos)
+{
+  Scan sc = { m, -1, NULL, FALSE, 0 };
+  GstRosbagStreamParser *p;
+  gboolean ok = TRUE, done = FALSE;
+
+  p = gst_rosbag_stream_parser_new_scan (m->name, pos, m->schemas,
+      m->channels, &scan_funcs, &sc);
+  while (!done) {
+    GstRosbagMessage msg;
+    GError *err = NULL;
+    GstRosbagStreamResult res = gst_rosbag_stream_parser_next (p, &msg, &err);
+
+    switch (res) {
+      case GST_ROSBAG_STREAM_NEED_DATA:{
+        guint64 skip = gst_rosbag_stream_parser_take_skip (p);
+        guint64 here = gst_rosbag_stream_parser_get_offset (p) - skip;
+        GBytes *b;
+
+        if (skip > end - MIN (end, pos)) {
+          /* a dropped record that goes past the end of the range */
+          *why = g_strdup_printf ("incomplete record before byte %"
+              G_GUINT64_FORMAT ": it needs %" G_GUINT64_FORMAT " more bytes,"
+              " %" G_GUINT64_FORMAT " are left", here, skip,
+              end - MIN (end, pos));
+          *stop_pos = here;
+          ok = FALSE;
+          done = TRUE;
+          break;
+        }
+        pos += skip;
+        if (pos >= end) {
+          gst_rosbag_stream_parser_push_eos (p);
+          break;
+        }
+        b = mcap_read (m, pos, MIN (end - pos, SCAN_WINDOW), NULL);
+        if (!b) {
+          *why = g_strdup_printf ("cannot read at byte %" G_GUINT64_FORMAT,
+              pos);
+          *stop_pos = pos;
+          ok = FALSE;
+          done = TRUE;
+          break;
+        }
+        pos += g_bytes_get_size (b);
+        gst_rosbag_stream_parser_push (p, b);
+        g_bytes_unref (b);
+        break;
+      }
+      case GST_ROSBAG_STREAM_SKIPPED:
+        if (err && g_error_matches (err, GST_ROSBAG_ERROR,
+                GST_ROSBAG_ERROR_TRUNCATED) && pos >= end) {
+          /* the end of the range cuts a record: the scan stops there */
+          *why = g_strdup (err->message);
+          *stop_pos = end;
+          ok = FALSE;
+        } else if (err) {
+          note (m, "%s", err->message);
+        }
+        break;
+      case GST_ROSBAG_STREAM_ERROR:
+        *why = g_strdup (err ? err->message : "unreadable record");
+        *stop_pos = gst_rosbag_stream_parser_get_offset (p);
+        ok = FALSE;
+        done = TRUE;
+        break;
+      case GST_ROSBAG_STREAM_EOS:
+      case GST_ROSBAG_STREAM_MESSAGE:
+      default:
+        done = TRUE;
+        break;
+    }
+    g_clear_error (&err);
+  }
+  scan_close_chunk (&sc);
+  loose_close (m);
+  if (ok)
+    *stop_pos = sc.ended ? sc.end_pos : gst_rosbag_stream_parser_get_offset (p);
+  gst_rosbag_stream_parser_free (p);
+  return ok;
+}
+
+/* The gaps of [@start, @end) between the @spans (pairs start, end,
+ * sorted), each walked by scan_range() */
+static void
+scan_gaps (GstRosbagMcap * m, guint64 start, guint64 end, GArray * spans)
+{
+  guint i;
+  guint64 pos = start;
+
+  for (i = 0; i <= spans->len; i += 2) {
+    guint64 gap_end = i < spans->len ? g_array_index (spans, guint64, i) : end;
+    gchar *why = NULL;
+    guint64 stop;
+
+    gap_end = MIN (gap_end, end);
+    if (gap_end > pos && !scan_range (m, pos, gap_end, &why, &stop)) {
+      note (m, "%s", why);
+      g_free (why);
+    }
+    if (i < spans->len)
+      pos = MAX (pos, g_array_index (spans, guint64, i + 1));
+  }
 }
 
 static gboolean
@@ -1234,7 +1276,8 @@ parse_chunk_index (GstRosbagMcap * m, const GstRosbagMcapRecord * rec)
 
     r.channel = cur_u16 (&mc);
     r.offset = cur_u64 (&mc);
-    if (mc.ok && r.offset >= ck.pos + chunk_length && r.offset < m->data_end)
+    /* kept even when it points nowhere: reading it then says so */
+    if (mc.ok)
       g_array_append_val (ck.mi, r);
   }
   g_array_sort (ck.mi, mi_cmp);
@@ -1587,6 +1630,7 @@ gst_rosbag_mcap_open (GstRosbagReadFunc read_func, gpointer user_data,
   m->attachment_names = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (m->attachment_names, NULL);
   m->warnings = g_string_new (NULL);
+  m->loose_idx = -1;
 
   if (!read_header (m, error))
     goto fail;
@@ -1595,8 +1639,6 @@ gst_rosbag_mcap_open (GstRosbagReadFunc read_func, gpointer user_data,
   if (read_summary (m, &why)) {
     GArray *skip = g_array_new (FALSE, FALSE, sizeof (guint64));
     gboolean unknown = FALSE;
-    guint64 stop = 0;
-    gchar *gap_why = NULL;
     guint n_indexed = m->chunks->len;
 
     m->indexed = TRUE;
@@ -1615,11 +1657,7 @@ gst_rosbag_mcap_open (GstRosbagReadFunc read_func, gpointer user_data,
         unknown = TRUE;
     }
     sort_spans (skip);
-    walk_data (m, m->data_start, m->data_end, skip, &gap_why, &stop);
-    if (gap_why) {
-      note (m, "%s", gap_why);
-      g_free (gap_why);
-    }
+    scan_gaps (m, m->data_start, m->data_end, skip);
     g_array_unref (skip);
     if (unknown) {
       /* channels that only the chunks define: decode the indexed chunks
@@ -1653,7 +1691,7 @@ gst_rosbag_mcap_open (GstRosbagReadFunc read_func, gpointer user_data,
       chunk_clear (get_chunk (m, i));
     g_array_set_size (m->chunks, 0);
     m->n_chunks = 0;
-    if (walk_data (m, m->data_start, m->data_end, NULL, &scan_why, &stop))
+    if (scan_range (m, m->data_start, m->data_end, &scan_why, &stop))
       m->scan_report = g_strdup_printf ("%s; scanned to the data end at"
           " byte %" G_GUINT64_FORMAT, why, stop);
     else

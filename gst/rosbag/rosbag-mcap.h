@@ -24,6 +24,7 @@
  * (rosbag-mcap.c) and the incremental parser (rosbag-stream.c). */
 
 #include <gst/rosbag/rosbag-private.h>
+#include <gst/rosbag/rosbag-stream.h>
 
 G_BEGIN_DECLS typedef enum
 {
@@ -79,8 +80,49 @@ GstRosbagTopic *gst_rosbag_mcap_topic_for_channel (GHashTable * schemas,
     GHashTable * channels, guint16 id);
 gboolean gst_rosbag_mcap_parse_message (const guint8 * content, guint64 len,
     guint64 offset, GstRosbagMessage * msg, GError ** error);
+/* a Chunk record's fields, its records still compressed */
+typedef struct
+{
+  guint64 start_ns, end_ns, usize;
+  guint32 crc;
+  gchar *compression;
+  const guint8 *records;
+  guint64 records_len;
+} GstRosbagMcapChunkHead;
+
+gboolean gst_rosbag_mcap_chunk_head_parse (const guint8 * content,
+    guint64 len, guint64 pos, GstRosbagMcapChunkHead * h, GError ** error);
 GBytes *gst_rosbag_mcap_chunk_decode (GBytes * owner, const guint8 * content,
     guint64 len, guint64 pos, GError ** error);
+
+/* The stream parser's scan mode: the file backends drive it over the
+ * parts of a file they must walk (an MCAP file without a summary, the
+ * gaps no chunk index covers). It then returns no messages: it tells
+ * @scan what goes by, and registers schemas and channels into the
+ * caller's tables. */
+typedef struct
+{
+  /* a Chunk record at @pos; @head NULL if its fields do not parse;
+   * @error set if it could not be decoded (its messages are not seen) */
+  void (*chunk) (gpointer user_data, guint64 pos, guint64 total_len,
+      const GstRosbagMcapChunkHead * head, const GError * error);
+  /* every Message record, known channel or not: msg->chunk_pos is the
+   * chunk's position and msg->offset the record's offset inside it, or
+   * the record's own position and 0 outside chunks */
+  void (*message) (gpointer user_data, const GstRosbagMessage * msg,
+      guint64 record_len, gboolean in_chunk);
+  /* the name of a Metadata or Attachment record */
+  void (*name) (gpointer user_data, guint8 op, const gchar * name);
+  /* a DataEnd or Footer record: the data section ends at @pos */
+  void (*end) (gpointer user_data, guint8 op, guint64 pos);
+} GstRosbagStreamScan;
+
+GstRosbagStreamParser *gst_rosbag_stream_parser_new_scan (const gchar * name,
+    guint64 offset, GHashTable * schemas, GHashTable * channels,
+    const GstRosbagStreamScan * scan, gpointer user_data);
+/* bytes of a record being dropped that have not arrived yet: the caller
+ * jumps over them instead of reading them */
+guint64 gst_rosbag_stream_parser_take_skip (GstRosbagStreamParser * parser);
 
 G_END_DECLS
 #endif /* __GST_ROSBAG_MCAP_H__ */

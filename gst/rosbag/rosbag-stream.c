@@ -68,6 +68,11 @@ struct _GstRosbagStreamParser
   GHashTable *by_name;          /* name -> topic */
   GHashTable *by_channel;       /* channel/connection id -> topic */
   GHashTable *schemas, *channels;       /* MCAP tables */
+  gboolean own_tables;
+
+  /* scan mode (a file backend walks part of a file) */
+  const GstRosbagStreamScan *scan;
+  gpointer scan_data;
 };
 
 /**
@@ -90,7 +95,44 @@ gst_rosbag_stream_parser_new (const gchar * name)
   p->by_channel = g_hash_table_new (NULL, NULL);
   p->schemas = gst_rosbag_mcap_new_schema_table ();
   p->channels = gst_rosbag_mcap_new_channel_table ();
+  p->own_tables = TRUE;
   return p;
+}
+
+/* private: an MCAP parser that starts at a record boundary @offset of a
+ * file, for the backend's scans */
+GstRosbagStreamParser *
+gst_rosbag_stream_parser_new_scan (const gchar * name, guint64 offset,
+    GHashTable * schemas, GHashTable * channels,
+    const GstRosbagStreamScan * scan, gpointer user_data)
+{
+  GstRosbagStreamParser *p = g_new0 (GstRosbagStreamParser, 1);
+
+  p->name = g_strdup (name);
+  g_queue_init (&p->pending);
+  p->topics = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_rosbag_topic_free);
+  p->by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  p->by_channel = g_hash_table_new (NULL, NULL);
+  p->schemas = schemas;
+  p->channels = channels;
+  p->offset = offset;
+  p->format = GST_ROSBAG_FORMAT_MCAP;
+  p->format_known = TRUE;
+  p->state = STATE_RECORDS;
+  p->scan = scan;
+  p->scan_data = user_data;
+  return p;
+}
+
+guint64
+gst_rosbag_stream_parser_take_skip (GstRosbagStreamParser * p)
+{
+  guint64 n = p->skip;
+
+  p->skip = 0;
+  p->offset += n;
+  return n;
 }
 
 /**
@@ -111,8 +153,10 @@ gst_rosbag_stream_parser_free (GstRosbagStreamParser * p)
     g_bytes_unref (p->current);
   g_hash_table_unref (p->by_name);
   g_hash_table_unref (p->by_channel);
-  g_hash_table_unref (p->schemas);
-  g_hash_table_unref (p->channels);
+  if (p->own_tables) {
+    g_hash_table_unref (p->schemas);
+    g_hash_table_unref (p->channels);
+  }
   g_ptr_array_unref (p->topics);
   g_free (p->name);
   g_free (p);
@@ -342,7 +386,8 @@ mcap_channel (GstRosbagStreamParser * p, const GstRosbagMcapRecord * rec)
   guint16 id;
   GstRosbagTopic *t;
 
-  if (rec->len < 2 || !gst_rosbag_mcap_parse_channel (rec, p->channels, NULL))
+  if (rec->len < 2 || !gst_rosbag_mcap_parse_channel (rec, p->channels, NULL)
+      || p->scan)
     return;
   id = GST_READ_UINT16_LE_MCAP (rec->content);
   if (g_hash_table_contains (p->by_channel, GUINT_TO_POINTER ((guint) id)))
@@ -407,6 +452,10 @@ chunk_next (GstRosbagStreamParser * p, GstRosbagMessage * msg,
           continue;
         msg->chunk_pos = p->chunk_pos;
         msg->offset = off;
+        if (p->scan) {
+          p->scan->message (p->scan_data, msg, rec.total_len, TRUE);
+          continue;
+        }
         *res = emit (p, g_bytes_ref (p->chunk), msg, p->chunk_pos, error);
         return TRUE;
       }
@@ -497,6 +546,43 @@ mcap_record (GstRosbagStreamParser * p, GstRosbagMessage * msg, GError ** error)
     case GST_ROSBAG_MCAP_OP_CHUNK:
     case GST_ROSBAG_MCAP_OP_FOOTER:
       break;
+    case GST_ROSBAG_MCAP_OP_DATA_END:
+      if (p->scan) {
+        p->scan->end (p->scan_data, op, pos);
+        p->state = STATE_TRAILER;
+        consume (p, MIN (total, p->avail));
+        return RECORD_DONE;
+      }
+      p->skip = total;
+      return RECORD_DONE;
+    case GST_ROSBAG_MCAP_OP_METADATA:
+    case GST_ROSBAG_MCAP_OP_ATTACHMENT:
+      if (p->scan) {
+        /* the name only: after two times for an attachment */
+        gsize head = op == GST_ROSBAG_MCAP_OP_ATTACHMENT ? 16 : 0;
+        gsize want = MIN (total, 9 + head + 4 + 4096);
+        GBytes *nb;
+        const guint8 *nd;
+
+        if (p->avail < want && !p->eos)
+          return GST_ROSBAG_STREAM_NEED_DATA;
+        want = MIN (want, p->avail);
+        nb = peek (p, want);
+        nd = g_bytes_get_data (nb, NULL);
+        if (want >= 9 + head + 4) {
+          guint32 nl = GST_READ_UINT32_LE_MCAP (nd + 9 + head);
+
+          if (nl <= want - 9 - head - 4 && nl <= len - head - 4) {
+            gchar *name = g_strndup ((const gchar *) nd + 9 + head + 4, nl);
+
+            p->scan->name (p->scan_data, op, name);
+            g_free (name);
+          }
+        }
+        g_bytes_unref (nb);
+      }
+      p->skip = total;
+      return RECORD_DONE;
     default:
       /* indexes, attachments, metadata, summary records, unknown and
        * private opcodes: dropped as they go by */
@@ -536,20 +622,39 @@ mcap_record (GstRosbagStreamParser * p, GstRosbagMessage * msg, GError ** error)
       }
       msg->chunk_pos = pos;
       msg->offset = 0;
+      if (p->scan) {
+        p->scan->message (p->scan_data, msg, total, FALSE);
+        break;
+      }
       return emit (p, rb, msg, pos, error);
     case GST_ROSBAG_MCAP_OP_CHUNK:
+    {
+      GError *derr = NULL;
+
       p->chunk = gst_rosbag_mcap_chunk_decode (rb, rec.content, len, pos,
-          error);
+          &derr);
+      if (p->scan) {
+        GstRosbagMcapChunkHead h;
+        gboolean head_ok = gst_rosbag_mcap_chunk_head_parse (rec.content,
+            len, pos, &h, NULL);
+
+        p->scan->chunk (p->scan_data, pos, total, head_ok ? &h : NULL, derr);
+        if (head_ok)
+          g_free (h.compression);
+      }
       if (!p->chunk) {
-        g_prefix_error (error, "%s: ", p->name);
+        g_propagate_prefixed_error (error, derr, "%s: ", p->name);
         res = GST_ROSBAG_STREAM_SKIPPED;
         break;
       }
+    }
       p->chunk_off = 0;
       p->chunk_pos = pos;
       break;
     case GST_ROSBAG_MCAP_OP_FOOTER:
       p->state = STATE_TRAILER;
+      if (p->scan)
+        p->scan->end (p->scan_data, op, pos);
       if (len >= 8) {
         p->indexed_known = TRUE;
         p->indexed = GST_READ_UINT64_LE_MCAP (rec.content) != 0;

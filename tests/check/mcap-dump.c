@@ -202,6 +202,15 @@ main (int argc, char **argv)
   for (i = 0; i < n; i++)
     sums[i] = g_checksum_new (G_CHECKSUM_SHA256);
 
+  {
+    /* a scan that did not reach the end of the data, or skipped damage,
+     * lost something: say so, as a streaming reader would */
+    const gchar *rep = gst_rosbag_recording_get_scan_report (rec);
+
+    if (rep && !g_regex_match_simple ("; scanned to the data end at byte "
+            "[0-9]+$", rep, 0, 0))
+      g_printerr ("warning: %s\n", rep);
+  }
   r = gst_rosbag_reader_new (rec);
   while ((res = gst_rosbag_reader_next (r, &m, &err)) != GST_ROSBAG_READ_EOS) {
     guint ti;
