@@ -17,21 +17,22 @@
  * Boston, MA 02110-1301, USA.
  */
 
-/* read-lib: the format library alone. Opens the bag, iterates every
- * message in time order with a GstRosbagReader and touches every byte (the
- * same 64-bit word sum as ref_cpp). Prints "messages bytes checksum" and,
- * on stderr, the chunk cache's peak.
+/* read-lib: the format library alone. Opens the recording (a ROS 1 bag or
+ * an MCAP file, told apart by its magic) with gst_rosbag_recording_open(),
+ * iterates every message in time order with a GstRosbagReader and touches
+ * every byte (the same 64-bit word sum as ref_cpp and ref-mcap.mjs
+ * --checksum). Prints "messages bytes checksum" and, on stderr, the chunk
+ * cache's peak.
  *
- * Usage: read-lib BAG [--prefetch N] [--cache-mb N] */
+ * Usage: read-lib FILE [--prefetch N] [--cache-mb N] */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gst/rosbag/rosbag.h>
-#include <gst/rosbag/rosbag-private.h>
 
 /* peak and current RSS, split into anonymous memory and file pages
- * (the bag is memory-mapped: its pages count in RSS once touched) */
+ * (the file is memory-mapped: its pages count in RSS once touched) */
 static void
 print_status (void)
 {
@@ -55,7 +56,7 @@ print_status (void)
 int
 main (int argc, char **argv)
 {
-  GstRosbagBag *bag;
+  GstRosbagRecording *rec;
   GstRosbagReader *reader;
   GstRosbagMessage msg;
   GstRosbagReadResult res;
@@ -66,7 +67,7 @@ main (int argc, char **argv)
   int i;
 
   if (argc < 2) {
-    fprintf (stderr, "usage: %s BAG [--prefetch N] [--cache-mb N]\n", argv[0]);
+    fprintf (stderr, "usage: %s FILE [--prefetch N] [--cache-mb N]\n", argv[0]);
     return 2;
   }
   for (i = 2; i + 1 < argc; i += 2) {
@@ -76,13 +77,13 @@ main (int argc, char **argv)
       cache_mb = atoll (argv[i + 1]);
   }
 
-  bag = gst_rosbag_bag_open (argv[1], &err);
-  if (!bag) {
+  rec = gst_rosbag_recording_open (argv[1], &err);
+  if (!rec) {
     fprintf (stderr, "read-lib: %s\n", err->message);
     g_error_free (err);
     return 1;
   }
-  reader = gst_rosbag_reader_new_for_bag (bag);
+  reader = gst_rosbag_reader_new (rec);
   if (cache_mb >= 0)
     gst_rosbag_reader_set_cache_size (reader, (gsize) cache_mb << 20);
   if (prefetch >= 0)
@@ -113,7 +114,7 @@ main (int argc, char **argv)
       gst_rosbag_reader_get_cache_peak (reader) / 1048576.0);
   print_status ();
   gst_rosbag_reader_free (reader);
-  gst_rosbag_bag_unref (bag);
+  gst_rosbag_recording_unref (rec);
   printf ("%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %016" G_GINT64_MODIFIER
       "x\n", n, bytes, sum);
   return 0;

@@ -3,10 +3,10 @@
 # elements and library, next to the C++ rosbag_storage and python3-rosbag
 # readers, in one run; reports seconds, MB/s and peak RSS as ratios.
 #
-#   tests/bench/run.sh [--full] [--sizes "MB MB..."] [--py-max MB]
-#                      [--build DIR] [--bagdir DIR] [--cases "a b..."]
-#                      [--compression "none lz4"] [--keep] [--out FILE]
-#                      [--runs N] [--nice N]
+#   tests/bench/run.sh [--mcap] [--quick|--full] [--sizes "MB MB..."]
+#                      [--py-max MB] [--build DIR] [--bagdir DIR]
+#                      [--cases "a b..."] [--compression "none lz4"]
+#                      [--keep] [--out FILE] [--runs N] [--nice N]
 #
 # Default: one 200 MB bag (uncompressed and lz4), a quick run; its table
 # goes to /tmp/gst-rosbag-bench/results.md (runs with a 4096 MB bag write
@@ -16,6 +16,12 @@
 #
 # Before anything, a 20 MB bag of each compression is checked with
 # verify-bag.py (python3-rosbag) and ref_cpp against read-lib.
+#
+# --mcap: the MCAP series instead (see "MCAP cases" below): rosbag2-shaped
+# files from gen-mcap, zstd, lz4 and zstd with overlapping chunks
+# (--compression "zstd lz4 overlap", "none" also possible); its table goes
+# to BAGDIR/results-mcap.md unless --out says otherwise. --quick (the
+# default) is one 200 MB size, --full 1024 and 4096 MB.
 #
 # Every case is a fresh process under /usr/bin/time -v: run once to warm
 # the page cache (and the GStreamer registry), then --runs (3) times
@@ -43,6 +49,23 @@
 #               fakesink (a sink at 50 fps on a 30 Hz topic, all the other
 #               pads fast), stop-time=10 s of the bag: RSS must stay at
 #               the queue limits + chunk cache
+#
+# MCAP cases (--mcap; first, a 20 MB file of each kind is checked with
+# verify-mcap.mjs (@mcap/core, and every message decoded and written back
+# by @foxglove/rosmsg2-serialization), and ref-mcap.mjs --checksum must
+# see the same messages, bytes and checksum as read-lib):
+#   cli         `zstd -d` / `lz4 -d` of the side file holding the same
+#               chunks' compressed records (gen-mcap --frames-out): the
+#               single-core decompression limit, nothing parsed
+#   lib         read-lib: GstRosbagReader over all messages, bytes summed
+#   lib-p0      the same without the prefetch worker (one core, as the CLI)
+#   bagsrc      play-all: bagsrc, one fakesink sync=false per topic pad
+#   mcapjs      ref-mcap.mjs: @mcap/core McapIndexedReader.readMessages()
+#               with @foxglove/wasm-zstd / wasm-lz4 (Node), counting
+#               messages and bytes
+# The npm packages are installed by tests/files/npm-install.sh into
+# BUILD/tests/bench/npm; without them the mcapjs case and the checks are
+# skipped, saying so.
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -51,10 +74,11 @@ SIZES="200"
 PY_MAX=1024
 BUILD="$ROOT/build-bench"
 BAGDIR=/tmp/gst-rosbag-bench
-CASES="cpp py lib lib-p0 bagsrc bagsrc-raw bagsrc-notrim slow"
+CASES=
 # glibc keeps freed chunk-sized blocks instead of unmapping / trimming them
 NOTRIM=GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456
-COMPRESSION="none lz4"
+COMPRESSION=
+MCAP=0
 KEEP=0
 RUNS=3
 NICE=
@@ -64,6 +88,8 @@ PY=/usr/bin/python3
 while [ $# -gt 0 ]; do
   case "$1" in
     --full) SIZES="1024 4096" ;;
+    --quick) SIZES="200" ;;
+    --mcap) MCAP=1 ;;
     --sizes) SIZES="$2"; shift ;;
     --py-max) PY_MAX="$2"; shift ;;
     --build) BUILD="$2"; shift ;;
@@ -79,6 +105,15 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+
+if [ $MCAP = 1 ]; then
+  : "${CASES:=cli lib lib-p0 bagsrc mcapjs}"
+  : "${COMPRESSION:=zstd lz4 overlap}"
+  : "${OUT:=$BAGDIR/results-mcap.md}"
+else
+  : "${CASES:=cpp py lib lib-p0 bagsrc bagsrc-raw bagsrc-notrim slow}"
+  : "${COMPRESSION:=none lz4}"
+fi
 
 # the committed results.md holds a --full run; quick runs go next to the bags
 if [ -z "$OUT" ]; then
@@ -102,11 +137,11 @@ if ! log=$(ninja -C "$BUILD" 2>&1); then
   exit 1
 fi
 B="$BUILD/tests/bench"
-for x in gen-bag read-lib play-all; do
+for x in gen-bag gen-mcap read-lib play-all; do
   [ -x "$B/$x" ] || { echo "run.sh: $B/$x was not built" >&2; exit 1; }
 done
 HAVE_CPP=1
-[ -x "$B/ref_cpp" ] || { HAVE_CPP=0; echo "run.sh: no ref_cpp (librosbag-storage-dev missing?): C++ column empty" >&2; }
+[ $MCAP = 1 ] || [ -x "$B/ref_cpp" ] || { HAVE_CPP=0; echo "run.sh: no ref_cpp (librosbag-storage-dev missing?): C++ column empty" >&2; }
 
 export GST_PLUGIN_PATH="$BUILD/plugins/rosbag"
 export GST_REGISTRY="$BAGDIR/registry.bin"
@@ -122,7 +157,9 @@ if [ "$avail" -lt $((need + 1024)) ]; then
   exit 1
 fi
 cleanup() {
-  if [ "$KEEP" = 0 ]; then rm -f "$BAGDIR"/bench-*.bag; fi
+  if [ "$KEEP" = 0 ]; then
+    rm -f "$BAGDIR"/bench-*.bag "$BAGDIR"/bench-*.mcap "$BAGDIR"/bench-*.frames
+  fi
 }
 trap cleanup EXIT
 
@@ -163,6 +200,24 @@ run_case() {
     "$best_wall" "$(echo "$max_rss / 1024" | bc -l)" \
     "$(echo "$min_rss / 1024" | bc -l)" "$(tr '\n' ' ' < "$TMP.out")"
 }
+
+# preamble TITLE BUILD_EXTRA UNITS_EXTRA: the lines above a table: the
+# machine, the build, the load, how the figures were taken
+preamble() {
+  echo "$1"
+  echo
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM,"
+  echo "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo); warm page cache;"
+  src=$(sed -n 's/.*"source": *"\([^"]*\)".*/\1/p' "$BUILD/meson-info/meson-info.json" 2>/dev/null | head -1)
+  echo "build: $BUILD, from ${src:-?} ($(git -C "${src:-$ROOT}" rev-parse --short HEAD 2>/dev/null || echo 'not a git tree'))$2."
+  echo "Load average before the run: $LOAD0; after: $(cut -d' ' -f1-3 /proc/loadavg). Cases run with: ${NICE:-default niceness}."
+  echo "Seconds: fastest wall time of $RUNS measured runs (after a warm-up run), CPU s = its user + sys; MB/s = payload MB / s$3;"
+}
+
+if [ $MCAP = 1 ]; then
+  . "$HERE/run-mcap.sh"
+  exit 0
+fi
 
 # first: a small bag of each compression must read back right in
 # python3-rosbag (and in C++ rosbag_storage, with the same messages)
@@ -212,14 +267,7 @@ done
 # the table: ratios are ours / reference on the same bag (time: >1 is
 # slower; RSS: >1 is more memory)
 {
-  echo "# gst-rosbag benchmark results"
-  echo
-  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM,"
-  echo "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo); warm page cache;"
-  src=$(sed -n 's/.*"source": *"\([^"]*\)".*/\1/p' "$BUILD/meson-info/meson-info.json" 2>/dev/null | head -1)
-  echo "build: $BUILD, from ${src:-?} ($(git -C "${src:-$ROOT}" rev-parse --short HEAD 2>/dev/null || echo 'not a git tree'))."
-  echo "Load average before the run: $LOAD0; after: $(cut -d' ' -f1-3 /proc/loadavg). Cases run with: ${NICE:-default niceness}."
-  echo "Seconds: fastest wall time of $RUNS measured runs (after a warm-up run), CPU s = its user + sys; MB/s = payload MB / s;"
+  preamble "# gst-rosbag benchmark results" "" ""
   echo "peak RSS = highest peak RSS (/usr/bin/time -v) of those runs, lowest = the lowest; ×C++ and ×py = ours / reference (s: >1 is slower; RSS: >1 is more memory)."
   echo
   echo "| case | bag | payload MB | s | MB/s | CPU s | peak RSS MB | lowest | s ×C++ | RSS ×C++ | s ×py | RSS ×py |"
