@@ -60,6 +60,8 @@ typedef struct
   gchar *topic;
   gchar *encoding;
   gchar *callerid;
+  gchar *md5sum;                /* ros1 profile metadata */
+  gboolean latching;
   guint64 count;
   gboolean counted;
   guint64 first_ns, last_ns;
@@ -222,17 +224,18 @@ cur_string (Cur * c)
   return g_strndup ((const gchar *) p, n);
 }
 
-/* a string-to-string map; returns the value of @key if present */
-static gchar *
-cur_map_find (Cur * c, const gchar * key)
+/* a string-to-string map: the values of the NULL-terminated @keys go into
+ * @values (newly allocated, NULL where absent) */
+static void
+cur_map_find (Cur * c, const gchar * const *keys, gchar ** values)
 {
   gsize n = 0;
   const guint8 *p = cur_bytes32 (c, &n);
   Cur m;
-  gchar *found = NULL;
+  guint i;
 
   if (!p)
-    return NULL;
+    return;
   cur_init (&m, p, n);
   while (m.ok && m.pos < m.len) {
     gsize kl = 0, vl = 0;
@@ -241,10 +244,10 @@ cur_map_find (Cur * c, const gchar * key)
 
     if (!k || !v)
       break;
-    if (!found && kl == strlen (key) && memcmp (k, key, kl) == 0)
-      found = g_strndup ((const gchar *) v, vl);
+    for (i = 0; keys[i]; i++)
+      if (!values[i] && kl == strlen (keys[i]) && memcmp (k, keys[i], kl) == 0)
+        values[i] = g_strndup ((const gchar *) v, vl);
   }
-  return found;
 }
 
 /**
@@ -304,6 +307,7 @@ channel_free (Channel * ch)
   g_free (ch->topic);
   g_free (ch->encoding);
   g_free (ch->callerid);
+  g_free (ch->md5sum);
   g_free (ch);
 }
 
@@ -332,6 +336,9 @@ topic_fill (GstRosbagTopic * t, Channel * ch, Schema * s)
     t->schema_encoding = g_strdup (s->encoding);
     gst_rosbag_topic_set_definition (t, s->data, s->len);
   }
+  if (ch->md5sum && !t->md5sum)
+    t->md5sum = g_strdup (ch->md5sum);
+  t->latching |= ch->latching;
 }
 
 GstRosbagTopic *
@@ -394,8 +401,20 @@ gst_rosbag_mcap_parse_channel (const GstRosbagMcapRecord * rec,
   ch->schema_id = cur_u16 (&c);
   ch->topic = cur_string (&c);
   ch->encoding = cur_string (&c);
-  if (c.ok)
-    ch->callerid = cur_map_find (&c, "callerid");
+  if (c.ok) {
+    /* the ros1 profile's channel metadata */
+    static const gchar *const keys[] = { "callerid", "md5sum", "latching",
+      NULL
+    };
+    gchar *values[3] = { NULL, NULL, NULL };
+
+    cur_map_find (&c, keys, values);
+    ch->callerid = values[0];
+    ch->md5sum = values[1];
+    ch->latching = values[2] && (strcmp (values[2], "1") == 0
+        || strcmp (values[2], "true") == 0);
+    g_free (values[2]);
+  }
   if (!c.ok || !ch->topic || !ch->encoding) {
     g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
         "channel record at byte %" G_GUINT64_FORMAT " is cut short",
@@ -736,25 +755,21 @@ be_load_index (gpointer be, guint i, GHashTable * wanted, GError ** error)
       if (wanted && !g_hash_table_contains (wanted,
               GUINT_TO_POINTER ((guint) ref->channel)))
         continue;
-      head = mcap_read (m, ref->offset, 9 + 2 + 4, error);
+      head = mcap_read (m, ref->offset, 9 + 2 + 4, NULL);
       if (!head)
-        goto fail;
+        goto bad_index;
       hp = g_bytes_get_data (head, NULL);
       rlen = rd64 (hp + 1);
       arr = rd32 (hp + 11);
       if (hp[0] != GST_ROSBAG_MCAP_OP_MESSAGE_INDEX || rlen < 6
           || arr > rlen - 6 || arr % 16 != 0) {
-        g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
-            "%s: no valid message index at byte %" G_GUINT64_FORMAT
-            " (chunk at byte %" G_GUINT64_FORMAT ")", m->name, ref->offset,
-            ck->pos);
         g_bytes_unref (head);
-        goto fail;
+        goto bad_index;
       }
       g_bytes_unref (head);
-      body = mcap_read (m, ref->offset + 15, arr, error);
+      body = mcap_read (m, ref->offset + 15, arr, NULL);
       if (!body)
-        goto fail;
+        goto bad_index;
       bp = g_bytes_get_data (body, NULL);
       n = arr / 16;
       for (j = 0; j < n; j++) {
@@ -773,6 +788,11 @@ be_load_index (gpointer be, guint i, GHashTable * wanted, GError ** error)
     g_array_sort (out, gst_rosbag_index_entry_cmp);
     return out;
   }
+
+bad_index:
+  /* a message index that points nowhere or is damaged: the chunk itself
+   * still says where its messages are */
+  g_array_set_size (out, 0);
 
   /* no message index: decode the chunk and walk it */
   {
@@ -1220,7 +1240,8 @@ span_cmp (gconstpointer a, gconstpointer b)
 static void
 sort_spans (GArray * spans)
 {
-  qsort (spans->data, spans->len / 2, 2 * sizeof (guint64), span_cmp);
+  if (spans->len >= 4)
+    qsort (spans->data, spans->len / 2, 2 * sizeof (guint64), span_cmp);
 }
 
 static gint
@@ -1376,7 +1397,8 @@ read_summary (GstRosbagMcap * m, gchar ** why)
     g_bytes_unref (fb);
     m->data_end = footer_pos;
     *why = g_strdup_printf ("the footer's summary_start %" G_GUINT64_FORMAT
-        " is not inside the file", summary_start);
+        " or summary_offset_start %" G_GUINT64_FORMAT " is not inside the"
+        " file", summary_start, summary_offset_start);
     return FALSE;
   }
   sb = mcap_read (m, summary_start, footer_pos - summary_start, NULL);
@@ -1584,6 +1606,7 @@ build_info (GstRosbagMcap * m, GstRosbagBackendInfo * info)
     GstRosbagTopic *t = topic_for_channel (m, by_name, info, ch);
 
     t->message_count += ch->count;
+    t->latching |= ch->latching;
     g_ptr_array_add (t->callerids, g_strdup (ch->callerid ? ch->callerid : ""));
     if (ch->first_ns != G_MAXUINT64) {
       t->first_ns = MIN (t->first_ns, ch->first_ns);

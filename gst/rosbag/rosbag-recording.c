@@ -26,6 +26,7 @@
 #include "rosbag-private.h"
 
 #define BAG_MAGIC "#ROSBAG V"
+#define BAG_MAGIC_V12 "#ROSRECORD V"
 
 struct _GstRosbagRecording
 {
@@ -271,8 +272,11 @@ gst_rosbag_recording_sniff (const guint8 * data, gsize size,
 
   if (size >= 8 && memcmp (data, GST_ROSBAG_MCAP_MAGIC, 8) == 0)
     f = GST_ROSBAG_FORMAT_MCAP;
-  else if (size >= strlen (BAG_MAGIC)
-      && memcmp (data, BAG_MAGIC, strlen (BAG_MAGIC)) == 0)
+  else if ((size >= strlen (BAG_MAGIC)
+          && memcmp (data, BAG_MAGIC, strlen (BAG_MAGIC)) == 0)
+      || (size >= strlen (BAG_MAGIC_V12)
+          && memcmp (data, BAG_MAGIC_V12, strlen (BAG_MAGIC_V12)) == 0))
+    /* other bag versions too: the bag backend says which it cannot read */
     f = GST_ROSBAG_FORMAT_BAG;
   else
     return FALSE;

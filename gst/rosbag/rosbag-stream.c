@@ -714,7 +714,17 @@ bag_record (GstRosbagStreamParser * p, GstRosbagMessage * msg, GError ** error)
   if (rec.op != GST_ROSBAG_OP_CONNECTION && rec.op != GST_ROSBAG_OP_MSG_DATA
       && rec.op != GST_ROSBAG_OP_CHUNK) {
     guint64 index_pos;
+    const guint8 *ev;
+    gsize evlen;
 
+    if (rec.op == GST_ROSBAG_OP_BAG_HEADER
+        && gst_rosbag_header_find (rec.header, rec.header_len, "encryptor",
+            &ev, &evlen) && evlen > 0) {
+      g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_UNSUPPORTED,
+          "%s: the bag is encrypted (encryptor=%.*s); encrypted bags are not"
+          " supported", p->name, (int) evlen, ev);
+      return GST_ROSBAG_STREAM_ERROR;
+    }
     /* bag header (padding), index records: dropped as they go by */
     if (rec.op == GST_ROSBAG_OP_BAG_HEADER && !p->indexed_known
         && gst_rosbag_header_get_u64 (rec.header, rec.header_len,
@@ -851,8 +861,13 @@ gst_rosbag_stream_parser_next (GstRosbagStreamParser * p,
       if (p->skip > 0) {
         if (!p->eos)
           return GST_ROSBAG_STREAM_NEED_DATA;
+        g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_TRUNCATED,
+            "%s: the stream ends inside a record, %" G_GUINT64_FORMAT
+            " bytes before its end at byte %" G_GUINT64_FORMAT, p->name,
+            p->skip, p->offset + p->skip);
         p->skip = 0;
-        return GST_ROSBAG_STREAM_EOS;
+        p->state = STATE_TRAILER;
+        return GST_ROSBAG_STREAM_SKIPPED;
       }
     }
     switch (p->state) {
@@ -873,6 +888,13 @@ gst_rosbag_stream_parser_next (GstRosbagStreamParser * p,
             && memcmp (d, BAG_MAGIC_V2, BAG_MAGIC_LEN) == 0) {
           p->format = GST_ROSBAG_FORMAT_BAG;
           need = BAG_MAGIC_LEN;
+        } else if (g_bytes_get_size (m) >= 9 && (memcmp (d, "#ROSBAG V",
+                    9) == 0 || memcmp (d, "#ROSRECORD", 9) == 0)) {
+          g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_UNSUPPORTED,
+              "%s: a ROS bag of an unsupported format; only V2.0 is"
+              " supported (V1.2: migrate it with 'rosbag fix' first)", p->name);
+          g_bytes_unref (m);
+          return GST_ROSBAG_STREAM_ERROR;
         } else {
           g_bytes_unref (m);
           goto not_a_recording;

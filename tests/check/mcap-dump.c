@@ -174,8 +174,7 @@ main (int argc, char **argv)
   GstRosbagReader *r;
   GError *err = NULL;
   gboolean conformance;
-  GString *out = g_string_new (NULL);
-  GString *msgs = g_string_new (NULL);
+  GString *out, *msgs;
   guint n = 0, i;
   guint64 *counts, start = G_MAXUINT64, end = 0;
   GChecksum **sums;
@@ -190,12 +189,15 @@ main (int argc, char **argv)
     return 2;
   }
   conformance = strcmp (argv[1], "--conformance") == 0;
+
   rec = gst_rosbag_recording_open (argv[2], &err);
   if (!rec) {
     g_printerr ("mcap-dump: %s\n", err->message);
     g_error_free (err);
     return 1;
   }
+  out = g_string_new (NULL);
+  msgs = g_string_new (NULL);
   n = gst_rosbag_recording_get_n_topics (rec);
   counts = g_new0 (guint64, n);
   sums = g_new0 (GChecksum *, n);
