@@ -1210,6 +1210,12 @@ gst_bag_demux_open_pull (GstBagDemux * demux)
         ("%s is not indexed (an interrupted recording or a cut copy): "
             "read by scanning", demux->location), ("%s",
             report ? report : "scanned"));
+  } else if (gst_rosbag_recording_get_scan_report (demux->rec)) {
+    /* indexed, but opening met damage (an unknown schema, a damaged
+     * record between the chunks): what plays still plays */
+    GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
+        ("Some of %s is damaged", demux->location), ("%s",
+            gst_rosbag_recording_get_scan_report (demux->rec)));
   }
 
   GST_OBJECT_LOCK (demux);
@@ -1580,8 +1586,8 @@ gst_bag_demux_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
         return FALSE;
       gst_query_set_seeking (query, GST_FORMAT_TIME,
           demux->pull_mode && demux->opened, 0,
-          GST_CLOCK_TIME_IS_VALID (demux->duration) ? (gint64) demux->
-          duration : -1);
+          GST_CLOCK_TIME_IS_VALID (demux->
+              duration) ? (gint64) demux->duration : -1);
       return TRUE;
     }
     case GST_QUERY_SEGMENT:{
