@@ -28,6 +28,10 @@ reader gives: every Message record of the JSON, stable-sorted by log_time
 Channel records of the JSON), and the Metadata and Attachment names in file
 order. A valid file must also give no "warning:" on stderr and exit 0.
 
+Then `MCAP_DUMP --stream FILE` (the push-mode parser, fed the file in pieces
+of 1, 7, 4096... bytes) must give what a streaming reader gives: the same
+messages in file order, as the JSON lists them.
+
 Exit status: 0 all passed, 1 a failure, 77 (skip) when CONF_DIR is absent.
 """
 
@@ -43,8 +47,9 @@ def fields(rec):
     return dict((k, v) for k, v in rec['fields'])
 
 
-def expected(path):
-    """what an indexed reader must give for the .json at @path"""
+def expected(path, streamed=False):
+    """what an indexed reader (or, @streamed, a streaming reader) must give
+    for the .json at @path"""
     with open(path) as f:
         records = json.load(f)['records']
     topics = {}
@@ -61,7 +66,8 @@ def expected(path):
         elif rec['type'] == 'Attachment':
             attachments.append(f['name'])
     # sorted() is stable: equal log times keep file order
-    msgs = sorted(msgs, key=lambda m: int(m['log_time']))
+    if not streamed:
+        msgs = sorted(msgs, key=lambda m: int(m['log_time']))
     out = []
     for m in msgs:
         if m['channel_id'] not in topics:
@@ -73,6 +79,8 @@ def expected(path):
                     'publish_time': m['publish_time'],
                     'sequence': m['sequence'],
                     'data': m['data']})
+    if streamed:
+        return {'messages': out}
     return {'messages': out, 'metadata': metadata,
             'attachments': attachments}
 
@@ -90,10 +98,12 @@ def canon(obj):
     return lines
 
 
-def check(dump, mcap, want):
+def check(dump, mcap, want, mode='--conformance'):
     """None if the dump of @mcap equals @want, else the reason"""
+    keys = ('messages', 'metadata', 'attachments') if mode == '--conformance' \
+        else ('messages',)
     try:
-        p = subprocess.run([dump, '--conformance', mcap],
+        p = subprocess.run([dump, mode, mcap],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            timeout=60)
     except subprocess.TimeoutExpired:
@@ -109,15 +119,15 @@ def check(dump, mcap, want):
     if not isinstance(got, dict):
         return 'mcap-dump printed %r, not an object' % (got,)
     # numbers as strings, as in the conformance JSON; anything else differs
-    for key in ('messages', 'metadata', 'attachments'):
+    for key in keys:
         if key not in got:
             problems.append('no "%s" in the output' % key)
-    extra = sorted(set(got) - {'messages', 'metadata', 'attachments'})
+    extra = sorted(set(got) - set(keys))
     if extra:
         problems.append('unexpected keys in the output: %s' % extra)
     if got != want:
         diff = difflib.unified_diff(canon(want), canon(got), 'expected',
-                                    'mcap-dump', n=2, lineterm='')
+                                    'mcap-dump ' + mode, n=2, lineterm='')
         diff = list(diff)
         if len(diff) > 40:
             diff = diff[:40] + ['... (%d more lines)' % (len(diff) - 40)]
@@ -164,9 +174,13 @@ def main(argv):
             return name, 'no %s.mcap next to the .json' % stem
         try:
             want = expected(stem + '.json')
+            want_streamed = expected(stem + '.json', streamed=True)
         except (ValueError, KeyError) as e:
             return name, 'bad expectation: %s' % e
-        return name, check(dump, stem + '.mcap', want)
+        problems = [pr for pr in (
+            check(dump, stem + '.mcap', want),
+            check(dump, stem + '.mcap', want_streamed, '--stream')) if pr]
+        return name, '\n'.join(problems) or None
 
     # two workers: the machine is small and shared
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
