@@ -148,5 +148,28 @@ void assert_same_multiset (GPtrArray * ours, GPtrArray * ref,
 gchar *copy_file_cut (const gchar * src, const gchar * dir,
     const gchar * name, gsize size);
 
+/* MCAP files read by @mcap/core (node, the pinned npm packages that
+ * tests/files/npm-install.sh installs into TEST_BUILD_DIR/npm; the first
+ * call installs them when they are missing) */
+typedef struct
+{
+  GPtrArray *lines;             /* "topic\tlog_time\tlen\tsha1", file order */
+  GArray *publish;              /* guint64 publish_time, parallel */
+} McapRef;
+
+/* tests/files/mcap/@name (GST_ROSBAG_TEST_MCAP_DIR overrides the folder),
+ * or NULL (saying SKIP) when it is absent */
+gchar *mcap_fixture (const gchar * name);
+/* whether node and the packages are there (says SKIP once when not) */
+gboolean mcap_ref_available (void);
+/* @path's messages as @mcap/core's McapStreamReader reads them (what it
+ * reads before the damage of a cut file), or NULL when unavailable */
+McapRef *mcap_ref (const gchar * path);
+void mcap_ref_free (McapRef * ref);
+/* the lines (of one topic, or all with NULL), sorted by log time */
+GPtrArray *mcap_ref_time_order (McapRef * ref, const gchar * topic);
+/* the publish time of the message of @line, or NO_TIME */
+guint64 mcap_ref_publish (McapRef * ref, const gchar * line);
+
 G_END_DECLS
 #endif /* __BAGCAPTURE_H__ */

@@ -27,6 +27,7 @@
 #endif
 
 #include <string.h>
+#include <stdlib.h>
 #include <gst/check/gstcheck.h>
 #include <glib/gstdio.h>
 #include "rosbag-test-util.h"
@@ -690,6 +691,164 @@ GST_START_TEST (test_frame_durations)
 
 GST_END_TEST;
 
+/* ---------------------------------------------------------------------- */
+/* MCAP */
+
+/* every buffer: PTS = log time - the first log time, the publish-time
+ * meta @mcap/core reads */
+static void
+assert_mcap_buffers (Capture * cap, McapRef * ref, const gchar * what)
+{
+  guint64 base = G_MAXUINT64;
+  guint i, j;
+
+  for (i = 0; i < ref->lines->len; i++)
+    base = MIN (base, line_time (g_ptr_array_index (ref->lines, i)));
+  for (i = 0; i < cap->pads->len; i++) {
+    CapPad *p = g_ptr_array_index (cap->pads, i);
+    GPtrArray *lines = capture_pad_lines (p);
+
+    for (j = 0; j < p->bufs->len; j++) {
+      CapBuf *b = &g_array_index (p->bufs, CapBuf, j);
+
+      fail_unless_equals_int (b->n_recv, 1);
+      fail_unless_equals_int (b->n_pub, 1);
+      fail_unless_equals_uint64 (b->pts, b->recv - base);
+      fail_unless_equals_uint64 (b->pub, mcap_ref_publish (ref,
+              g_ptr_array_index (lines, j)));
+    }
+    g_ptr_array_free (lines, TRUE);
+  }
+}
+
+/* bagsrc location=X.mcap: a pad per topic, named like bagdemux names them;
+ * each pad's messages in log-time order as @mcap/core reads them (the
+ * README's counts where node is not there) */
+GST_START_TEST (test_mcap_play)
+{
+  const struct
+  {
+    const gchar *name;
+    const gchar *pads[6][2];    /* pad, topic=count */
+  } cases[] = {
+    {"zstd.mcap", {{"chatter", "/chatter=10"}, {"imu", "/imu=200"},
+            {"joint_states", "/joint_states=100"}, {"tf", "/tf=100"}}},
+    {"overlap.mcap", {{"a", "/a=88"}, {"b", "/b=87"}}},
+    {"multichannel.mcap", {{"chatter", "/chatter=100"}, {"raw", "/raw=12"},
+            {"status", "/status=12"}, {"unused", "/unused=0"}}},
+    {"nosummary.mcap", {{"chatter", "/chatter=10"}, {"imu", "/imu=200"},
+            {"joint_states", "/joint_states=100"}, {"tf", "/tf=100"}}},
+  };
+  guint i, k;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    gchar *path = mcap_fixture (cases[i].name);
+    Capture *cap;
+    McapRef *ref;
+    guint n_pads = 0;
+
+    if (!path)
+      continue;
+    cap = src_run (path, "raw=true", FALSE);
+    fail_if (cap->error, "%s: %s", path, cap->error ? cap->error->message : "");
+    fail_unless (cap->eos);
+    assert_events (cap, path);
+    for (k = 0; k < G_N_ELEMENTS (cases[i].pads) && cases[i].pads[k][0]; k++) {
+      CapPad *p = capture_find_pad (cap, cases[i].pads[k][0]);
+      gchar **kv = g_strsplit (cases[i].pads[k][1], "=", 2);
+
+      fail_unless (p != NULL, "%s: no pad %s", path, cases[i].pads[k][0]);
+      fail_unless_equals_string (p->topic, kv[0]);
+      fail_unless_equals_int (p->bufs->len, atoi (kv[1]));
+      g_strfreev (kv);
+      n_pads++;
+    }
+    fail_unless_equals_int (cap->pads->len, n_pads);
+    ref = mcap_ref (path);
+    if (ref) {
+      GPtrArray *sorted = mcap_ref_time_order (ref, NULL);
+
+      assert_pads_equal_ref (cap, sorted, path);
+      assert_mcap_buffers (cap, ref, path);
+      g_ptr_array_free (sorted, TRUE);
+      mcap_ref_free (ref);
+    }
+    capture_free (cap);
+    g_free (path);
+  }
+}
+
+GST_END_TEST;
+
+/* The real MCAP files of ../shared/mcap/real (rosbag2, DDS Record &
+ * Replay): every pad as @mcap/core reads its topic */
+GST_START_TEST (test_mcap_real)
+{
+  const gchar *dir = TEST_REALBAGS_DIR "/../mcap/real";
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
+  GDir *d;
+  const gchar *n;
+  guint i, compared = 0;
+
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR) || !mcap_ref_available ()) {
+    g_print ("SKIP: %s or the @mcap/core reference is absent\n", dir);
+    g_ptr_array_free (files, TRUE);
+    return;
+  }
+  /* the files at the top and one folder down (rosbag2 directories) */
+  d = g_dir_open (dir, 0, NULL);
+  while (d && (n = g_dir_read_name (d))) {
+    gchar *p = g_build_filename (dir, n, NULL);
+
+    if (g_str_has_suffix (n, ".mcap")) {
+      g_ptr_array_add (files, p);
+    } else if (g_file_test (p, G_FILE_TEST_IS_DIR)) {
+      GDir *sub = g_dir_open (p, 0, NULL);
+      const gchar *m;
+
+      while (sub && (m = g_dir_read_name (sub)))
+        if (g_str_has_suffix (m, ".mcap"))
+          g_ptr_array_add (files, g_build_filename (p, m, NULL));
+      if (sub)
+        g_dir_close (sub);
+      g_free (p);
+    } else {
+      g_free (p);
+    }
+  }
+  if (d)
+    g_dir_close (d);
+
+  for (i = 0; i < files->len; i++) {
+    const gchar *path = g_ptr_array_index (files, i);
+    McapRef *ref = mcap_ref (path);
+    Capture *cap;
+
+    cap = src_run (path, "raw=true", FALSE);
+    if (ref->lines->len == 0) {
+      /* no messages (or no channels): an error or no buffers */
+      fail_unless_equals_int (capture_n_buffers (cap), 0);
+    } else {
+      GPtrArray *sorted = mcap_ref_time_order (ref, NULL);
+
+      fail_if (cap->error, "%s: %s", path, cap->error ?
+          cap->error->message : "");
+      fail_unless (cap->eos, "%s: no EOS", path);
+      assert_pads_equal_ref (cap, sorted, path);
+      assert_mcap_buffers (cap, ref, path);
+      g_ptr_array_free (sorted, TRUE);
+      compared++;
+    }
+    capture_free (cap);
+    mcap_ref_free (ref);
+  }
+  g_print ("%u real MCAP files compared with @mcap/core\n", compared);
+  fail_unless (compared >= 8);
+  g_ptr_array_free (files, TRUE);
+}
+
+GST_END_TEST;
+
 static Suite *
 bagsrc_suite (void)
 {
@@ -710,6 +869,8 @@ bagsrc_suite (void)
   tcase_add_test (tc, test_replay);
   tcase_add_test (tc, test_big_images_release_chunks);
   tcase_add_test (tc, test_frame_durations);
+  tcase_add_test (tc, test_mcap_play);
+  tcase_add_test (tc, test_mcap_real);
   return s;
 }
 

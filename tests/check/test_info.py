@@ -10,7 +10,12 @@ absent): --json equals what python3-rosbag reports (topics, types, md5sums,
 counts, connections, start/end, chunks, compression); the text output
 carries the same numbers; --freq agrees with `rosbag info --freq`-style
 median intervals; files that are not bags, or are damaged, give a one-line
-error naming the file and a non-zero exit.
+error naming the file and a non-zero exit. MCAP files (tests/files/mcap,
+written with @mcap/core, and ../shared/mcap/real): --json against what
+@mcap/core's McapStreamReader reads (profile, library, chunks and their
+compression, metadata and attachment names, topics with schema and message
+encodings and counts; the README's counts where node is not there),
+the text output, --freq, --messages.
 """
 
 import glob
@@ -28,6 +33,134 @@ PY = '/usr/bin/python3'
 NOT_BAGS = ('foxglove_rosbag__empty-file.bag',
             'rosbag2_bag_v2__rosbag2_tests_test_sqlite.bag',
             'webviz__invalid.bag')
+
+
+MCAP_DIR = os.environ.get('GST_ROSBAG_TEST_MCAP_DIR',
+                          os.path.join(FILES, 'mcap'))
+# the build tree's npm packages (tests/files/npm-install.sh), next to the
+# tests of this build: BUILD/tools/gst-rosbag-info -> BUILD/tests/check/npm
+BUILD = os.path.dirname(os.path.dirname(os.path.abspath(TOOL)))
+NPM_DIR = os.path.join(BUILD, 'tests', 'check', 'npm')
+NPM_STAMP = os.path.join(BUILD, 'tests', 'check', 'npm-refs.stamp')
+
+# what @mcap/core reads from an MCAP file, as one JSON object
+MCAP_REF_JS = r"""
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import crypto from 'node:crypto';
+import path from 'node:path';
+const require = createRequire(path.join(path.resolve(process.argv[1]),
+  'index.js'));
+const core = require('@mcap/core');
+const zstd = require('@foxglove/wasm-zstd');
+const lz4 = require('@foxglove/wasm-lz4');
+await zstd.isLoaded; await lz4.isLoaded;
+const r = new core.McapStreamReader({ validateCrcs: true,
+  includeChunks: true, decompressHandlers: { zstd: (b, s) => zstd.decompress(b, Number(s)),
+    lz4: (b, s) => lz4(b, Number(s)) } });
+r.append(fs.readFileSync(process.argv[2]));
+const out = { compression: {}, chunks: 0, metadata: [], attachments: [],
+  topics: {}, messages: [] };
+const schemas = new Map();
+const chans = new Map();
+for (;;) {
+  let rec;
+  try { rec = r.nextRecord(); } catch (e) { break; }
+  if (!rec) break;
+  switch (rec.type) {
+    case 'Header': out.profile = rec.profile; out.library = rec.library;
+      break;
+    case 'Schema': schemas.set(rec.id, rec); break;
+    case 'Channel': {
+      // the summary repeats the channels: count each id once
+      if (chans.has(rec.id)) break;
+      chans.set(rec.id, rec.topic);
+      const s = schemas.get(rec.schemaId);
+      const t = out.topics[rec.topic] ??= { messages: 0, channels: 0,
+        type: s ? s.name : '', schema_encoding: s ? s.encoding : '',
+        message_encoding: rec.messageEncoding };
+      t.channels++;
+      break;
+    }
+    case 'Message': {
+      const topic = chans.get(rec.channelId);
+      out.topics[topic].messages++;
+      out.messages.push([topic, rec.logTime.toString(), rec.data.length,
+        crypto.createHash('sha1').update(rec.data).digest('hex')]);
+      break;
+    }
+    case 'Chunk': {
+      const c = rec.compression === '' ? 'none' : rec.compression;
+      out.compression[c] = (out.compression[c] ?? 0) + 1;
+      out.chunks++;
+      break;
+    }
+    case 'Metadata': out.metadata.push(rec.name); break;
+    case 'Attachment': out.attachments.push(rec.name); break;
+  }
+}
+process.stdout.write(JSON.stringify(out));
+"""
+
+_mcap_ref_ok = None
+
+
+def mcap_ref(path):
+    """@mcap/core's view of path, or None (saying so once) without node"""
+    global _mcap_ref_ok
+    if _mcap_ref_ok is None:
+        if not os.path.exists(NPM_STAMP):
+            subprocess.run([os.path.join(FILES, 'npm-install.sh'), NPM_DIR,
+                            NPM_STAMP], capture_output=True, timeout=900)
+        try:
+            with open(NPM_STAMP) as f:
+                _mcap_ref_ok = f.read().startswith('ok')
+        except OSError:
+            _mcap_ref_ok = False
+        if not _mcap_ref_ok:
+            print('SKIP: the @mcap/core reference is unavailable: MCAP files'
+                  ' are checked against the README counts only',
+                  file=sys.stderr)
+    if not _mcap_ref_ok:
+        return None
+    out = subprocess.run(['node', '--input-type=module', '-e', MCAP_REF_JS,
+                          NPM_DIR, path], capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+# the README's counts of tests/files/mcap
+MCAP_FIXTURES = {
+    'zstd.mcap': {'/chatter': 10, '/imu': 200, '/joint_states': 100,
+                  '/tf': 100},
+    'lz4.mcap': {'/chatter': 10, '/imu': 200, '/joint_states': 100,
+                 '/tf': 100},
+    'none.mcap': {'/chatter': 10, '/imu': 200, '/joint_states': 100,
+                  '/tf': 100},
+    'nosummary.mcap': {'/chatter': 10, '/imu': 200, '/joint_states': 100,
+                       '/tf': 100},
+    'unchunked.mcap': {'/chatter': 5, '/imu': 100, '/joint_states': 50,
+                       '/tf': 50},
+    'overlap.mcap': {'/a': 88, '/b': 87},
+    'multichannel.mcap': {'/chatter': 100, '/raw': 12, '/status': 12,
+                          '/unused': 0},
+    'ros1.mcap': {'/chatter': 20, '/count': 40, '/point': 10},
+}
+
+
+def mcaps():
+    out = []
+    for name in sorted(MCAP_FIXTURES):
+        path = os.path.join(MCAP_DIR, name)
+        if os.path.exists(path):
+            out.append(path)
+        else:
+            print('SKIP: %s is absent' % path, file=sys.stderr)
+    real = os.path.join(os.path.dirname(REALBAGS), 'mcap', 'real')
+    out += sorted(glob.glob(os.path.join(real, '*.mcap')) +
+                  glob.glob(os.path.join(real, '*', '*.mcap')))
+    return out
 
 
 def run(*args):
@@ -144,6 +277,118 @@ class InfoTest(unittest.TestCase):
                              sorted('\t'.join(l.split('\t')[:4]) for l in ref))
             times = [int(l.split('\t')[1]) for l in ours]
             self.assertEqual(times, sorted(times))
+
+
+class McapInfoTest(unittest.TestCase):
+
+    def test_json_matches_mcap_core(self):
+        n = 0
+        for path in mcaps():
+            name = os.path.basename(path)
+            with self.subTest(file=name):
+                ours = run(TOOL, '--json', path)
+                self.assertEqual(ours.returncode, 0, ours.stderr)
+                o = json.loads(ours.stdout)
+                self.assertEqual(o['version'], 'mcap')
+                for key in ('profile', 'library', 'metadata', 'attachments'):
+                    self.assertIn(key, o)
+                topics = {t['topic']: t for t in o['topics']}
+                for t in o['topics']:
+                    for key in ('type', 'md5sum', 'schema_encoding',
+                                'message_encoding', 'messages',
+                                'connections'):
+                        self.assertIn(key, t)
+                if name in MCAP_FIXTURES:
+                    self.assertEqual(
+                        {k: v['messages'] for k, v in topics.items()},
+                        MCAP_FIXTURES[name])
+                    self.assertEqual(o['indexed'], name != 'nosummary.mcap')
+                    self.assertEqual(o['profile'],
+                                     'ros1' if name == 'ros1.mcap' else 'ros2')
+                r = mcap_ref(path)
+                if r is None:
+                    continue
+                self.assertEqual(o['profile'], r['profile'])
+                self.assertEqual(o['library'], r['library'])
+                self.assertEqual(o['messages'], len(r['messages']))
+                self.assertEqual(o['chunks'], r['chunks'])
+                self.assertEqual(o['compression'], r['compression'])
+                self.assertEqual(o['metadata'], r['metadata'])
+                self.assertEqual(o['attachments'], r['attachments'])
+                if r['messages']:
+                    times = [int(m[1]) for m in r['messages']]
+                    self.assertEqual(o['start_ns'], min(times))
+                    self.assertEqual(o['end_ns'], max(times))
+                # channels known only from the summary are topics too
+                for topic, t in r['topics'].items():
+                    self.assertIn(topic, topics)
+                    mine = topics[topic]
+                    self.assertEqual(mine['messages'], t['messages'], topic)
+                    self.assertEqual(mine['connections'], t['channels'])
+                    self.assertEqual(mine['type'], t['type'])
+                    self.assertEqual(mine['schema_encoding'],
+                                     t['schema_encoding'])
+                    self.assertEqual(mine['message_encoding'],
+                                     t['message_encoding'])
+                n += 1
+        if _mcap_ref_ok:
+            self.assertGreater(n, 5)
+
+    def test_mcap_names_and_text(self):
+        path = os.path.join(MCAP_DIR, 'multichannel.mcap')
+        if not os.path.exists(path):
+            self.skipTest('%s is absent' % path)
+        o = json.loads(run(TOOL, '--json', path).stdout)
+        self.assertEqual(o['metadata'], ['gst-rosbag-test'])
+        self.assertEqual(o['attachments'], ['calibration.yaml'])
+        topics = {t['topic']: t for t in o['topics']}
+        self.assertEqual(topics['/chatter']['connections'], 2)
+        self.assertEqual(topics['/chatter']['message_encoding'], 'cdr')
+        self.assertEqual(topics['/chatter']['schema_encoding'], 'ros2msg')
+        self.assertEqual(topics['/status']['schema_encoding'], 'jsonschema')
+        self.assertEqual(topics['/raw']['schema_encoding'], '')
+        self.assertEqual(topics['/raw']['message_encoding'], 'json')
+        self.assertIsNone(topics['/chatter']['md5sum'])
+        text = run(TOOL, path).stdout
+        for word in ('version:     mcap', 'profile:     ros2',
+                     'library:     gst-rosbag make-mcap-fixtures.mjs',
+                     'metadata:    gst-rosbag-test',
+                     'attachments: calibration.yaml', 'compression: lz4',
+                     'std_msgs/msg/String [cdr] (2 channels)',
+                     'gst_rosbag_test.Status [jsonschema]'):
+            self.assertIn(word, text)
+        zstd = os.path.join(MCAP_DIR, 'zstd.mcap')
+        if os.path.exists(zstd):
+            text = run(TOOL, zstd).stdout
+            self.assertIn('compression: zstd', text)
+            self.assertIn('messages:    410', text)
+
+    def test_mcap_freq(self):
+        path = os.path.join(MCAP_DIR, 'zstd.mcap')
+        if not os.path.exists(path):
+            self.skipTest('%s is absent' % path)
+        out = run(TOOL, '--freq', '--json', path)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        topics = {t['topic']: t for t in json.loads(out.stdout)['topics']}
+        # the README's rates
+        for topic, hz in (('/imu', 100), ('/joint_states', 50), ('/tf', 50),
+                          ('/chatter', 5)):
+            self.assertAlmostEqual(topics[topic]['frequency_hz'], hz,
+                                   delta=hz * 0.02)
+
+    def test_mcap_messages_listing(self):
+        for name in ('overlap.mcap', 'multichannel.mcap', 'nosummary.mcap'):
+            path = os.path.join(MCAP_DIR, name)
+            if not os.path.exists(path):
+                continue
+            ours = run(TOOL, '--messages', path).stdout.splitlines()
+            times = [int(l.split('\t')[1]) for l in ours]
+            self.assertEqual(times, sorted(times))
+            self.assertEqual(len(ours), sum(MCAP_FIXTURES[name].values()))
+            r = mcap_ref(path)
+            if r is not None:
+                self.assertEqual(sorted(ours), sorted(
+                    '\t'.join(str(x) for x in m) for m in r['messages']))
 
 
 if __name__ == '__main__':
