@@ -49,6 +49,11 @@
  * naming the topic and the field; a definition that cannot be parsed is
  * an error.
  *
+ * It reads the ROS 1 wire format (`encoding=ros1`: ROS 1 bags, and MCAP
+ * channels of the ros1 profile); caps without an `encoding` field are
+ * taken as ROS 1. ROS 2 `encoding=cdr` topics do not link (not
+ * negotiated) until the CDR decoder lands.
+ *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 bagsrc location=run.bag topics=/joint_states ! rosmsgconvert format=csv ! filesink location=joints.csv
@@ -120,7 +125,7 @@ struct _GstRosMsgConvert
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK,
     GST_PAD_ALWAYS,
-    GST_STATIC_CAPS ("application/x-rosmsg"));
+    GST_STATIC_CAPS ("application/x-rosmsg, encoding=(string)ros1"));
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC,

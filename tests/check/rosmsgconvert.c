@@ -216,6 +216,35 @@ check_topic_vs_genpy (const gchar * bag, const gchar * topic,
 
 /* ---------------------------------------------------------------- */
 
+/* ROS 1 wire format only, for now: CDR caps do not negotiate; caps
+ * without an encoding (older producers) are taken as ROS 1 */
+GST_START_TEST (test_encoding_caps)
+{
+  GstElement *conv = gst_element_factory_make ("rosmsgconvert", NULL);
+  GstPad *sink = gst_element_get_static_pad (conv, "sink");
+  const gchar *def = "int32 data\n";
+  GstCaps *c;
+
+  c = gst_caps_new_simple ("application/x-rosmsg", "type", G_TYPE_STRING,
+      "std_msgs/Int32", "definition", G_TYPE_STRING, def, NULL);
+  fail_unless (gst_pad_query_accept_caps (sink, c));
+  gst_caps_unref (c);
+  c = gst_caps_new_simple ("application/x-rosmsg", "type", G_TYPE_STRING,
+      "std_msgs/Int32", "definition", G_TYPE_STRING, def, "encoding",
+      G_TYPE_STRING, "ros1", NULL);
+  fail_unless (gst_pad_query_accept_caps (sink, c));
+  gst_caps_unref (c);
+  c = gst_caps_new_simple ("application/x-rosmsg", "type", G_TYPE_STRING,
+      "std_msgs/msg/Int32", "definition", G_TYPE_STRING, def, "encoding",
+      G_TYPE_STRING, "cdr", "schema-encoding", G_TYPE_STRING, "ros2msg", NULL);
+  fail_if (gst_pad_query_accept_caps (sink, c));
+  gst_caps_unref (c);
+  gst_object_unref (sink);
+  gst_object_unref (conv);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_json_vs_genpy)
 {
   check_topic_vs_genpy (TYPES_BAG, "/all_types", FALSE, FALSE);
@@ -832,6 +861,7 @@ rosmsgconvert_suite (void)
   tcase_add_test (tc, test_bad_definition);
   tcase_add_test (tc, test_bad_message_skipped);
   tcase_add_test (tc, test_csv_header_on_eos);
+  tcase_add_test (tc, test_encoding_caps);
   tcase_add_test (tc, test_json_vs_genpy);
   tcase_add_test (tc, test_csv_vs_genpy);
   tcase_add_test (tc, test_byte_arrays_length);
