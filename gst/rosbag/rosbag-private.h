@@ -110,6 +110,10 @@ GstRosbagReader *gst_rosbag_reader_new_for_bag (GstRosbagBag * bag);
 const GstRosbagConnection *gst_rosbag_reader_lookup_connection
     (GstRosbagReader * reader, const GstRosbagMessage * msg);
 
+/* a read function over a GBytes given as its user data */
+GBytes *gst_rosbag_bytes_read (gpointer user_data, guint64 offset,
+    gsize size, GError ** error);
+
 /* a mapped file as a read function */
 gboolean gst_rosbag_map_file (const gchar * path,
     GstRosbagReadFunc * read_func, gpointer * user_data,

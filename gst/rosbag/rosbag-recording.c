@@ -442,6 +442,38 @@ gst_rosbag_recording_open (const gchar * path, GError ** error)
       error);
 }
 
+/* a read function over a GBytes (the user data) */
+GBytes *
+gst_rosbag_bytes_read (gpointer user_data, guint64 offset, gsize size,
+    GError ** error)
+{
+  GBytes *b = user_data;
+  gsize len = g_bytes_get_size (b);
+
+  if (offset >= len)
+    return g_bytes_new (NULL, 0);
+  return g_bytes_new_from_bytes (b, offset, MIN (size, len - offset));
+}
+
+/**
+ * gst_rosbag_recording_open_bytes:
+ * @bytes: (transfer none): a whole ROS 1 bag or MCAP file in memory
+ * @name: its name, for messages
+ * @error: return location for a #GError
+ *
+ * Opens a recording held in memory (messages share its bytes).
+ *
+ * Returns: (transfer full) (nullable): the recording
+ */
+GstRosbagRecording *
+gst_rosbag_recording_open_bytes (GBytes * bytes, const gchar * name,
+    GError ** error)
+{
+  return gst_rosbag_recording_open_with_func (gst_rosbag_bytes_read,
+      g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref,
+      g_bytes_get_size (bytes), name, error);
+}
+
 /**
  * gst_rosbag_recording_ref:
  * @rec: a recording

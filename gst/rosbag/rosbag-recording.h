@@ -94,6 +94,9 @@ GstRosbagRecording *gst_rosbag_recording_open_with_func (GstRosbagReadFunc
     read_func, gpointer user_data, GDestroyNotify notify, guint64 file_size,
     const gchar *name, GError **error);
 GST_ROSBAG_API
+GstRosbagRecording *gst_rosbag_recording_open_bytes (GBytes *bytes,
+    const gchar *name, GError **error);
+GST_ROSBAG_API
 gboolean gst_rosbag_recording_sniff (const guint8 *data, gsize size,
     GstRosbagFormat *format);
 GST_ROSBAG_API

@@ -729,17 +729,6 @@ msg_to_line (const GstRosbagMessage * msg)
       msg->time_ns, msg->publish_time_ns, msg->sequence, msg->data, msg->size);
 }
 
-static GBytes *
-mem_read (gpointer user_data, guint64 offset, gsize size, GError ** error)
-{
-  GBytes *b = user_data;
-  gsize len = g_bytes_get_size (b);
-
-  if (offset >= len)
-    return g_bytes_new (NULL, 0);
-  return g_bytes_new_from_bytes (b, offset, MIN (size, len - offset));
-}
-
 static void
 check_error (const GError * err, const gchar * what)
 {
@@ -751,8 +740,7 @@ check_error (const GError * err, const gchar * what)
 static GstRosbagRecording *
 open_bytes (GBytes * b, GError ** err)
 {
-  return gst_rosbag_recording_open_with_func (mem_read, g_bytes_ref (b),
-      (GDestroyNotify) g_bytes_unref, g_bytes_get_size (b), "test.mcap", err);
+  return gst_rosbag_recording_open_bytes (b, "test.mcap", err);
 }
 
 /* reads every message of @b with a reader; @verbose prints the errors */

@@ -354,22 +354,12 @@ assert_contains (GPtrArray * big, GPtrArray * small, gboolean fail,
   return missing;
 }
 
-static GBytes *
-mem_read (gpointer user_data, guint64 offset, gsize size, GError ** error)
-{
-  GBytes *b = user_data;
-  gsize len = g_bytes_get_size (b);
-
-  if (offset >= len)
-    return g_bytes_new (NULL, 0);
-  return g_bytes_new_from_bytes (b, offset, MIN (size, len - offset));
-}
-
 GstRosbagBag *
 open_mem (GBytes * bytes, const gchar * name, GError ** error)
 {
-  return gst_rosbag_bag_open_with_func (mem_read, g_bytes_ref (bytes),
-      (GDestroyNotify) g_bytes_unref, g_bytes_get_size (bytes), name, error);
+  return gst_rosbag_bag_open_with_func (gst_rosbag_bytes_read,
+      g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref,
+      g_bytes_get_size (bytes), name, error);
 }
 
 GPtrArray *

@@ -28,17 +28,6 @@
 
 int LLVMFuzzerTestOneInput (const guint8 * data, size_t size);
 
-static GBytes *
-mem_read (gpointer user_data, guint64 offset, gsize size, GError ** error)
-{
-  GBytes *b = user_data;
-  gsize len = g_bytes_get_size (b);
-
-  if (offset >= len)
-    return g_bytes_new (NULL, 0);
-  return g_bytes_new_from_bytes (b, offset, MIN (size, len - offset));
-}
-
 static guint64
 read_all (GstRosbagReader * r, guint64 limit)
 {
@@ -85,7 +74,8 @@ LLVMFuzzerTestOneInput (const guint8 * data, size_t size)
   guint64 ct, ut, limit = size + 1000;
   guint i;
 
-  bag = gst_rosbag_bag_open_with_func (mem_read, g_bytes_ref (bytes),
+  bag =
+      gst_rosbag_bag_open_with_func (gst_rosbag_bytes_read, g_bytes_ref (bytes),
       (GDestroyNotify) g_bytes_unref, size, "fuzz.bag", &err);
   if (!bag) {
     if (!err)

@@ -45,17 +45,6 @@ int LLVMFuzzerTestOneInput (const guint8 * data, size_t size);
 
 static volatile guint8 sink;
 
-static GBytes *
-mem_read (gpointer user_data, guint64 offset, gsize size, GError ** error)
-{
-  GBytes *b = user_data;
-  gsize len = g_bytes_get_size (b);
-
-  if (offset >= len)
-    return g_bytes_new (NULL, 0);
-  return g_bytes_new_from_bytes (b, offset, MIN (size, len - offset));
-}
-
 static void
 touch (const GstRosbagMessage * msg)
 {
@@ -279,8 +268,7 @@ LLVMFuzzerTestOneInput (const guint8 * data, size_t size)
   guint64 limit = 4 * size + 1000;
 
   gst_rosbag_recording_sniff (data, size, &fmt);
-  rec = gst_rosbag_recording_open_with_func (mem_read, g_bytes_ref (bytes),
-      (GDestroyNotify) g_bytes_unref, size, "fuzz.mcap", &err);
+  rec = gst_rosbag_recording_open_bytes (bytes, "fuzz.mcap", &err);
   if (rec) {
     if (err)
       __builtin_trap ();
