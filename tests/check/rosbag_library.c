@@ -888,6 +888,71 @@ GST_START_TEST (test_record_parse)
 
 GST_END_TEST;
 
+/* The read callback (bagdemux's pull_range) is only ever called from the
+ * thread that reads: prefetch workers only decompress */
+typedef struct
+{
+  GBytes *bytes;
+  GThread *reader;
+  guint calls, foreign;
+} ThreadCheck;
+
+static GBytes *
+thread_check_read (gpointer user_data, guint64 offset, gsize size,
+    GError ** error)
+{
+  ThreadCheck *tc = user_data;
+  gsize len = g_bytes_get_size (tc->bytes);
+
+  g_atomic_int_inc (&tc->calls);
+  if (g_thread_self () != tc->reader)
+    g_atomic_int_inc (&tc->foreign);
+  if (offset >= len)
+    return g_bytes_new (NULL, 0);
+  return g_bytes_new_from_bytes (tc->bytes, offset, MIN (size, len - offset));
+}
+
+GST_START_TEST (test_reads_in_calling_thread)
+{
+  const gchar *files[] = { "basic-lz4.bag", "basic-bz2.bag",
+    "mcap/zstd.mcap", "mcap/lz4.mcap", "mcap/overlap.mcap"
+  };
+  guint f;
+
+  for (f = 0; f < G_N_ELEMENTS (files); f++) {
+    gchar *path = fixture (files[f]);
+    gchar *data;
+    gsize len;
+    ThreadCheck tc = { NULL, NULL, 0, 0 };
+    GstRosbagRecording *rec;
+    GstRosbagReader *r;
+    GstRosbagMessage msg;
+    GError *err = NULL;
+    guint n = 0;
+
+    fail_unless (g_file_get_contents (path, &data, &len, NULL), "%s", path);
+    tc.bytes = g_bytes_new_take (data, len);
+    tc.reader = g_thread_self ();
+    rec = gst_rosbag_recording_open_with_func (thread_check_read, &tc, NULL,
+        len, path, &err);
+    fail_unless (rec != NULL, "%s: %s", path, err ? err->message : "");
+    r = gst_rosbag_reader_new (rec);
+    gst_rosbag_reader_set_prefetch (r, 4);
+    while (gst_rosbag_reader_next (r, &msg, &err) == GST_ROSBAG_READ_OK)
+      n++;
+    fail_unless (err == NULL);
+    fail_unless (n > 100, "%s: %u messages", path, n);
+    gst_rosbag_reader_free (r);
+    gst_rosbag_recording_unref (rec);
+    fail_unless (tc.foreign == 0, "%s: %u of %u reads from another thread",
+        path, tc.foreign, tc.calls);
+    g_bytes_unref (tc.bytes);
+    g_free (path);
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 rosbag_library_suite (void)
 {
@@ -909,6 +974,7 @@ rosbag_library_suite (void)
   tcase_add_test (tc, test_unindexed);
   tcase_add_test (tc, test_not_bags);
   tcase_add_test (tc, test_active_recording);
+  tcase_add_test (tc, test_reads_in_calling_thread);
   return s;
 }
 
