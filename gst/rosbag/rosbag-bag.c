@@ -1584,8 +1584,11 @@ gst_rosbag_bag_backend_init (GstRosbagBag * bag, GstRosbagBackendInfo * info)
     const GstRosbagBagTopic *bt = g_ptr_array_index (bag->topics, i);
     GstRosbagTopic *t = gst_rosbag_topic_new (bt->name);
 
+    g_free (t->type);
     t->type = g_strdup (bt->type);
+    g_free (t->schema_encoding);
     t->schema_encoding = g_strdup ("ros1msg");
+    g_free (t->message_encoding);
     t->message_encoding = g_strdup ("ros1");
     gst_rosbag_topic_set_definition (t, (const guint8 *) bt->definition,
         bt->definition ? strlen (bt->definition) : 0);
