@@ -33,6 +33,7 @@
 #include <gst/check/gstharness.h>
 #include <gst/base/gsttypefindhelper.h>
 #include <glib/gstdio.h>
+#include <gio/gio.h>
 #include "rosbag-test-util.h"
 #include "bagcapture.h"
 
@@ -1816,6 +1817,126 @@ GST_START_TEST (test_mcap_fixtures)
 
 GST_END_TEST;
 
+/* ---- push mode over HTTP: souphttpsrc from a server on 127.0.0.1 ---- */
+
+typedef struct
+{
+  GBytes *body;
+  guint requests;
+  GSocketListener *listener;
+  GCancellable *stop;
+} HttpFile;
+
+/* one request per connection: reads up to the blank line, answers the
+ * whole file (Range is ignored; bagdemux in push mode reads it once) */
+static void
+http_serve (HttpFile * hf, GSocketConnection * conn)
+{
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (conn));
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  GString *req = g_string_new (NULL);
+  gchar buf[1024];
+  gssize n;
+  gchar *head;
+  gsize len;
+  const guint8 *d = g_bytes_get_data (hf->body, &len);
+
+  while (!strstr (req->str, "\r\n\r\n") && req->len < 65536
+      && (n = g_input_stream_read (in, buf, sizeof (buf), NULL, NULL)) > 0)
+    g_string_append_len (req, buf, n);
+  g_atomic_int_inc (&hf->requests);
+  head = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: "
+      "application/octet-stream\r\nContent-Length: %" G_GSIZE_FORMAT
+      "\r\nConnection: close\r\n\r\n", len);
+  if (g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL))
+    g_output_stream_write_all (out, d, len, NULL, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+  g_free (head);
+  g_string_free (req, TRUE);
+}
+
+/* the server's own thread: blocking accepts until cancelled */
+static gpointer
+http_thread (gpointer data)
+{
+  HttpFile *hf = data;
+  GSocketConnection *conn;
+
+  while ((conn = g_socket_listener_accept (hf->listener, NULL, hf->stop, NULL))) {
+    http_serve (hf, conn);
+    g_object_unref (conn);
+  }
+  return NULL;
+}
+
+GST_START_TEST (test_mcap_http)
+{
+  const gchar *names[] = { "zstd.mcap", "nosummary.mcap", NULL };
+  GstElement *probe = gst_element_factory_make ("souphttpsrc", NULL);
+  guint i;
+
+  if (!probe) {
+    g_print ("SKIP: souphttpsrc (gst-plugins-good) is not installed\n");
+    return;
+  }
+  gst_object_unref (probe);
+  for (i = 0; names[i]; i++) {
+    gchar *path = mcap_fixture (names[i]);
+    gchar *data, *desc;
+    gsize len;
+    HttpFile hf = { NULL, 0, NULL, NULL };
+    GSocketAddress *addr, *bound = NULL;
+    GThread *server;
+    guint16 port;
+    Capture *cap;
+    GPtrArray *ours;
+    McapRef *ref;
+
+    if (!path)
+      continue;
+    fail_unless (g_file_get_contents (path, &data, &len, NULL));
+    hf.body = g_bytes_new_take (data, len);
+    hf.listener = g_socket_listener_new ();
+    hf.stop = g_cancellable_new ();
+    addr = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+    fail_unless (g_socket_listener_add_address (hf.listener, addr,
+            G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL, &bound, NULL));
+    port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+    server = g_thread_new ("http", http_thread, &hf);
+
+    desc = g_strdup_printf ("souphttpsrc location=http://127.0.0.1:%u/%s ! "
+        "bagdemux name=d", port, names[i]);
+    cap = capture_new (desc);
+    fail_unless (capture_run (cap, FALSE), "%s timed out", desc);
+    fail_if (cap->error, "%s: %s (%s)", desc, cap->error ?
+        cap->error->message : "", cap->error_debug);
+    fail_unless (hf.requests >= 1);
+    assert_pad_events (cap, desc);
+    ours = capture_lines (cap);
+    ref = mcap_ref (path);
+    if (ref)
+      assert_same_multiset (ours, ref->lines, desc);
+    else
+      fail_unless (ours->len > 100, "%s: %u messages", desc, ours->len);
+    mcap_ref_free (ref);
+    g_ptr_array_free (ours, TRUE);
+    capture_free (cap);
+
+    g_cancellable_cancel (hf.stop);
+    g_thread_join (server);
+    g_socket_listener_close (hf.listener);
+    g_object_unref (hf.listener);
+    g_object_unref (hf.stop);
+    g_object_unref (addr);
+    g_object_unref (bound);
+    g_bytes_unref (hf.body);
+    g_free (desc);
+    g_free (path);
+  }
+}
+
+GST_END_TEST;
+
 /* GstHarness pushing MCAP files in pieces of 1, 2, ... 97 bytes */
 GST_START_TEST (test_mcap_push_pieces)
 {
@@ -2281,6 +2402,7 @@ bagdemux_suite (void)
   tcase_add_test (tc, test_discoverer);
   tcase_add_test (tc, test_mcap_fixtures);
   tcase_add_test (tc, test_mcap_push_pieces);
+  tcase_add_test (tc, test_mcap_http);
   tcase_add_test (tc, test_mcap_caps);
   tcase_add_test (tc, test_mcap_ros1_md5sum);
   tcase_add_test (tc, test_mcap_seek);
