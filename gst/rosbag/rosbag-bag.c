@@ -27,6 +27,7 @@
 
 #include "rosbag-bag.h"
 #include "rosbag-private.h"
+#include "rosbag-mcap.h"
 
 #define BAG_HEADER_READ 8192
 /* largest INDEX_DATA count we accept: 12 bytes each, bounded by file */
@@ -596,255 +597,258 @@ scan_chunk_finish (ScanChunk * sc)
   sc->counts = NULL;
 }
 
-/* Parses the records inside a (decompressed) chunk. Returns the number of
- * bytes of complete records; *why says why it stopped early, if so. */
-static gsize
-scan_records (GstRosbagBag * bag, ScanChunk * sc, const guint8 * data,
-    gsize len, guint64 base, gchar ** why)
+/* The scan is the stream parser's: it walks the records after the bag
+ * header and tells us what goes by; we rebuild connections and chunk infos
+ * (the open chunk of a killed recording, and a run of messages outside any
+ * chunk, become chunks whose records lie in the file itself). */
+
+#define SCAN_WINDOW (4 * 1024 * 1024)
+
+typedef struct
 {
-  gsize pos = 0;
+  GstRosbagBag *bag;
+  GString *report;
+  gboolean in_open;             /* records of an open chunk at top level */
+  ScanChunk open_chunk;
+  gboolean in_chunk;            /* a chunk's records are being walked */
+  ScanChunk chunk;
+  gboolean chunk_complete;
+  gchar *chunk_why;
+  gboolean stop;                /* the scan cannot go on */
+  guint n_chunks;
+} BagScan;
 
-  while (pos < len) {
-    GstRosbagRecord rec;
-    GError *err = NULL;
-    guint64 needed = 0;
-    GstRosbagParseResult r;
-    guint32 conn_id;
-    guint64 t;
-
-    r = gst_rosbag_record_parse (data + pos, len - pos, base + pos, TRUE, &rec,
-        &needed, &err);
-    if (r != GST_ROSBAG_PARSE_OK) {
-      if (r == GST_ROSBAG_PARSE_NEED_MORE)
-        *why = g_strdup_printf ("incomplete record at chunk byte %"
-            G_GUINT64_FORMAT, base + pos);
-      else
-        *why = g_strdup (err->message);
-      g_clear_error (&err);
-      break;
-    }
-    if (rec.op == GST_ROSBAG_OP_CONNECTION) {
-      GstRosbagConnection *conn = gst_rosbag_connection_parse (&rec, NULL);
-
-      if (conn)
-        bag_add_connection (bag, conn);
-    } else if (rec.op == GST_ROSBAG_OP_MSG_DATA) {
-      if (gst_rosbag_header_get_u32 (rec.header, rec.header_len, "conn",
-              &conn_id)
-          && gst_rosbag_header_get_time (rec.header, rec.header_len, "time",
-              &t) && pos <= G_MAXUINT32)
-        scan_chunk_add (sc, conn_id, t, pos);
-    }
-    pos += rec.total_len;
+static void
+bag_scan_close_open (BagScan * sc)
+{
+  if (sc->in_open) {
+    scan_chunk_finish (&sc->open_chunk);
+    sc->in_open = FALSE;
+    sc->n_chunks++;
   }
-  return pos;
 }
+
+static void
+bag_scan_extend_open (BagScan * sc, guint64 pos, guint64 total_len)
+{
+  if (sc->in_open) {
+    sc->open_chunk.ci.data_len = pos + total_len - sc->open_chunk.ci.data_pos;
+    sc->open_chunk.ci.uncompressed_size = sc->open_chunk.ci.data_len;
+  }
+}
+
+static void
+bag_scan_connection (gpointer ud, const GstRosbagRecord * rec, guint64 pos,
+    gboolean in_chunk)
+{
+  BagScan *sc = ud;
+  GstRosbagConnection *conn;
+
+  if (sc->stop)
+    return;
+  conn = gst_rosbag_connection_parse (rec, NULL);
+
+  if (conn)
+    bag_add_connection (sc->bag, conn);
+  if (!in_chunk)
+    bag_scan_extend_open (sc, pos, rec->total_len);
+}
+
+static void
+bag_scan_message (gpointer ud, guint64 pos, guint64 total_len, guint32 conn,
+    guint64 time_ns, gboolean in_chunk)
+{
+  BagScan *sc = ud;
+
+  if (sc->stop)
+    return;
+
+  if (in_chunk) {
+    if (sc->in_chunk && pos <= G_MAXUINT32)
+      scan_chunk_add (&sc->chunk, conn, time_ns, pos);
+    return;
+  }
+  if (!sc->in_open) {
+    /* a message outside any chunk: the run is an open chunk */
+    scan_chunk_init (&sc->open_chunk, sc->bag, pos);
+    sc->open_chunk.ci.compression = GST_ROSBAG_COMPRESSION_NONE;
+    sc->open_chunk.ci.data_pos = pos;
+    sc->in_open = TRUE;
+  }
+  if (time_ns != G_MAXUINT64 && pos - sc->open_chunk.ci.data_pos <= G_MAXUINT32)
+    scan_chunk_add (&sc->open_chunk, conn, time_ns,
+        pos - sc->open_chunk.ci.data_pos);
+  bag_scan_extend_open (sc, pos, total_len);
+}
+
+static void
+bag_scan_other (gpointer ud, guint8 op, guint64 pos)
+{
+  BagScan *sc = ud;
+
+  if (sc->stop)
+    return;
+
+  if (op != GST_ROSBAG_OP_INDEX_DATA)
+    bag_scan_close_open (sc);
+}
+
+static void
+bag_scan_open_chunk (gpointer ud, guint64 pos, guint64 data_pos)
+{
+  BagScan *sc = ud;
+
+  if (sc->stop)
+    return;
+
+  bag_scan_close_open (sc);
+  /* the writer was killed with this chunk open: its records follow */
+  scan_chunk_init (&sc->open_chunk, sc->bag, pos);
+  sc->open_chunk.ci.compression = GST_ROSBAG_COMPRESSION_NONE;
+  sc->open_chunk.ci.data_pos = data_pos;
+  sc->in_open = TRUE;
+}
+
+static void
+bag_scan_chunk_begin (gpointer ud, guint64 pos, GstRosbagCompression comp,
+    guint32 size, guint64 data_pos, guint64 stored, gboolean complete,
+    const gchar * why)
+{
+  BagScan *sc = ud;
+
+  if (sc->stop)
+    return;
+
+  bag_scan_close_open (sc);
+  if (comp == GST_ROSBAG_COMPRESSION_UNKNOWN) {
+    g_string_append_printf (sc->report, "; stopped at byte %" G_GUINT64_FORMAT
+        ": chunk with unknown compression", pos);
+    sc->stop = TRUE;
+    return;
+  }
+  scan_chunk_init (&sc->chunk, sc->bag, pos);
+  sc->chunk.ci.compression = comp;
+  sc->chunk.ci.data_pos = data_pos;
+  sc->chunk.ci.data_len = MIN (stored, G_MAXUINT32);
+  sc->chunk_complete = complete;
+  g_free (sc->chunk_why);
+  sc->chunk_why = g_strdup (why);
+  sc->in_chunk = TRUE;
+}
+
+static void
+bag_scan_chunk_end (gpointer ud, gsize used, gsize decoded, const gchar * why)
+{
+  BagScan *sc = ud;
+  ScanChunk *c = &sc->chunk;
+
+  if (!sc->in_chunk)
+    return;
+  if (why && !sc->chunk_why)
+    sc->chunk_why = g_strdup_printf ("chunk at byte %" G_GUINT64_FORMAT
+        ": %s", c->ci.pos, why);
+  if (c->ci.compression == GST_ROSBAG_COMPRESSION_NONE)
+    c->ci.uncompressed_size = c->ci.data_len;
+  else
+    c->ci.uncompressed_size = decoded;
+  if (!sc->chunk_complete || sc->chunk_why) {
+    /* only the complete records are kept: read them as a partial chunk of
+     * that size */
+    c->ci.uncompressed_size = used;
+    c->ci.partial = TRUE;
+  }
+  scan_chunk_finish (c);
+  sc->n_chunks++;
+  if (sc->chunk_why)
+    g_string_append_printf (sc->report, "; %s (kept %" G_GSIZE_FORMAT
+        " bytes of complete records)", sc->chunk_why, used);
+  g_clear_pointer (&sc->chunk_why, g_free);
+  sc->in_chunk = FALSE;
+}
+
+static const GstRosbagStreamBagScan bag_scan_funcs = {
+  bag_scan_connection, bag_scan_message, bag_scan_other,
+  bag_scan_open_chunk, bag_scan_chunk_begin, bag_scan_chunk_end
+};
 
 static void
 scan (GstRosbagBag * bag, const gchar * reason)
 {
+  BagScan sc;
+  GstRosbagStreamParser *p;
   guint64 pos = bag->first_record_pos;
-  GString *report = g_string_new (reason);
-  gboolean in_open = FALSE;     /* records of an open chunk at top level */
-  ScanChunk open_chunk;
-  guint n_chunks = 0;
+  gboolean done = FALSE, at_end = FALSE;
 
-  memset (&open_chunk, 0, sizeof (open_chunk));
-
-  while (pos < bag->file_size) {
-    GstRosbagRecord rec;
+  memset (&sc, 0, sizeof (sc));
+  sc.bag = bag;
+  sc.report = g_string_new (reason);
+  p = gst_rosbag_stream_parser_new_bag_scan (bag->name, pos, &bag_scan_funcs,
+      &sc);
+  while (!done && !sc.stop) {
+    GstRosbagMessage msg;
     GError *err = NULL;
-    GBytes *b;
-    guint64 needed = 0;
-    GstRosbagParseResult r;
+    GstRosbagStreamResult res = gst_rosbag_stream_parser_next (p, &msg, &err);
 
-    /* the record header first, then the whole record where needed */
-    b = read_record_head (bag, pos, bag->file_size, 64 * 1024, &rec, &r,
-        &needed, &err);
-    if (r == GST_ROSBAG_PARSE_NEED_MORE) {
-      g_string_append_printf (report, "; stopped at byte %" G_GUINT64_FORMAT
-          ": incomplete record (needs %" G_GUINT64_FORMAT " bytes, %"
-          G_GUINT64_FORMAT " left)", pos, needed, bag->file_size - pos);
-      break;
-    }
-    if (r == GST_ROSBAG_PARSE_ERROR)
-      goto io_error;
+    switch (res) {
+      case GST_ROSBAG_STREAM_NEED_DATA:{
+        guint64 skip = gst_rosbag_stream_parser_take_skip (p);
+        guint64 here = gst_rosbag_stream_parser_get_offset (p) - skip;
+        GBytes *b;
 
-    if (rec.op == GST_ROSBAG_OP_CHUNK) {
-      guint32 size = 0;
-      const guint8 *cv;
-      gsize cvlen;
-      GstRosbagCompression comp = GST_ROSBAG_COMPRESSION_UNKNOWN;
-      guint64 data_pos = pos + 8 + rec.header_len;
-      guint64 data_avail = bag->file_size - data_pos;
-
-      if (in_open) {
-        scan_chunk_finish (&open_chunk);
-        in_open = FALSE;
-      }
-      gst_rosbag_header_get_u32 (rec.header, rec.header_len, "size", &size);
-      if (gst_rosbag_header_find (rec.header, rec.header_len, "compression",
-              &cv, &cvlen))
-        comp = gst_rosbag_compression_from_string ((const gchar *) cv, cvlen);
-      if (comp == GST_ROSBAG_COMPRESSION_UNKNOWN) {
-        g_string_append_printf (report, "; stopped at byte %" G_GUINT64_FORMAT
-            ": chunk with unknown compression", pos);
+        if (skip > bag->file_size - MIN (bag->file_size, pos)) {
+          g_string_append_printf (sc.report, "; stopped at byte %"
+              G_GUINT64_FORMAT ": incomplete record (needs %" G_GUINT64_FORMAT
+              " more bytes, %" G_GUINT64_FORMAT " left)", here, skip,
+              bag->file_size - MIN (bag->file_size, pos));
+          done = TRUE;
+          break;
+        }
+        pos += skip;
+        if (pos >= bag->file_size) {
+          gst_rosbag_stream_parser_push_eos (p);
+          at_end = TRUE;
+          break;
+        }
+        b = gst_rosbag_bag_read (bag, pos, MIN (bag->file_size - pos,
+                SCAN_WINDOW), &err);
+        if (!b) {
+          g_string_append_printf (sc.report, "; stopped at byte %"
+              G_GUINT64_FORMAT ": %s", pos, err ? err->message : "read error");
+          done = TRUE;
+          break;
+        }
+        pos += g_bytes_get_size (b);
+        gst_rosbag_stream_parser_push (p, b);
         g_bytes_unref (b);
         break;
       }
-      if (rec.data_len == 0 && comp == GST_ROSBAG_COMPRESSION_NONE) {
-        /* the writer was killed with this chunk open: its records follow
-         * at top level */
-        scan_chunk_init (&open_chunk, bag, pos);
-        open_chunk.ci.compression = GST_ROSBAG_COMPRESSION_NONE;
-        open_chunk.ci.data_pos = data_pos;
-        in_open = TRUE;
-        pos = data_pos;
-        g_bytes_unref (b);
-        continue;
-      } else {
-        ScanChunk sc;
-        GBytes *raw, *dec;
-        gsize dlen, used;
-        const guint8 *d;
-        gchar *why = NULL;
-        gboolean complete = rec.data_len <= data_avail;
-
-        scan_chunk_init (&sc, bag, pos);
-        sc.ci.compression = comp;
-        sc.ci.data_pos = data_pos;
-        sc.ci.data_len = MIN (rec.data_len, data_avail);
-        raw = gst_rosbag_bag_read (bag, data_pos, sc.ci.data_len, &err);
-        if (!raw) {
-          scan_chunk_finish (&sc);
-          g_bytes_unref (b);
-          goto io_error;
-        }
-        if (complete) {
-          dec = gst_rosbag_chunk_decompress (comp, raw, size, pos, &err);
-          if (!dec) {
-            /* keep what decodes */
-            dec = gst_rosbag_chunk_decompress_partial (comp,
-                g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), size);
-            why = g_strdup (err->message);
-            g_clear_error (&err);
-          }
-        } else {
-          dec = gst_rosbag_chunk_decompress_partial (comp,
-              g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), size);
-          why = g_strdup_printf ("chunk at byte %" G_GUINT64_FORMAT
-              " is cut off (%" G_GUINT64_FORMAT " of %u bytes)", pos,
-              data_avail, rec.data_len);
-        }
-        d = g_bytes_get_data (dec, &dlen);
-        {
-          gchar *why2 = NULL;
-
-          used = scan_records (bag, &sc, d, dlen, 0, &why2);
-          if (why2 && !why)
-            why = g_strdup_printf ("chunk at byte %" G_GUINT64_FORMAT ": %s",
-                pos, why2);
-          g_free (why2);
-        }
-        if (comp == GST_ROSBAG_COMPRESSION_NONE)
-          sc.ci.uncompressed_size = sc.ci.data_len;
-        else
-          sc.ci.uncompressed_size = dlen;
-        if (!complete || why) {
-          /* only the complete records are kept: read them as a partial
-           * chunk of that size */
-          sc.ci.uncompressed_size = used;
-          sc.ci.partial = TRUE;
-        }
-        g_bytes_unref (dec);
-        g_bytes_unref (raw);
-        scan_chunk_finish (&sc);
-        n_chunks++;
-        if (why) {
-          g_string_append_printf (report, "; %s (kept %" G_GSIZE_FORMAT
-              " bytes of complete records)", why, used);
-          g_free (why);
-          if (!complete) {
-            g_bytes_unref (b);
-            pos = bag->file_size;
-            break;
-          }
-        }
-      }
-    } else if (rec.op == GST_ROSBAG_OP_CONNECTION
-        || rec.op == GST_ROSBAG_OP_MSG_DATA) {
-      GBytes *full = NULL;
-
-      if (rec.data == NULL) {
-        full = read_exact (bag, pos, rec.total_len, "record", &err);
-        if (!full) {
-          g_string_append_printf (report, "; stopped at byte %"
-              G_GUINT64_FORMAT ": %s", pos, err->message);
-          g_clear_error (&err);
-          g_bytes_unref (b);
-          break;
-        }
-        gst_rosbag_record_parse (g_bytes_get_data (full, NULL),
-            rec.total_len, pos, TRUE, &rec, NULL, NULL);
-      }
-      if (rec.op == GST_ROSBAG_OP_CONNECTION) {
-        GstRosbagConnection *conn = gst_rosbag_connection_parse (&rec, NULL);
-
-        if (conn)
-          bag_add_connection (bag, conn);
-      } else {
-        guint32 conn_id;
-        guint64 t;
-
-        if (!in_open) {
-          /* a message outside any chunk: treat the run as an open chunk */
-          scan_chunk_init (&open_chunk, bag, pos);
-          open_chunk.ci.compression = GST_ROSBAG_COMPRESSION_NONE;
-          open_chunk.ci.data_pos = pos;
-          in_open = TRUE;
-        }
-        if (pos - open_chunk.ci.data_pos <= G_MAXUINT32
-            && gst_rosbag_header_get_u32 (rec.header, rec.header_len, "conn",
-                &conn_id)
-            && gst_rosbag_header_get_time (rec.header, rec.header_len,
-                "time", &t))
-          scan_chunk_add (&open_chunk, conn_id, t,
-              pos - open_chunk.ci.data_pos);
-      }
-      if (in_open) {
-        open_chunk.ci.data_len = pos + rec.total_len - open_chunk.ci.data_pos;
-        open_chunk.ci.uncompressed_size = open_chunk.ci.data_len;
-      }
-      if (full)
-        g_bytes_unref (full);
-    } else if (in_open && rec.op != GST_ROSBAG_OP_INDEX_DATA) {
-      scan_chunk_finish (&open_chunk);
-      in_open = FALSE;
+      case GST_ROSBAG_STREAM_SKIPPED:
+        /* at the end: a record cut by it, and the scan stops there */
+        g_string_append_printf (sc.report, "; %s: %s", at_end ? "stopped" :
+            "skipped", err ? err->message : "damaged record");
+        if (at_end)
+          done = TRUE;
+        break;
+      case GST_ROSBAG_STREAM_ERROR:
+        g_string_append_printf (sc.report, "; stopped at byte %"
+            G_GUINT64_FORMAT ": %s", gst_rosbag_stream_parser_get_offset (p),
+            err ? err->message : "unreadable record");
+        done = TRUE;
+        break;
+      case GST_ROSBAG_STREAM_EOS:
+        g_string_append (sc.report, "; reached the end of the file");
+        done = TRUE;
+        break;
+      case GST_ROSBAG_STREAM_MESSAGE:
+      default:
+        break;
     }
-    if (rec.total_len > bag->file_size - pos) {
-      g_string_append_printf (report, "; stopped at byte %" G_GUINT64_FORMAT
-          ": incomplete record (needs %" G_GUINT64_FORMAT " bytes, %"
-          G_GUINT64_FORMAT " left)", pos, rec.total_len, bag->file_size - pos);
-      g_bytes_unref (b);
-      break;
-    }
-    pos += rec.total_len;
-    g_bytes_unref (b);
-    continue;
-
-  io_error:
-    g_string_append_printf (report, "; stopped at byte %" G_GUINT64_FORMAT
-        ": %s", pos, err ? err->message : "read error");
     g_clear_error (&err);
-    break;
   }
-  if (in_open) {
-    scan_chunk_finish (&open_chunk);
-    n_chunks++;
-  }
-  if (pos >= bag->file_size)
-    g_string_append (report, "; reached the end of the file");
-  bag->scan_report = g_string_free (report, FALSE);
+  bag_scan_close_open (&sc);
+  gst_rosbag_stream_parser_free (p);
+  g_free (sc.chunk_why);
+  bag->scan_report = g_string_free (sc.report, FALSE);
 }
 
 /* ---------------------------------------------------------------------- */

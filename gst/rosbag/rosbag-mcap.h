@@ -25,6 +25,8 @@
 
 #include <gst/rosbag/rosbag-private.h>
 #include <gst/rosbag/rosbag-stream.h>
+#include <gst/rosbag/rosbag-record.h>
+#include <gst/rosbag/rosbag-chunk.h>
 
 G_BEGIN_DECLS typedef enum
 {
@@ -116,6 +118,37 @@ typedef struct
   /* a DataEnd or Footer record: the data section ends at @pos */
   void (*end) (gpointer user_data, guint8 op, guint64 pos);
 } GstRosbagStreamScan;
+
+/* The same for a ROS 1 bag: the records after the bag header */
+typedef struct
+{
+  /* a CONNECTION record, at the top level or inside a chunk */
+  void (*connection) (gpointer user_data, const GstRosbagRecord * rec,
+      guint64 pos, gboolean in_chunk);
+  /* a MSG_DATA record: @pos its file offset (top level) or its offset in
+   * the decoded chunk */
+  void (*message) (gpointer user_data, guint64 pos, guint64 total_len,
+      guint32 conn, guint64 time_ns, gboolean in_chunk);
+  /* any other top-level record (index, chunk info...) */
+  void (*other) (gpointer user_data, guint8 op, guint64 pos);
+  /* a CHUNK record whose data_len is 0 and compression none: the open
+   * chunk of a killed recording, its records follow at the top level */
+  void (*open_chunk) (gpointer user_data, guint64 pos, guint64 data_pos);
+  /* a CHUNK record: @stored bytes of data at @data_pos are there
+   * (@complete: all of them); @why: why it decodes only in part, or NULL;
+   * @comp UNKNOWN: it cannot be decoded at all */
+  void (*chunk_begin) (gpointer user_data, guint64 pos,
+      GstRosbagCompression comp, guint32 size, guint64 data_pos,
+      guint64 stored, gboolean complete, const gchar * why);
+  /* its records were walked: @used bytes of @decoded are complete
+   * records; @why: why the walk stopped early, or NULL */
+  void (*chunk_end) (gpointer user_data, gsize used, gsize decoded,
+      const gchar * why);
+} GstRosbagStreamBagScan;
+
+GstRosbagStreamParser *gst_rosbag_stream_parser_new_bag_scan (const gchar *
+    name, guint64 offset, const GstRosbagStreamBagScan * scan,
+    gpointer user_data);
 
 GstRosbagStreamParser *gst_rosbag_stream_parser_new_scan (const gchar * name,
     guint64 offset, GHashTable * schemas, GHashTable * channels,

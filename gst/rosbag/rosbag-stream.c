@@ -72,6 +72,7 @@ struct _GstRosbagStreamParser
 
   /* scan mode (a file backend walks part of a file) */
   const GstRosbagStreamScan *scan;
+  const GstRosbagStreamBagScan *bscan;
   gpointer scan_data;
 };
 
@@ -121,6 +122,23 @@ gst_rosbag_stream_parser_new_scan (const gchar * name, guint64 offset,
   p->format_known = TRUE;
   p->state = STATE_RECORDS;
   p->scan = scan;
+  p->scan_data = user_data;
+  return p;
+}
+
+/* private: a ROS 1 parser that starts at the first record after the bag
+ * header, at @offset, for the bag backend's scan of unindexed bags */
+GstRosbagStreamParser *
+gst_rosbag_stream_parser_new_bag_scan (const gchar * name, guint64 offset,
+    const GstRosbagStreamBagScan * scan, gpointer user_data)
+{
+  GstRosbagStreamParser *p = gst_rosbag_stream_parser_new (name);
+
+  p->offset = offset;
+  p->format = GST_ROSBAG_FORMAT_BAG;
+  p->format_known = TRUE;
+  p->state = STATE_RECORDS;
+  p->bscan = scan;
   p->scan_data = user_data;
   return p;
 }
@@ -468,6 +486,17 @@ chunk_next (GstRosbagStreamParser * p, GstRosbagMessage * msg,
               NULL) != GST_ROSBAG_PARSE_OK)
         break;
       p->chunk_off += rec.total_len;
+      if (p->bscan) {
+        if (rec.op == GST_ROSBAG_OP_CONNECTION)
+          p->bscan->connection (p->scan_data, &rec, off, TRUE);
+        else if (rec.op == GST_ROSBAG_OP_MSG_DATA
+            && gst_rosbag_header_get_u32 (rec.header, rec.header_len, "conn",
+                &conn)
+            && gst_rosbag_header_get_time (rec.header, rec.header_len,
+                "time", &t))
+          p->bscan->message (p->scan_data, off, rec.total_len, conn, t, TRUE);
+        continue;
+      }
       if (rec.op == GST_ROSBAG_OP_CONNECTION) {
         bag_connection (p, &rec);
       } else if (rec.op == GST_ROSBAG_OP_MSG_DATA
@@ -486,6 +515,17 @@ chunk_next (GstRosbagStreamParser * p, GstRosbagMessage * msg,
         return TRUE;
       }
     }
+  }
+  if (p->bscan) {
+    gchar *why = NULL;
+
+    if (p->chunk_off < len)
+      why = g_strdup_printf ("incomplete record at chunk byte %"
+          G_GSIZE_FORMAT, p->chunk_off);
+    p->bscan->chunk_end (p->scan_data, p->chunk_off, len, why);
+    g_free (why);
+    g_clear_pointer (&p->chunk, g_bytes_unref);
+    return FALSE;
   }
   if (p->chunk_off < len) {
     g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
@@ -725,6 +765,8 @@ bag_record (GstRosbagStreamParser * p, GstRosbagMessage * msg, GError ** error)
           " supported", p->name, (int) evlen, ev);
       return GST_ROSBAG_STREAM_ERROR;
     }
+    if (p->bscan)
+      p->bscan->other (p->scan_data, rec.op, pos);
     /* bag header (padding), index records: dropped as they go by */
     if (rec.op == GST_ROSBAG_OP_BAG_HEADER && !p->indexed_known
         && gst_rosbag_header_get_u64 (rec.header, rec.header_len,
@@ -750,13 +792,31 @@ bag_record (GstRosbagStreamParser * p, GstRosbagMessage * msg, GError ** error)
 
       if (gst_rosbag_header_find (rec.header, rec.header_len, "compression",
               &cv, &cvlen) && p->avail > hdr) {
-        p->chunk = gst_rosbag_chunk_decompress_partial
-            (gst_rosbag_compression_from_string ((const gchar *) cv, cvlen),
-            d + hdr, p->avail - hdr, size);
-        p->chunk_off = 0;
-        p->chunk_pos = pos;
+        GstRosbagCompression comp =
+            gst_rosbag_compression_from_string ((const gchar *) cv, cvlen);
+
+        if (p->bscan) {
+          gchar *why = g_strdup_printf ("chunk at byte %" G_GUINT64_FORMAT
+              " is cut off (%" G_GSIZE_FORMAT " of %u bytes)", pos,
+              p->avail - hdr, rec.data_len);
+
+          p->bscan->chunk_begin (p->scan_data, pos, comp, size, pos + hdr,
+              p->avail - hdr, FALSE, why);
+          g_free (why);
+        }
+        if (comp != GST_ROSBAG_COMPRESSION_UNKNOWN || !p->bscan) {
+          p->chunk = gst_rosbag_chunk_decompress_partial (comp, d + hdr,
+              p->avail - hdr, size);
+          p->chunk_off = 0;
+          p->chunk_pos = pos;
+        }
       }
       g_bytes_unref (all);
+      if (p->bscan) {
+        /* the scan reports the cut itself */
+        consume (p, p->avail);
+        return RECORD_DONE;
+      }
     }
     return cut_off (p, rec.total_len, error);
   }
@@ -776,7 +836,16 @@ bag_record (GstRosbagStreamParser * p, GstRosbagMessage * msg, GError ** error)
     g_propagate_prefixed_error (error, err, "%s: ", p->name);
     return GST_ROSBAG_STREAM_SKIPPED;
   }
-  if (rec.op == GST_ROSBAG_OP_CONNECTION) {
+  if (p->bscan && rec.op == GST_ROSBAG_OP_CONNECTION) {
+    p->bscan->connection (p->scan_data, &rec, pos, FALSE);
+  } else if (p->bscan && rec.op == GST_ROSBAG_OP_MSG_DATA) {
+    if (gst_rosbag_header_get_u32 (rec.header, rec.header_len, "conn", &conn)
+        && gst_rosbag_header_get_time (rec.header, rec.header_len, "time", &t))
+      p->bscan->message (p->scan_data, pos, rec.total_len, conn, t, FALSE);
+    else
+      p->bscan->message (p->scan_data, pos, rec.total_len, 0, G_MAXUINT64,
+          FALSE);
+  } else if (rec.op == GST_ROSBAG_OP_CONNECTION) {
     bag_connection (p, &rec);
   } else if (rec.op == GST_ROSBAG_OP_MSG_DATA) {
     if (gst_rosbag_header_get_u32 (rec.header, rec.header_len, "conn", &conn)
@@ -798,9 +867,20 @@ bag_record (GstRosbagStreamParser * p, GstRosbagMessage * msg, GError ** error)
     if (gst_rosbag_header_find (rec.header, rec.header_len, "compression",
             &cv, &cvlen))
       comp = gst_rosbag_compression_from_string ((const gchar *) cv, cvlen);
-    if (comp == GST_ROSBAG_COMPRESSION_UNKNOWN
-        || !gst_rosbag_header_get_u32 (rec.header, rec.header_len, "size",
-            &size)) {
+    if (!gst_rosbag_header_get_u32 (rec.header, rec.header_len, "size", &size))
+      size = 0;
+    if (p->bscan && rec.data_len == 0 && comp == GST_ROSBAG_COMPRESSION_NONE) {
+      p->bscan->open_chunk (p->scan_data, pos, pos + 8 + rec.header_len);
+      g_bytes_unref (rb);
+      return RECORD_DONE;
+    }
+    if (p->bscan && comp == GST_ROSBAG_COMPRESSION_UNKNOWN) {
+      p->bscan->chunk_begin (p->scan_data, pos, comp, size, pos + 8 +
+          rec.header_len, rec.data_len, TRUE, NULL);
+      g_bytes_unref (rb);
+      return RECORD_DONE;
+    }
+    if (comp == GST_ROSBAG_COMPRESSION_UNKNOWN) {
       g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_UNSUPPORTED,
           "%s: chunk at byte %" G_GUINT64_FORMAT " has an unknown"
           " compression or no size; skipped", p->name, pos);
@@ -815,8 +895,20 @@ bag_record (GstRosbagStreamParser * p, GstRosbagMessage * msg, GError ** error)
     } else {
       p->chunk = gst_rosbag_chunk_decompress (comp, data, size, pos, &err);
       if (!p->chunk) {
-        g_propagate_prefixed_error (error, err, "%s: ", p->name);
-        res = GST_ROSBAG_STREAM_SKIPPED;
+        /* keep what decodes: the good messages before the damage */
+        p->chunk = gst_rosbag_chunk_decompress_partial (comp, rec.data,
+            rec.data_len, size);
+        if (p->bscan) {
+          p->bscan->chunk_begin (p->scan_data, pos, comp, size, pos + 8 +
+              rec.header_len, rec.data_len, TRUE, err->message);
+          g_clear_error (&err);
+        } else {
+          g_propagate_prefixed_error (error, err, "%s: ", p->name);
+          res = GST_ROSBAG_STREAM_SKIPPED;
+        }
+      } else if (p->bscan) {
+        p->bscan->chunk_begin (p->scan_data, pos, comp, size, pos + 8 +
+            rec.header_len, rec.data_len, TRUE, NULL);
       }
     }
     g_bytes_unref (data);
