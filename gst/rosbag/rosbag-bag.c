@@ -602,8 +602,6 @@ scan_chunk_finish (ScanChunk * sc)
  * (the open chunk of a killed recording, and a run of messages outside any
  * chunk, become chunks whose records lie in the file itself). */
 
-#define SCAN_WINDOW (4 * 1024 * 1024)
-
 typedef struct
 {
   GstRosbagBag *bag;
@@ -771,79 +769,44 @@ static const GstRosbagStreamBagScan bag_scan_funcs = {
   bag_scan_open_chunk, bag_scan_chunk_begin, bag_scan_chunk_end
 };
 
+static GBytes *
+bag_scan_read (gpointer user_data, guint64 offset, gsize size, GError ** error)
+{
+  return gst_rosbag_bag_read (user_data, offset, size, error);
+}
+
+static gboolean
+bag_scan_skipped (gpointer ud, const GError * err, gboolean at_end)
+{
+  BagScan *sc = ud;
+
+  /* at the end: a record cut by it, and the scan stops there */
+  g_string_append_printf (sc->report, "; %s: %s", at_end ? "stopped" :
+      "skipped", err ? err->message : "damaged record");
+  return !at_end;
+}
+
 static void
 scan (GstRosbagBag * bag, const gchar * reason)
 {
   BagScan sc;
   GstRosbagStreamParser *p;
-  guint64 pos = bag->first_record_pos;
-  gboolean done = FALSE, at_end = FALSE;
+  GError *err = NULL;
+  guint64 stop_pos = 0;
 
   memset (&sc, 0, sizeof (sc));
   sc.bag = bag;
   sc.report = g_string_new (reason);
-  p = gst_rosbag_stream_parser_new_bag_scan (bag->name, pos, &bag_scan_funcs,
-      &sc);
-  while (!done && !sc.stop) {
-    GstRosbagMessage msg;
-    GError *err = NULL;
-    GstRosbagStreamResult res = gst_rosbag_stream_parser_next (p, &msg, &err);
-
-    switch (res) {
-      case GST_ROSBAG_STREAM_NEED_DATA:{
-        guint64 skip = gst_rosbag_stream_parser_take_skip (p);
-        guint64 here = gst_rosbag_stream_parser_get_offset (p) - skip;
-        GBytes *b;
-
-        if (skip > bag->file_size - MIN (bag->file_size, pos)) {
-          g_string_append_printf (sc.report, "; stopped at byte %"
-              G_GUINT64_FORMAT ": incomplete record (needs %" G_GUINT64_FORMAT
-              " more bytes, %" G_GUINT64_FORMAT " left)", here, skip,
-              bag->file_size - MIN (bag->file_size, pos));
-          done = TRUE;
-          break;
-        }
-        pos += skip;
-        if (pos >= bag->file_size) {
-          gst_rosbag_stream_parser_push_eos (p);
-          at_end = TRUE;
-          break;
-        }
-        b = gst_rosbag_bag_read (bag, pos, MIN (bag->file_size - pos,
-                SCAN_WINDOW), &err);
-        if (!b) {
-          g_string_append_printf (sc.report, "; stopped at byte %"
-              G_GUINT64_FORMAT ": %s", pos, err ? err->message : "read error");
-          done = TRUE;
-          break;
-        }
-        pos += g_bytes_get_size (b);
-        gst_rosbag_stream_parser_push (p, b);
-        g_bytes_unref (b);
-        break;
-      }
-      case GST_ROSBAG_STREAM_SKIPPED:
-        /* at the end: a record cut by it, and the scan stops there */
-        g_string_append_printf (sc.report, "; %s: %s", at_end ? "stopped" :
-            "skipped", err ? err->message : "damaged record");
-        if (at_end)
-          done = TRUE;
-        break;
-      case GST_ROSBAG_STREAM_ERROR:
-        g_string_append_printf (sc.report, "; stopped at byte %"
-            G_GUINT64_FORMAT ": %s", gst_rosbag_stream_parser_get_offset (p),
-            err ? err->message : "unreadable record");
-        done = TRUE;
-        break;
-      case GST_ROSBAG_STREAM_EOS:
-        g_string_append (sc.report, "; reached the end of the file");
-        done = TRUE;
-        break;
-      case GST_ROSBAG_STREAM_MESSAGE:
-      default:
-        break;
-    }
-    g_clear_error (&err);
+  p = gst_rosbag_stream_parser_new_bag_scan (bag->name,
+      bag->first_record_pos, &bag_scan_funcs, &sc);
+  if (!gst_rosbag_stream_parser_scan_range (p, bag_scan_read, bag,
+          bag->first_record_pos, bag->file_size, bag_scan_skipped, &sc.stop,
+          &sc, &stop_pos, &err)) {
+    g_string_append_printf (sc.report, "; stopped at byte %" G_GUINT64_FORMAT
+        ": %s", stop_pos, err->message);
+    g_error_free (err);
+  } else if (!sc.stop) {
+    g_string_append (sc.report, "; reached the end of the file");
   }
   bag_scan_close_open (&sc);
   gst_rosbag_stream_parser_free (p);

@@ -969,8 +969,6 @@ note (GstRosbagMcap * m, const gchar * fmt, ...)
  * walked (a file without a summary, the gaps no chunk index covers) and
  * tells us what goes by; records it drops are jumped over, not read */
 
-#define SCAN_WINDOW (4 * 1024 * 1024)
-
 typedef struct
 {
   GstRosbagMcap *m;
@@ -978,6 +976,7 @@ typedef struct
   GArray *chunk_entries;
   gboolean ended;
   guint64 end_pos;
+  gchar *cut;                   /* the record the range's end cuts */
 } Scan;
 
 static void
@@ -1069,89 +1068,57 @@ static const GstRosbagStreamScan scan_funcs = {
   scan_chunk, scan_message, scan_name, scan_end
 };
 
-/* Walks the records of [@pos, @end) with the stream parser, reading the
- * file in windows and jumping over the records it drops. Returns FALSE
+static GBytes *
+scan_read (gpointer user_data, guint64 offset, gsize size, GError ** error)
+{
+  return mcap_read (user_data, offset, size, error);
+}
+
+static gboolean
+scan_skipped (gpointer ud, const GError * err, gboolean at_end)
+{
+  Scan *sc = ud;
+
+  if (err && g_error_matches (err, GST_ROSBAG_ERROR,
+          GST_ROSBAG_ERROR_TRUNCATED) && at_end) {
+    /* the end of the range cuts a record: the scan stops there */
+    g_free (sc->cut);
+    sc->cut = g_strdup (err->message);
+  } else if (err) {
+    note (sc->m, "%s", err->message);
+  }
+  return TRUE;
+}
+
+/* Walks the records of [@pos, @end) with the stream parser. Returns FALSE
  * with *@why set if it stopped before @end (or a DataEnd). */
 static gboolean
 scan_range (GstRosbagMcap * m, guint64 pos, guint64 end, gchar ** why,
     guint64 * stop_pos)
 {
-  Scan sc = { m, -1, NULL, FALSE, 0 };
+  Scan sc = { m, -1, NULL, FALSE, 0, NULL };
   GstRosbagStreamParser *p;
-  gboolean ok = TRUE, done = FALSE;
+  GError *err = NULL;
+  gboolean ok;
 
   p = gst_rosbag_stream_parser_new_scan (m->name, pos, m->schemas,
       m->channels, &scan_funcs, &sc);
-  while (!done) {
-    GstRosbagMessage msg;
-    GError *err = NULL;
-    GstRosbagStreamResult res = gst_rosbag_stream_parser_next (p, &msg, &err);
-
-    switch (res) {
-      case GST_ROSBAG_STREAM_NEED_DATA:{
-        guint64 skip = gst_rosbag_stream_parser_take_skip (p);
-        guint64 here = gst_rosbag_stream_parser_get_offset (p) - skip;
-        GBytes *b;
-
-        if (skip > end - MIN (end, pos)) {
-          /* a dropped record that goes past the end of the range */
-          *why = g_strdup_printf ("incomplete record before byte %"
-              G_GUINT64_FORMAT ": it needs %" G_GUINT64_FORMAT " more bytes,"
-              " %" G_GUINT64_FORMAT " are left", here, skip,
-              end - MIN (end, pos));
-          *stop_pos = here;
-          ok = FALSE;
-          done = TRUE;
-          break;
-        }
-        pos += skip;
-        if (pos >= end) {
-          gst_rosbag_stream_parser_push_eos (p);
-          break;
-        }
-        b = mcap_read (m, pos, MIN (end - pos, SCAN_WINDOW), NULL);
-        if (!b) {
-          *why = g_strdup_printf ("cannot read at byte %" G_GUINT64_FORMAT,
-              pos);
-          *stop_pos = pos;
-          ok = FALSE;
-          done = TRUE;
-          break;
-        }
-        pos += g_bytes_get_size (b);
-        gst_rosbag_stream_parser_push (p, b);
-        g_bytes_unref (b);
-        break;
-      }
-      case GST_ROSBAG_STREAM_SKIPPED:
-        if (err && g_error_matches (err, GST_ROSBAG_ERROR,
-                GST_ROSBAG_ERROR_TRUNCATED) && pos >= end) {
-          /* the end of the range cuts a record: the scan stops there */
-          *why = g_strdup (err->message);
-          *stop_pos = end;
-          ok = FALSE;
-        } else if (err) {
-          note (m, "%s", err->message);
-        }
-        break;
-      case GST_ROSBAG_STREAM_ERROR:
-        *why = g_strdup (err ? err->message : "unreadable record");
-        *stop_pos = gst_rosbag_stream_parser_get_offset (p);
-        ok = FALSE;
-        done = TRUE;
-        break;
-      case GST_ROSBAG_STREAM_EOS:
-      case GST_ROSBAG_STREAM_MESSAGE:
-      default:
-        done = TRUE;
-        break;
-    }
-    g_clear_error (&err);
-  }
+  ok = gst_rosbag_stream_parser_scan_range (p, scan_read, m, pos, end,
+      scan_skipped, NULL, &sc, stop_pos, &err);
   scan_close_chunk (&sc);
   loose_close (m);
-  if (ok)
-    *stop_pos = sc.ended ? sc.end_pos : gst_rosbag_stream_parser_get_offset (p);
+  if (!ok) {
+    *why = g_strdup (err->message);
+    g_error_free (err);
+  } else if (sc.cut) {
+    *why = sc.cut;
+    sc.cut = NULL;
+    *stop_pos = end;
+    ok = FALSE;
+  } else if (sc.ended) {
+    *stop_pos = sc.end_pos;
+  }
+  g_free (sc.cut);
   gst_rosbag_stream_parser_free (p);
   return ok;
 }

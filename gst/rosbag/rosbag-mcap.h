@@ -153,6 +153,20 @@ GstRosbagStreamParser *gst_rosbag_stream_parser_new_bag_scan (const gchar *
 GstRosbagStreamParser *gst_rosbag_stream_parser_new_scan (const gchar * name,
     guint64 offset, GHashTable * schemas, GHashTable * channels,
     const GstRosbagStreamScan * scan, gpointer user_data);
+/* a damaged record the parser skipped (@at_end: the range has ended);
+ * FALSE stops the scan */
+typedef gboolean (*GstRosbagScanSkipped) (gpointer user_data,
+    const GError * error, gboolean at_end);
+/* Drives a scan-mode parser over [@pos, @end) of a file read with
+ * @read_func, in 4 MiB windows, jumping over the records it drops, until
+ * the parser ends, @skipped says stop or *@stop turns TRUE. FALSE with
+ * @error when it could not go on (a dropped record past @end, a failed
+ * read, an unreadable record); *@stop_pos says where it stopped. */
+gboolean gst_rosbag_stream_parser_scan_range (GstRosbagStreamParser * p,
+    GstRosbagReadFunc read_func, gpointer read_data, guint64 pos,
+    guint64 end, GstRosbagScanSkipped skipped, const gboolean * stop,
+    gpointer user_data, guint64 * stop_pos, GError ** error);
+
 /* bytes of a record being dropped that have not arrived yet: the caller
  * jumps over them instead of reading them */
 guint64 gst_rosbag_stream_parser_take_skip (GstRosbagStreamParser * parser);

@@ -33,6 +33,8 @@
 
 #define BAG_MAGIC_V2 "#ROSBAG V2.0\n"
 #define BAG_MAGIC_LEN 13
+/* the scans read the file in windows of this size */
+#define SCAN_WINDOW (4 * 1024 * 1024)
 /* internal: a record was handled, parse the next one */
 #define RECORD_DONE ((GstRosbagStreamResult) -1)
 
@@ -141,6 +143,82 @@ gst_rosbag_stream_parser_new_bag_scan (const gchar * name, guint64 offset,
   p->bscan = scan;
   p->scan_data = user_data;
   return p;
+}
+
+/* private: drives a scan-mode parser over [@pos, @end) of a file, see
+ * rosbag-mcap.h */
+gboolean
+gst_rosbag_stream_parser_scan_range (GstRosbagStreamParser * p,
+    GstRosbagReadFunc read_func, gpointer read_data, guint64 pos,
+    guint64 end, GstRosbagScanSkipped skipped, const gboolean * stop,
+    gpointer user_data, guint64 * stop_pos, GError ** error)
+{
+  gboolean at_end = FALSE;
+
+  while (!stop || !*stop) {
+    GstRosbagMessage msg;
+    GError *err = NULL;
+    GstRosbagStreamResult res = gst_rosbag_stream_parser_next (p, &msg, &err);
+    guint64 skip, here;
+    GBytes *b;
+
+    switch (res) {
+      case GST_ROSBAG_STREAM_NEED_DATA:
+        skip = gst_rosbag_stream_parser_take_skip (p);
+        here = p->offset - skip;
+        if (skip > end - MIN (end, pos)) {
+          /* a dropped record that goes past the end of the range */
+          g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_TRUNCATED,
+              "incomplete record before byte %" G_GUINT64_FORMAT ": it needs %"
+              G_GUINT64_FORMAT " more bytes, %" G_GUINT64_FORMAT " are left",
+              here, skip, end - MIN (end, pos));
+          *stop_pos = here;
+          return FALSE;
+        }
+        pos += skip;
+        if (pos >= end) {
+          gst_rosbag_stream_parser_push_eos (p);
+          at_end = TRUE;
+          break;
+        }
+        b = read_func (read_data, pos, MIN (end - pos, SCAN_WINDOW), &err);
+        if (!b || g_bytes_get_size (b) == 0) {
+          g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_IO,
+              "cannot read at byte %" G_GUINT64_FORMAT "%s%s", pos,
+              err ? ": " : "", err ? err->message : "");
+          g_clear_error (&err);
+          if (b)
+            g_bytes_unref (b);
+          *stop_pos = pos;
+          return FALSE;
+        }
+        pos += g_bytes_get_size (b);
+        gst_rosbag_stream_parser_push (p, b);
+        g_bytes_unref (b);
+        break;
+      case GST_ROSBAG_STREAM_SKIPPED:
+        if (!skipped (user_data, err, at_end)) {
+          g_clear_error (&err);
+          *stop_pos = p->offset;
+          return TRUE;
+        }
+        break;
+      case GST_ROSBAG_STREAM_ERROR:
+        g_propagate_error (error, err ? err : g_error_new_literal
+            (GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT, "unreadable record"));
+        *stop_pos = p->offset;
+        return FALSE;
+      case GST_ROSBAG_STREAM_EOS:
+      case GST_ROSBAG_STREAM_MESSAGE:
+      default:
+        g_clear_error (&err);
+        *stop_pos = p->offset;
+        return TRUE;
+    }
+    g_clear_error (&err);
+  }
+  *stop_pos = p->offset;
+  return TRUE;
 }
 
 guint64
