@@ -1466,6 +1466,26 @@ bag_be_decode_block (gpointer be, guint i, GBytes * raw, GError ** error)
   return dec;
 }
 
+gboolean
+gst_rosbag_record_get_message (const GstRosbagRecord * rec,
+    GstRosbagMessage * msg)
+{
+  guint32 conn_id;
+  guint64 t;
+
+  if (rec->op != GST_ROSBAG_OP_MSG_DATA
+      || !gst_rosbag_header_get_u32 (rec->header, rec->header_len, "conn",
+          &conn_id)
+      || !gst_rosbag_header_get_time (rec->header, rec->header_len, "time", &t))
+    return FALSE;
+  memset (msg, 0, sizeof (*msg));
+  msg->channel_id = conn_id;
+  msg->time_ns = msg->publish_time_ns = t;
+  msg->data = rec->data;
+  msg->size = rec->data_len;
+  return TRUE;
+}
+
 static gboolean
 bag_be_parse_message (gpointer be, GBytes * block, guint64 offset,
     GstRosbagMessage * msg, GError ** error)
@@ -1476,8 +1496,6 @@ bag_be_parse_message (gpointer be, GBytes * block, guint64 offset,
   GstRosbagParseResult pr = GST_ROSBAG_PARSE_ERROR;
   GstRosbagRecord rec;
   GError *err = NULL;
-  guint32 conn_id;
-  guint64 t;
 
   /* the offset may point at a connection record: skip to the message */
   while (off < dlen) {
@@ -1488,16 +1506,7 @@ bag_be_parse_message (gpointer be, GBytes * block, guint64 offset,
       break;
     off += rec.total_len;
   }
-  if (pr == GST_ROSBAG_PARSE_OK && rec.op == GST_ROSBAG_OP_MSG_DATA
-      && gst_rosbag_header_get_u32 (rec.header, rec.header_len, "conn",
-          &conn_id)
-      && gst_rosbag_header_get_time (rec.header, rec.header_len, "time", &t)) {
-    msg->channel_id = conn_id;
-    msg->time_ns = t;
-    msg->publish_time_ns = t;
-    msg->sequence = 0;
-    msg->data = rec.data;
-    msg->size = rec.data_len;
+  if (pr == GST_ROSBAG_PARSE_OK && gst_rosbag_record_get_message (&rec, msg)) {
     msg->offset = off;
     return TRUE;
   }

@@ -723,6 +723,28 @@ be_block_size (gpointer be, guint i, gsize * size, GError ** error)
   return TRUE;
 }
 
+/* Reads and decodes chunk @i and walks its records: its messages' entries,
+ * unsorted; with @learn, the schemas and channels it defines go into the
+ * tables. NULL with @error set if it cannot be read or decoded. */
+static GArray *
+chunk_walk (GstRosbagMcap * m, guint i, gboolean learn, GError ** error)
+{
+  GBytes *raw = be_read_block (m, i, error), *dec;
+  GArray *entries;
+
+  if (!raw)
+    return NULL;
+  dec = be_decode_block (m, i, raw, error);
+  g_bytes_unref (raw);
+  if (!dec)
+    return NULL;
+  entries = g_array_new (FALSE, FALSE, sizeof (GstRosbagIndexEntry));
+  scan_chunk_records (learn ? m : NULL, dec, learn ? m->schemas : NULL,
+      learn ? m->channels : NULL, entries, get_chunk (m, i)->pos);
+  g_bytes_unref (dec);
+  return entries;
+}
+
 static GArray *
 be_load_index (gpointer be, guint i, GHashTable * wanted, GError ** error)
 {
@@ -796,18 +818,10 @@ bad_index:
 
   /* no message index: decode the chunk and walk it */
   {
-    GBytes *raw = be_read_block (m, i, error), *dec;
-    GArray *all;
+    GArray *all = chunk_walk (m, i, FALSE, error);
 
-    if (!raw)
+    if (!all)
       goto fail;
-    dec = be_decode_block (m, i, raw, error);
-    g_bytes_unref (raw);
-    if (!dec)
-      goto fail;
-    all = g_array_new (FALSE, FALSE, sizeof (GstRosbagIndexEntry));
-    scan_chunk_records (NULL, dec, NULL, NULL, all, ck->pos);
-    g_bytes_unref (dec);
     for (k = 0; k < all->len; k++) {
       GstRosbagIndexEntry *e = &g_array_index (all, GstRosbagIndexEntry, k);
 
@@ -1654,21 +1668,14 @@ gst_rosbag_mcap_open (GstRosbagReadFunc read_func, gpointer user_data,
        * once to learn them (and their entries) */
       for (i = 0; i < n_indexed; i++) {
         Chunk *ck = get_chunk (m, i);
-        GBytes *raw = be_read_block (m, i, NULL), *dec = NULL;
         GArray *entries;
 
         if (ck->loose || ck->entries)
           continue;
-        if (raw)
-          dec = be_decode_block (m, i, raw, NULL);
-        if (raw)
-          g_bytes_unref (raw);
-        if (!dec)
-          continue;
-        entries = g_array_new (FALSE, FALSE, sizeof (GstRosbagIndexEntry));
-        scan_chunk_records (m, dec, m->schemas, m->channels, entries, ck->pos);
-        g_bytes_unref (dec);
-        chunk_take_entries (ck, entries);
+        /* one that fails to decode reports it when it is read */
+        entries = chunk_walk (m, i, TRUE, NULL);
+        if (entries)
+          chunk_take_entries (ck, entries);
       }
     }
     if (!m->have_stats)

@@ -120,6 +120,11 @@ gboolean gst_rosbag_map_file (const gchar * path,
     GDestroyNotify * notify, guint64 * size, GError ** error);
 
 /* ROS 1 bag backend (rosbag-bag.c) */
+/* A MSG_DATA record as a message: connection, time (also the publish
+ * time), data; the other fields of @msg are cleared. FALSE if @rec is not
+ * a message or lacks its conn or time field. */
+gboolean gst_rosbag_record_get_message (const GstRosbagRecord * rec,
+    GstRosbagMessage * msg);
 gboolean gst_rosbag_bag_backend_init (GstRosbagBag * bag,
     GstRosbagBackendInfo * info);
 

@@ -506,9 +506,8 @@ activate_next (GstRosbagReader * r, GError ** error)
   for (k = 0; k < entries->len; k++) {
     GstRosbagIndexEntry *e = &g_array_index (entries, GstRosbagIndexEntry, k);
 
-    if (e->time_ns >= start && e->time_ns < r->range_stop
-        && (r->all_wanted || g_hash_table_contains (r->wanted,
-                GUINT_TO_POINTER (e->conn_id))))
+    /* the backend kept only the wanted channels */
+    if (e->time_ns >= start && e->time_ns < r->range_stop)
       g_array_append_val (kept, *e);
   }
   g_array_unref (entries);

@@ -325,6 +325,18 @@ recording_finish (GstRosbagRecording * rec)
     rec->start_ns = rec->end_ns = 0;
 }
 
+/* @rec takes @bag */
+static void
+recording_take_bag (GstRosbagRecording * rec, GstRosbagBag * bag)
+{
+  rec->bag = bag;
+  gst_rosbag_bag_backend_init (bag, &rec->info);
+  recording_finish (rec);
+  /* a bag's start and end come from all chunk infos */
+  rec->start_ns = gst_rosbag_bag_get_start_time (bag);
+  rec->end_ns = gst_rosbag_bag_get_end_time (bag);
+}
+
 /* private: a recording over an opened bag (tests) */
 GstRosbagRecording *
 gst_rosbag_recording_new_for_bag (GstRosbagBag * bag)
@@ -335,12 +347,7 @@ gst_rosbag_recording_new_for_bag (GstRosbagBag * bag)
   rec->format = GST_ROSBAG_FORMAT_BAG;
   rec->name = g_strdup (gst_rosbag_bag_get_name (bag));
   rec->file_size = gst_rosbag_bag_get_file_size (bag);
-  rec->bag = gst_rosbag_bag_ref (bag);
-  gst_rosbag_bag_backend_init (bag, &rec->info);
-  recording_finish (rec);
-  /* a bag's start and end come from all chunk infos */
-  rec->start_ns = gst_rosbag_bag_get_start_time (bag);
-  rec->end_ns = gst_rosbag_bag_get_end_time (bag);
+  recording_take_bag (rec, gst_rosbag_bag_ref (bag));
   return rec;
 }
 
@@ -395,11 +402,7 @@ gst_rosbag_recording_open_with_func (GstRosbagReadFunc read_func,
       g_free (rec);
       return NULL;
     }
-    rec->bag = bag;
-    gst_rosbag_bag_backend_init (bag, &rec->info);
-    recording_finish (rec);
-    rec->start_ns = gst_rosbag_bag_get_start_time (bag);
-    rec->end_ns = gst_rosbag_bag_get_end_time (bag);
+    recording_take_bag (rec, bag);
   } else {
     rec->mcap = gst_rosbag_mcap_open (read_func, user_data, notify,
         file_size, name, &rec->info, error);

@@ -557,36 +557,22 @@ chunk_next (GstRosbagStreamParser * p, GstRosbagMessage * msg,
       }
     } else {
       GstRosbagRecord rec;
-      guint32 conn;
-      guint64 t;
 
       if (gst_rosbag_record_parse (d + off, len - off, off, TRUE, &rec, NULL,
               NULL) != GST_ROSBAG_PARSE_OK)
         break;
       p->chunk_off += rec.total_len;
-      if (p->bscan) {
-        if (rec.op == GST_ROSBAG_OP_CONNECTION)
-          p->bscan->connection (p->scan_data, &rec, off, TRUE);
-        else if (rec.op == GST_ROSBAG_OP_MSG_DATA
-            && gst_rosbag_header_get_u32 (rec.header, rec.header_len, "conn",
-                &conn)
-            && gst_rosbag_header_get_time (rec.header, rec.header_len,
-                "time", &t))
-          p->bscan->message (p->scan_data, off, rec.total_len, conn, t, TRUE);
-        continue;
-      }
       if (rec.op == GST_ROSBAG_OP_CONNECTION) {
-        bag_connection (p, &rec);
-      } else if (rec.op == GST_ROSBAG_OP_MSG_DATA
-          && gst_rosbag_header_get_u32 (rec.header, rec.header_len, "conn",
-              &conn)
-          && gst_rosbag_header_get_time (rec.header, rec.header_len, "time",
-              &t)) {
-        memset (msg, 0, sizeof (*msg));
-        msg->channel_id = conn;
-        msg->time_ns = msg->publish_time_ns = t;
-        msg->data = rec.data;
-        msg->size = rec.data_len;
+        if (p->bscan)
+          p->bscan->connection (p->scan_data, &rec, off, TRUE);
+        else
+          bag_connection (p, &rec);
+      } else if (gst_rosbag_record_get_message (&rec, msg)) {
+        if (p->bscan) {
+          p->bscan->message (p->scan_data, off, rec.total_len,
+              msg->channel_id, msg->time_ns, TRUE);
+          continue;
+        }
         msg->chunk_pos = p->chunk_pos;
         msg->offset = off;
         *res = emit (p, g_bytes_ref (p->chunk), msg, p->chunk_pos, error);
@@ -794,8 +780,7 @@ bag_record (GstRosbagStreamParser * p, GstRosbagMessage * msg, GError ** error)
   guint64 needed = 0, pos = p->offset;
   GError *err = NULL;
   gsize take;
-  guint32 conn, size;
-  guint64 t;
+  guint32 size;
   GstRosbagStreamResult res = RECORD_DONE;
 
   if (p->avail < 8)
@@ -914,25 +899,19 @@ bag_record (GstRosbagStreamParser * p, GstRosbagMessage * msg, GError ** error)
     g_propagate_prefixed_error (error, err, "%s: ", p->name);
     return GST_ROSBAG_STREAM_SKIPPED;
   }
-  if (p->bscan && rec.op == GST_ROSBAG_OP_CONNECTION) {
-    p->bscan->connection (p->scan_data, &rec, pos, FALSE);
-  } else if (p->bscan && rec.op == GST_ROSBAG_OP_MSG_DATA) {
-    if (gst_rosbag_header_get_u32 (rec.header, rec.header_len, "conn", &conn)
-        && gst_rosbag_header_get_time (rec.header, rec.header_len, "time", &t))
-      p->bscan->message (p->scan_data, pos, rec.total_len, conn, t, FALSE);
+  if (rec.op == GST_ROSBAG_OP_CONNECTION) {
+    if (p->bscan)
+      p->bscan->connection (p->scan_data, &rec, pos, FALSE);
     else
-      p->bscan->message (p->scan_data, pos, rec.total_len, 0, G_MAXUINT64,
-          FALSE);
-  } else if (rec.op == GST_ROSBAG_OP_CONNECTION) {
-    bag_connection (p, &rec);
+      bag_connection (p, &rec);
   } else if (rec.op == GST_ROSBAG_OP_MSG_DATA) {
-    if (gst_rosbag_header_get_u32 (rec.header, rec.header_len, "conn", &conn)
-        && gst_rosbag_header_get_time (rec.header, rec.header_len, "time", &t)) {
-      memset (msg, 0, sizeof (*msg));
-      msg->channel_id = conn;
-      msg->time_ns = msg->publish_time_ns = t;
-      msg->data = rec.data;
-      msg->size = rec.data_len;
+    gboolean ok = gst_rosbag_record_get_message (&rec, msg);
+
+    if (p->bscan) {
+      /* one without conn or time still belongs to the open chunk */
+      p->bscan->message (p->scan_data, pos, rec.total_len,
+          ok ? msg->channel_id : 0, ok ? msg->time_ns : G_MAXUINT64, FALSE);
+    } else if (ok) {
       msg->chunk_pos = pos;
       return emit (p, rb, msg, pos, error);
     }
