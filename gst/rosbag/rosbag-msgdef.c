@@ -26,6 +26,7 @@
 
 #include "rosbag-msgdef.h"
 #include "rosbag-record.h"
+#include "rosbag-idl.h"
 
 #define RD16(p) ((guint16) ((p)[0] | ((p)[1] << 8)))
 #define RD32(p) ((guint32) (p)[0] | ((guint32) (p)[1] << 8) | \
@@ -36,6 +37,10 @@ struct _GstRosbagMsgDef
 {
   gint refcount;
   gchar *type_name;
+  gboolean ros2;                /* ROS 2 .msg grammar and names */
+  GstRosbagWireFormat wire;
+  /* the root's std_msgs/Header field, if any */
+  const GstRosbagMsgField *header_field;
   GstRosbagMsgType *root;
   GPtrArray *types;             /* GstRosbagMsgType*, owned; [0] is root */
   GHashTable *by_name;          /* name -> GstRosbagMsgType*, not owned */
@@ -71,8 +76,12 @@ static const Builtin builtins[] = {
 
 static const gchar *type_names[] = {
   "bool", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64",
-  "uint64", "float32", "float64", "string", "time", "duration", "message"
+  "uint64", "float32", "float64", "string", "time", "duration", "message",
+  "wstring"
 };
+
+/* private flag of the writers: ROS 2 names for time's members */
+#define FLAG_ROS2_TIME (1u << 30)
 
 const gchar *
 gst_rosbag_field_type_to_string (GstRosbagFieldType type)
@@ -83,10 +92,22 @@ gst_rosbag_field_type_to_string (GstRosbagFieldType type)
 }
 
 static gboolean
-lookup_builtin (const gchar * name, GstRosbagFieldType * type)
+lookup_builtin (const gchar * name, gboolean ros2, GstRosbagFieldType * type)
 {
   guint i;
 
+  if (ros2) {
+    /* ROS 2: byte is an octet (unsigned); wstring exists; there is no
+     * time or duration primitive (builtin_interfaces has them) */
+    if (strcmp (name, "byte") == 0) {
+      *type = GST_ROSBAG_FIELD_UINT8;
+      return TRUE;
+    }
+    if (strcmp (name, "wstring") == 0) {
+      *type = GST_ROSBAG_FIELD_WSTRING;
+      return TRUE;
+    }
+  }
   for (i = 0; i < G_N_ELEMENTS (builtins); i++) {
     if (strcmp (builtins[i].name, name) == 0) {
       *type = builtins[i].type;
@@ -143,6 +164,8 @@ sat_mul (guint64 a, guint64 b)
 typedef struct
 {
   GstRosbagMsgType *type;
+  gboolean ros2;
+  gboolean cdr;
   gchar *package;               /* "" when the type has none */
   /* per field: the line it came from, for errors */
   GArray *field_lines;          /* guint */
@@ -157,6 +180,7 @@ field_clear (GstRosbagMsgField * f)
 {
   g_free (f->name);
   g_free (f->type_name);
+  g_free (f->default_value);
 }
 
 static void
@@ -207,11 +231,13 @@ type_build_free (TypeBuild * b)
 }
 
 static TypeBuild *
-type_build_new (const gchar * name)
+type_build_new (const gchar * name, gboolean ros2, gboolean cdr)
 {
   TypeBuild *b = g_new0 (TypeBuild, 1);
   const gchar *slash = strrchr (name, '/');
 
+  b->ros2 = ros2;
+  b->cdr = cdr;
   b->type = g_new0 (GstRosbagMsgType, 1);
   b->type->name = g_strdup (name);
   b->package = slash ? g_strndup (name, slash - name) : g_strdup ("");
@@ -272,6 +298,63 @@ valid_type_name (const gchar * s)
 #define PARSE_ERROR(...) \
   g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT, __VA_ARGS__)
 
+/* "pkg/Type" -> "pkg/msg/Type" in ROS 2 definitions, where both
+ * spellings name the same type; anything else as it is */
+static gchar *
+canon_type_name (const gchar * name, gboolean ros2)
+{
+  const gchar *slash = strchr (name, '/');
+
+  if (ros2 && slash && strchr (slash + 1, '/') == NULL)
+    return g_strdup_printf ("%.*s/msg/%s", (gint) (slash - name), name,
+        slash + 1);
+  return g_strdup (name);
+}
+
+/* the start of a comment: the first '#' (ROS 1), the first '#' outside a
+ * quoted default value (ROS 2) */
+static gchar *
+find_comment (gchar * s, gboolean ros2)
+{
+  gchar quote = 0;
+
+  if (!ros2)
+    return strchr (s, '#');
+  for (; *s; s++) {
+    if (quote) {
+      if (*s == '\\' && s[1])
+        s++;
+      else if (*s == quote)
+        quote = 0;
+    } else if (*s == '"' || *s == '\'') {
+      quote = *s;
+    } else if (*s == '#') {
+      return s;
+    }
+  }
+  return NULL;
+}
+
+/* reads decimal N (at most GST_ROSBAG_MSGDEF_MAX_FIXED_ELEMENTS) from
+ * [p, end); FALSE when it is not one */
+static gboolean
+parse_count (const gchar * p, const gchar * end, guint32 * out)
+{
+  guint64 n = 0;
+
+  if (p >= end)
+    return FALSE;
+  for (; p < end; p++) {
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+    n = n * 10 + (*p - '0');
+    if (n > GST_ROSBAG_MSGDEF_MAX_FIXED_ELEMENTS)
+      return FALSE;
+  }
+  *out = (guint32) n;
+  return TRUE;
+}
+
 /* one line of a block; @line is NUL-terminated without the newline */
 static gboolean
 parse_line (TypeBuild * b, gchar * line, guint lineno, GError ** error)
@@ -285,7 +368,7 @@ parse_line (TypeBuild * b, gchar * line, guint lineno, GError ** error)
     line[--len] = '\0';
 
   clean = g_strdup (line);
-  hash = strchr (clean, '#');
+  hash = find_comment (clean, b->ros2);
   if (hash)
     *hash = '\0';
   g_strstrip (clean);
@@ -304,12 +387,24 @@ parse_line (TypeBuild * b, gchar * line, guint lineno, GError ** error)
   rest = p;
 
   eq = strchr (clean, '=');
+  if (b->ros2) {
+    /* `string<=5 s` and `int32[<=3] a` are bounds and `string s "a=b"`
+     * a default value: a constant is `TYPE NAME=VALUE` */
+    gchar *q = rest;
+
+    while (g_ascii_isalnum (*q) || *q == '_')
+      q++;
+    while (is_ws (*q))
+      q++;
+    eq = *q == '=' ? q : NULL;
+  }
   if (eq) {
     GstRosbagMsgConstant c = { 0, };
     GstRosbagFieldType t;
     gchar *name;
 
-    if (strchr (type_tok, '=') || !lookup_builtin (type_tok, &t) ||
+    if (strchr (type_tok, '=') || strchr (type_tok, '[') ||
+        !lookup_builtin (type_tok, b->ros2, &t) ||
         t == GST_ROSBAG_FIELD_TIME || t == GST_ROSBAG_FIELD_DURATION) {
       PARSE_ERROR ("type %s, line %u: constant of invalid type '%s'",
           b->type->name, lineno, type_tok);
@@ -326,13 +421,13 @@ parse_line (TypeBuild * b, gchar * line, guint lineno, GError ** error)
     c.name = name;
     c.type_name = g_strdup (type_tok);
     c.type = t;
-    if (t == GST_ROSBAG_FIELD_STRING) {
+    if (t == GST_ROSBAG_FIELD_STRING && !b->ros2) {
       /* everything after the first '=' of the original line */
       const gchar *oeq = strchr (line, '=');
       c.value = g_strdup (oeq ? oeq + 1 : "");
     } else {
       c.value = g_strstrip (g_strdup (eq + 1));
-      if (*c.value == '\0') {
+      if (*c.value == '\0' && t != GST_ROSBAG_FIELD_STRING) {
         PARSE_ERROR ("type %s, line %u: constant '%s' has no value",
             b->type->name, lineno, c.name);
         constant_clear (&c);
@@ -342,25 +437,39 @@ parse_line (TypeBuild * b, gchar * line, guint lineno, GError ** error)
     g_array_append_val (b->constants, c);
   } else {
     GstRosbagMsgField f = { 0, };
-    gchar *bracket;
-    gchar *name;
+    gchar *bracket, *bound;
+    gchar *name, *dflt = NULL;
 
     name = g_strdup (rest);
     g_strstrip (name);
+    if (b->ros2) {
+      /* ROS 2: `type name default` */
+      gchar *q = name;
+
+      while (*q && !is_ws (*q))
+        q++;
+      if (*q) {
+        *q++ = '\0';
+        dflt = g_strstrip (g_strdup (q));
+      }
+    }
     /* a field line is exactly "type name" */
     if (*name == '\0') {
       PARSE_ERROR ("type %s, line %u: field of type '%s' has no name",
           b->type->name, lineno, type_tok);
       g_free (name);
+      g_free (dflt);
       goto fail;
     }
     if (!valid_identifier (name)) {
       PARSE_ERROR ("type %s, line %u: invalid field name '%s'",
           b->type->name, lineno, name);
       g_free (name);
+      g_free (dflt);
       goto fail;
     }
     f.name = name;
+    f.default_value = dflt;
 
     bracket = strchr (type_tok, '[');
     if (bracket) {
@@ -374,27 +483,42 @@ parse_line (TypeBuild * b, gchar * line, guint lineno, GError ** error)
       }
       if (close == bracket + 1) {
         f.array = GST_ROSBAG_ARRAY_VARIABLE;
-      } else {
-        guint64 n = 0;
-        gchar *d;
-
-        for (d = bracket + 1; d < close; d++) {
-          if (!g_ascii_isdigit (*d) || n > G_MAXUINT32) {
-            n = G_MAXUINT64;
-            break;
-          }
-          n = n * 10 + (*d - '0');
+      } else if (b->ros2 && g_str_has_prefix (bracket + 1, "<=")) {
+        f.array = GST_ROSBAG_ARRAY_BOUNDED;
+        if (!parse_count (bracket + 3, close, &f.array_len)) {
+          PARSE_ERROR ("type %s, line %u: field '%s': bad or too large "
+              "array bound in '%s'", b->type->name, lineno, f.name, type_tok);
+          field_clear (&f);
+          goto fail;
         }
-        if (n > GST_ROSBAG_MSGDEF_MAX_FIXED_ELEMENTS) {
+      } else {
+        if (!parse_count (bracket + 1, close, &f.array_len)) {
           PARSE_ERROR ("type %s, line %u: field '%s': bad or too large "
               "array length in '%s'", b->type->name, lineno, f.name, type_tok);
           field_clear (&f);
           goto fail;
         }
         f.array = GST_ROSBAG_ARRAY_FIXED;
-        f.array_len = (guint32) n;
       }
       *bracket = '\0';
+    }
+    bound = b->ros2 ? strstr (type_tok, "<=") : NULL;
+    if (bound) {
+      /* string<=N, wstring<=N */
+      if (!parse_count (bound + 2, bound + strlen (bound), &f.string_bound)
+          || f.string_bound == 0) {
+        PARSE_ERROR ("type %s, line %u: field '%s': bad string bound in "
+            "'%s'", b->type->name, lineno, f.name, type_tok);
+        field_clear (&f);
+        goto fail;
+      }
+      *bound = '\0';
+      if (strcmp (type_tok, "string") != 0 && strcmp (type_tok, "wstring")) {
+        PARSE_ERROR ("type %s, line %u: field '%s': a bound on '%s', which "
+            "is not a string", b->type->name, lineno, f.name, type_tok);
+        field_clear (&f);
+        goto fail;
+      }
     }
     if (!valid_type_name (type_tok)) {
       PARSE_ERROR ("type %s, line %u: field '%s': invalid type name '%s'",
@@ -403,8 +527,27 @@ parse_line (TypeBuild * b, gchar * line, guint lineno, GError ** error)
       goto fail;
     }
     f.type_name = g_strdup (type_tok);
-    if (!lookup_builtin (type_tok, &f.type))
+    if (!lookup_builtin (type_tok, b->ros2, &f.type)) {
       f.type = GST_ROSBAG_FIELD_MESSAGE;
+      if (b->ros2) {
+        gchar *full = canon_type_name (type_tok, TRUE);
+
+        /* builtin_interfaces/Time and Duration are ROS 2's time and
+         * duration: int32 sec, uint32 nanosec */
+        if (strcmp (full, "builtin_interfaces/msg/Time") == 0)
+          f.type = GST_ROSBAG_FIELD_TIME;
+        else if (strcmp (full, "builtin_interfaces/msg/Duration") == 0)
+          f.type = GST_ROSBAG_FIELD_DURATION;
+        g_free (full);
+      }
+    } else if (b->ros2 && (f.type == GST_ROSBAG_FIELD_TIME ||
+            f.type == GST_ROSBAG_FIELD_DURATION)) {
+      PARSE_ERROR ("type %s, line %u: field '%s': ROS 2 has no '%s' type "
+          "(builtin_interfaces/%s is)", b->type->name, lineno, f.name,
+          type_tok, f.type == GST_ROSBAG_FIELD_TIME ? "Time" : "Duration");
+      field_clear (&f);
+      goto fail;
+    }
     f.is_bytes = f.array != GST_ROSBAG_ARRAY_NONE &&
         (strcmp (type_tok, "uint8") == 0 || strcmp (type_tok, "char") == 0);
     g_array_append_val (b->fields, f);
@@ -437,9 +580,9 @@ resolve_type (GPtrArray * builds, GHashTable * by_name, TypeBuild * b,
   const gchar *base;
 
   if (strcmp (type_name, "Header") == 0)
-    full = g_strdup ("std_msgs/Header");
+    full = g_strdup (b->ros2 ? "std_msgs/msg/Header" : "std_msgs/Header");
   else if (strchr (type_name, '/'))
-    full = g_strdup (type_name);
+    full = canon_type_name (type_name, b->ros2);
   else if (*b->package)
     full = g_strdup_printf ("%s/%s", b->package, type_name);
   else
@@ -529,6 +672,7 @@ finish_type (GPtrArray * builds, GHashTable * by_name, TypeBuild * b,
         fixed = sat_add (fixed, sat_mul (elem_fixed, f->array_len));
         break;
       case GST_ROSBAG_ARRAY_VARIABLE:
+      case GST_ROSBAG_ARRAY_BOUNDED:
         min_size = sat_add (min_size, 4);
         fixed = sat_add (fixed, 1);
         break;
@@ -546,6 +690,9 @@ finish_type (GPtrArray * builds, GHashTable * by_name, TypeBuild * b,
         GST_ROSBAG_MSGDEF_MAX_DEPTH);
     return FALSE;
   }
+  /* CDR: an empty struct is one byte (rosidl adds a uint8 member) */
+  if (b->cdr && b->fields->len == 0)
+    min_size = 1;
   b->height = height;
   b->type->min_size = min_size;
   b->type->fixed_elements = fixed;
@@ -560,9 +707,9 @@ finish_type (GPtrArray * builds, GHashTable * by_name, TypeBuild * b,
   return TRUE;
 }
 
-GstRosbagMsgDef *
-gst_rosbag_msgdef_parse (const gchar * type, const gchar * definition,
-    GError ** error)
+static GstRosbagMsgDef *
+parse_text (const gchar * type, const gchar * definition, gsize def_len,
+    gboolean ros2, GstRosbagWireFormat wire, GError ** error)
 {
   GPtrArray *builds;
   GHashTable *by_name;
@@ -573,23 +720,28 @@ gst_rosbag_msgdef_parse (const gchar * type, const gchar * definition,
   gboolean expect_msg_line = FALSE;
   gboolean skip_block = FALSE;
 
-  g_return_val_if_fail (type != NULL, NULL);
+  gboolean cdr = wire == GST_ROSBAG_WIRE_CDR;
+  gchar *root;
 
   if (!valid_type_name (type)) {
     PARSE_ERROR ("invalid message type name '%s'", type);
     return NULL;
   }
-  if (definition == NULL)
+  if (definition == NULL) {
     definition = "";
+    def_len = 0;
+  }
 
   builds = g_ptr_array_new_with_free_func ((GDestroyNotify) type_build_free);
   by_name = g_hash_table_new (g_str_hash, g_str_equal);
-  cur = type_build_new (type);
+  root = canon_type_name (type, ros2);
+  cur = type_build_new (root, ros2, cdr);
+  g_free (root);
   g_ptr_array_add (builds, cur);
   g_hash_table_insert (by_name, cur->type->name, cur);
 
   p = definition;
-  end = definition + strlen (definition);
+  end = definition + def_len;
   while (p < end) {
     const gchar *nl = memchr (p, '\n', end - p);
     const gchar *le = nl ? nl : end;
@@ -624,6 +776,12 @@ gst_rosbag_msgdef_parse (const gchar * type, const gchar * definition,
       }
       name = g_strstrip (g_strdup (line + 4));
       g_free (line);
+      if (ros2) {
+        gchar *c = canon_type_name (name, TRUE);
+
+        g_free (name);
+        name = c;
+      }
       if (!valid_type_name (name)) {
         PARSE_ERROR ("type %s, line %u: invalid type name '%s' after MSG:",
             type, lineno, name);
@@ -637,7 +795,7 @@ gst_rosbag_msgdef_parse (const gchar * type, const gchar * definition,
         g_free (name);
       } else {
         skip_block = FALSE;
-        cur = type_build_new (name);
+        cur = type_build_new (name, ros2, cdr);
         g_free (name);
         g_ptr_array_add (builds, cur);
         g_hash_table_insert (by_name, cur->type->name, cur);
@@ -669,6 +827,8 @@ gst_rosbag_msgdef_parse (const gchar * type, const gchar * definition,
   def = g_new0 (GstRosbagMsgDef, 1);
   def->refcount = 1;
   def->type_name = g_strdup (type);
+  def->ros2 = ros2;
+  def->wire = wire;
   def->types = g_ptr_array_new_with_free_func ((GDestroyNotify) msg_type_free);
   def->by_name = g_hash_table_new (g_str_hash, g_str_equal);
   for (i = 0; i < builds->len; i++) {
@@ -679,11 +839,166 @@ gst_rosbag_msgdef_parse (const gchar * type, const gchar * definition,
     b->type = NULL;
   }
   def->root = g_ptr_array_index (def->types, 0);
+  for (i = 0; i < def->root->n_fields; i++) {
+    const GstRosbagMsgField *f = &def->root->fields[i];
+
+    if (f->array == GST_ROSBAG_ARRAY_NONE && f->msg != NULL &&
+        (strcmp (f->msg->name, "std_msgs/Header") == 0 ||
+            strcmp (f->msg->name, "std_msgs/msg/Header") == 0)) {
+      def->header_field = f;
+      break;
+    }
+  }
 
 fail:
   g_hash_table_unref (by_name);
   g_ptr_array_unref (builds);
   return def;
+}
+
+/**
+ * gst_rosbag_msgdef_parse:
+ * @type: the root type, `pkg/Type`
+ * @definition: (nullable): the ROS 1 `message_definition` text
+ * @error: a #GError, or %NULL
+ *
+ * Parses a ROS 1 definition for ROS 1 serialized messages; the same as
+ * gst_rosbag_msgdef_parse_schema() with schema encoding `ros1msg`.
+ *
+ * Returns: (transfer full) (nullable): the definition, or %NULL with a
+ *   %GST_ROSBAG_ERROR_CORRUPT error naming the type, line and field
+ */
+GstRosbagMsgDef *
+gst_rosbag_msgdef_parse (const gchar * type, const gchar * definition,
+    GError ** error)
+{
+  g_return_val_if_fail (type != NULL, NULL);
+
+  return parse_text (type, definition, definition ? strlen (definition) : 0,
+      FALSE, GST_ROSBAG_WIRE_ROS1, error);
+}
+
+/**
+ * gst_rosbag_msgdef_parse_schema:
+ * @type: the root type as the recording names it (`pkg/Type`,
+ *   `pkg/msg/Type`; for IDL also `pkg::msg::Type`)
+ * @schema_encoding: (nullable): `ros1msg` (also %NULL or empty: a ROS 1
+ *   bag's connection), `ros2msg`, `ros2idl` or `omgidl`
+ * @message_encoding: (nullable): `ros1` or `cdr`; %NULL for the usual
+ *   one of the schema encoding (`ros1` for ros1msg, else `cdr`)
+ * @schema: (nullable): the schema text
+ * @schema_len: its length in bytes, or -1 when NUL-terminated
+ * @error: a #GError, or %NULL
+ *
+ * Parses the schema of a topic once; gst_rosbag_msgdef_decode() then
+ * reads its messages in @message_encoding. One grammar serves ROS 1 and
+ * ROS 2 `.msg` text: the ROS 2 flavour adds `wstring`, bounded strings
+ * `string<=N`, bounded arrays `T[<=N]`, default values, `byte` as an
+ * unsigned octet, `builtin_interfaces/Time` and `Duration` as time and
+ * duration, and both spellings `pkg/msg/Type` and `pkg/Type` of a type.
+ * IDL schemas are translated into that grammar first.
+ *
+ * Returns: (transfer full) (nullable): the definition, or %NULL with a
+ *   %GST_ROSBAG_ERROR_UNSUPPORTED error (an encoding, or an IDL construct,
+ *   that is not decoded) or %GST_ROSBAG_ERROR_CORRUPT (a malformed schema:
+ *   the type, line and field)
+ */
+GstRosbagMsgDef *
+gst_rosbag_msgdef_parse_schema (const gchar * type,
+    const gchar * schema_encoding, const gchar * message_encoding,
+    const gchar * schema, gssize schema_len, GError ** error)
+{
+  gboolean ros2 = FALSE, idl = FALSE;
+  GstRosbagWireFormat wire;
+  GstRosbagMsgDef *def;
+
+  g_return_val_if_fail (type != NULL, NULL);
+
+  if (schema == NULL)
+    schema_len = 0;
+  else if (schema_len < 0)
+    schema_len = strlen (schema);
+
+  if (schema_encoding == NULL || *schema_encoding == '\0' ||
+      strcmp (schema_encoding, "ros1msg") == 0) {
+    wire = GST_ROSBAG_WIRE_ROS1;
+  } else if (strcmp (schema_encoding, "ros2msg") == 0) {
+    ros2 = TRUE;
+    wire = GST_ROSBAG_WIRE_CDR;
+  } else if (strcmp (schema_encoding, "ros2idl") == 0 ||
+      strcmp (schema_encoding, "omgidl") == 0) {
+    ros2 = idl = TRUE;
+    wire = GST_ROSBAG_WIRE_CDR;
+  } else {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_UNSUPPORTED,
+        "%s: schema encoding '%s' is not decoded", type, schema_encoding);
+    return NULL;
+  }
+  if (message_encoding && *message_encoding) {
+    if (strcmp (message_encoding, "ros1") == 0) {
+      wire = GST_ROSBAG_WIRE_ROS1;
+    } else if (strcmp (message_encoding, "cdr") == 0) {
+      wire = GST_ROSBAG_WIRE_CDR;
+    } else {
+      g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_UNSUPPORTED,
+          "%s: message encoding '%s' is not decoded", type, message_encoding);
+      return NULL;
+    }
+  }
+
+  if (idl) {
+    gchar *text, *root = NULL;
+
+    text = gst_rosbag_idl_to_msg (schema, schema_len, type, &root, error);
+    if (text == NULL)
+      return NULL;
+    def = parse_text (root ? root : type, text, strlen (text), TRUE, wire,
+        error);
+    if (def) {
+      /* the recording's name for it */
+      g_free (def->type_name);
+      def->type_name = g_strdup (type);
+    }
+    g_free (root);
+    g_free (text);
+    return def;
+  }
+  if (schema && memchr (schema, '\0', schema_len))
+    schema_len = strlen (schema);
+  {
+    gchar *text = g_strndup (schema ? schema : "", schema_len);
+
+    def = parse_text (type, text, schema_len, ros2, wire, error);
+    g_free (text);
+  }
+  return def;
+}
+
+/**
+ * gst_rosbag_msgdef_get_wire_format:
+ * @def: a #GstRosbagMsgDef
+ *
+ * Returns: how the messages of @def are serialized
+ */
+GstRosbagWireFormat
+gst_rosbag_msgdef_get_wire_format (GstRosbagMsgDef * def)
+{
+  g_return_val_if_fail (def != NULL, GST_ROSBAG_WIRE_ROS1);
+  return def->wire;
+}
+
+/**
+ * gst_rosbag_msgdef_is_ros2:
+ * @def: a #GstRosbagMsgDef
+ *
+ * Returns: %TRUE when @def was parsed with the ROS 2 grammar (ros2msg,
+ *   ros2idl, omgidl): its time members are named sec and nanosec
+ */
+gboolean
+gst_rosbag_msgdef_is_ros2 (GstRosbagMsgDef * def)
+{
+  g_return_val_if_fail (def != NULL, FALSE);
+  return def->ros2;
 }
 
 GstRosbagMsgDef *
@@ -749,7 +1064,38 @@ typedef struct
   guint depth;
   const gchar *root_name;
   GError **error;
+  /* CDR: byte order, and where alignment is counted from */
+  gboolean cdr;
+  gboolean be;
+  gsize origin;
+  /* set by a visitor that has seen what it wanted */
+  gboolean *stop;
+  /* wstring values converted to UTF-8 */
+  GString *scratch;
 } Decoder;
+
+#define RD16BE(p) ((guint16) (((p)[0] << 8) | (p)[1]))
+#define RD32BE(p) (((guint32) (p)[0] << 24) | ((guint32) (p)[1] << 16) | \
+    ((guint32) (p)[2] << 8) | (guint32) (p)[3])
+#define RD64BE(p) (((guint64) RD32BE (p) << 32) | (guint64) RD32BE ((p) + 4))
+
+static inline guint16
+d_rd16 (Decoder * d, const guint8 * p)
+{
+  return d->be ? RD16BE (p) : RD16 (p);
+}
+
+static inline guint32
+d_rd32 (Decoder * d, const guint8 * p)
+{
+  return d->be ? RD32BE (p) : RD32 (p);
+}
+
+static inline guint64
+d_rd64 (Decoder * d, const guint8 * p)
+{
+  return d->be ? RD64BE (p) : RD64 (p);
+}
 
 static gchar *
 decoder_path (Decoder * d)
@@ -797,6 +1143,61 @@ decoder_need (Decoder * d, guint64 n, const gchar * what)
   return FALSE;
 }
 
+/* CDR: skips the padding before a value of @n bytes */
+static gboolean
+decoder_align (Decoder * d, guint n)
+{
+  gsize pad;
+
+  if (!d->cdr || n <= 1)
+    return TRUE;
+  pad = (n - (d->pos - d->origin) % n) % n;
+  if (!decoder_need (d, pad, "alignment padding"))
+    return FALSE;
+  d->pos += pad;
+  return TRUE;
+}
+
+/* a u32 length or count (aligned in CDR) */
+static gboolean
+read_u32 (Decoder * d, const gchar * what, guint32 * out)
+{
+  if (!decoder_align (d, 4) || !decoder_need (d, 4, what))
+    return FALSE;
+  *out = d_rd32 (d, d->data + d->pos);
+  d->pos += 4;
+  return TRUE;
+}
+
+/* CDR wstring: a u32 count of 32-bit code units, as rosidl's Fast DDS
+ * type support writes them; converted to UTF-8 in d->scratch */
+static gboolean
+read_wstring (Decoder * d, GstRosbagValue * v)
+{
+  guint32 n, i;
+
+  if (!read_u32 (d, "wstring length", &n))
+    return FALSE;
+  if (!decoder_need (d, (guint64) n * 4, "wstring"))
+    return FALSE;
+  if (d->scratch == NULL)
+    d->scratch = g_string_new (NULL);
+  g_string_truncate (d->scratch, 0);
+  for (i = 0; i < n; i++) {
+    guint32 c = d_rd32 (d, d->data + d->pos + 4 * (gsize) i);
+
+    if (c == 0 && i == n - 1)
+      break;                    /* a terminating NUL */
+    if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+      c = 0xFFFD;
+    g_string_append_unichar (d->scratch, c);
+  }
+  d->pos += (gsize) n *4;
+  v->str = d->scratch->str;
+  v->str_len = d->scratch->len;
+  return TRUE;
+}
+
 static gboolean
 read_scalar (Decoder * d, const GstRosbagMsgField * f, gint index)
 {
@@ -809,17 +1210,28 @@ read_scalar (Decoder * d, const GstRosbagMsgField * f, gint index)
   if (f->type == GST_ROSBAG_FIELD_STRING) {
     guint32 len;
 
-    if (!decoder_need (d, 4, "string length"))
+    if (!read_u32 (d, "string length", &len))
       return FALSE;
-    len = RD32 (d->data + d->pos);
-    d->pos += 4;
     if (!decoder_need (d, len, "string"))
       return FALSE;
     v.str = (const gchar *) d->data + d->pos;
     v.str_len = len;
     d->pos += len;
+    /* CDR counts the terminating NUL */
+    if (d->cdr && len > 0 && v.str[len - 1] == '\0')
+      v.str_len--;
+    if (f->string_bound && v.str_len > f->string_bound)
+      return decoder_fail (d, GST_ROSBAG_ERROR_CORRUPT,
+          "string longer than its bound");
+  } else if (f->type == GST_ROSBAG_FIELD_WSTRING) {
+    if (!read_wstring (d, &v))
+      return FALSE;
   } else {
     sz = primitive_size (f->type);
+    /* time and duration are two 32-bit values */
+    if (!decoder_align (d, (f->type == GST_ROSBAG_FIELD_TIME ||
+                f->type == GST_ROSBAG_FIELD_DURATION) ? 4 : sz))
+      return FALSE;
     if (!decoder_need (d, sz, gst_rosbag_field_type_to_string (f->type)))
       return FALSE;
     p = d->data + d->pos;
@@ -835,22 +1247,22 @@ read_scalar (Decoder * d, const GstRosbagMsgField * f, gint index)
         v.u = p[0];
         break;
       case GST_ROSBAG_FIELD_INT16:
-        v.i = (gint16) RD16 (p);
+        v.i = (gint16) d_rd16 (d, p);
         break;
       case GST_ROSBAG_FIELD_UINT16:
-        v.u = RD16 (p);
+        v.u = d_rd16 (d, p);
         break;
       case GST_ROSBAG_FIELD_INT32:
-        v.i = (gint32) RD32 (p);
+        v.i = (gint32) d_rd32 (d, p);
         break;
       case GST_ROSBAG_FIELD_UINT32:
-        v.u = RD32 (p);
+        v.u = d_rd32 (d, p);
         break;
       case GST_ROSBAG_FIELD_INT64:
-        v.i = (gint64) RD64 (p);
+        v.i = (gint64) d_rd64 (d, p);
         break;
       case GST_ROSBAG_FIELD_UINT64:
-        v.u = RD64 (p);
+        v.u = d_rd64 (d, p);
         break;
       case GST_ROSBAG_FIELD_FLOAT32:{
         union
@@ -858,7 +1270,7 @@ read_scalar (Decoder * d, const GstRosbagMsgField * f, gint index)
           guint32 u;
           gfloat f;
         } c;
-        c.u = RD32 (p);
+        c.u = d_rd32 (d, p);
         v.f = c.f;
         break;
       }
@@ -868,17 +1280,25 @@ read_scalar (Decoder * d, const GstRosbagMsgField * f, gint index)
           guint64 u;
           gdouble f;
         } c;
-        c.u = RD64 (p);
+        c.u = d_rd64 (d, p);
         v.f = c.f;
         break;
       }
       case GST_ROSBAG_FIELD_TIME:
-        v.secs = RD32 (p);
-        v.nsecs = RD32 (p + 4);
+        /* ROS 1: uint32 secs; ROS 2: int32 sec */
+        if (d->cdr)
+          v.secs = (gint32) d_rd32 (d, p);
+        else
+          v.secs = d_rd32 (d, p);
+        v.nsecs = d_rd32 (d, p + 4);
         break;
       case GST_ROSBAG_FIELD_DURATION:
-        v.secs = (gint32) RD32 (p);
-        v.nsecs = (gint32) RD32 (p + 4);
+        v.secs = (gint32) d_rd32 (d, p);
+        /* ROS 2: uint32 nanosec */
+        if (d->cdr)
+          v.nsecs = d_rd32 (d, p + 4);
+        else
+          v.nsecs = (gint32) d_rd32 (d, p + 4);
         break;
       default:
         return decoder_fail (d, GST_ROSBAG_ERROR_CORRUPT, "bad field type");
@@ -917,16 +1337,23 @@ decode_field (Decoder * d, const GstRosbagMsgField * f)
     return TRUE;
   }
 
-  if (f->array == GST_ROSBAG_ARRAY_VARIABLE) {
+  if (f->array == GST_ROSBAG_ARRAY_VARIABLE ||
+      f->array == GST_ROSBAG_ARRAY_BOUNDED) {
     guint64 elem_min;
 
-    if (!decoder_need (d, 4, "array count"))
+    if (!read_u32 (d, "array count", &n))
       return FALSE;
-    n = RD32 (d->data + d->pos);
-    d->pos += 4;
+    if (f->array == GST_ROSBAG_ARRAY_BOUNDED && n > f->array_len) {
+      gchar *msg = g_strdup_printf ("array count %u over its bound %u", n,
+          f->array_len);
+      decoder_fail (d, GST_ROSBAG_ERROR_CORRUPT, msg);
+      g_free (msg);
+      return FALSE;
+    }
     if (f->type == GST_ROSBAG_FIELD_MESSAGE)
       elem_min = f->msg->min_size;
-    else if (f->type == GST_ROSBAG_FIELD_STRING)
+    else if (f->type == GST_ROSBAG_FIELD_STRING ||
+        f->type == GST_ROSBAG_FIELD_WSTRING)
       elem_min = 4;
     else
       elem_min = primitive_size (f->type);
@@ -970,6 +1397,8 @@ decode_field (Decoder * d, const GstRosbagMsgField * f)
     pe->index = i;
     if (!decode_element (d, f, i))
       return FALSE;
+    if (d->stop && *d->stop)
+      return TRUE;
   }
   pe->index = -1;
   if (d->v->end_array)
@@ -988,25 +1417,66 @@ decode_message (Decoder * d, const GstRosbagMsgType * t,
     return decoder_fail (d, GST_ROSBAG_ERROR_CORRUPT, "nested too deep");
   if (d->v->begin_message)
     d->v->begin_message (d->ud, f, index, t);
+  if (d->cdr && t->n_fields == 0) {
+    /* the member rosidl adds to an empty struct */
+    if (!decoder_need (d, 1, "empty struct's byte"))
+      return FALSE;
+    d->pos++;
+  }
   for (i = 0; i < t->n_fields; i++) {
     if (!decode_field (d, &t->fields[i]))
       return FALSE;
+    if (d->stop && *d->stop)
+      return TRUE;
   }
   if (d->v->end_message)
     d->v->end_message (d->ud, f, index, t);
   return TRUE;
 }
 
-gboolean
-gst_rosbag_msgdef_decode (GstRosbagMsgDef * def, const guint8 * data,
-    gsize size, const GstRosbagMsgVisitor * visitor, gpointer user_data,
+/* the 4-byte CDR encapsulation header: sets the byte order */
+static gboolean
+decoder_start_cdr (Decoder * d)
+{
+  static const gchar *const xcdr2[] = { "CDR2_BE", "CDR2_LE", "D_CDR2_BE",
+    "D_CDR2_LE", "PL_CDR2_BE", "PL_CDR2_LE"
+  };
+  guint kind;
+
+  if (!decoder_need (d, 4, "CDR encapsulation header"))
+    return FALSE;
+  kind = (d->data[0] << 8) | d->data[1];
+  if (kind == 0x0000 || kind == 0x0001) {
+    d->be = kind == 0;
+    d->pos = d->origin = 4;
+    return TRUE;
+  }
+  if (kind >= 0x0006 && kind <= 0x000b) {
+    gchar *msg = g_strdup_printf ("XCDR2 encapsulation 0x%04x (%s) is not "
+        "decoded, only XCDR1 (CDR_LE, CDR_BE)", kind, xcdr2[kind - 6]);
+
+    decoder_fail (d, GST_ROSBAG_ERROR_UNSUPPORTED, msg);
+    g_free (msg);
+  } else if (kind == 0x0002 || kind == 0x0003) {
+    decoder_fail (d, GST_ROSBAG_ERROR_UNSUPPORTED, "parameter-list "
+        "encapsulation (PL_CDR, mutable types) is not decoded");
+  } else {
+    gchar *msg = g_strdup_printf ("unknown CDR encapsulation 0x%04x", kind);
+
+    decoder_fail (d, GST_ROSBAG_ERROR_CORRUPT, msg);
+    g_free (msg);
+  }
+  return FALSE;
+}
+
+static gboolean
+decode_internal (GstRosbagMsgDef * def, const guint8 * data, gsize size,
+    const GstRosbagMsgVisitor * visitor, gpointer user_data, gboolean * stop,
     gsize * consumed, GError ** error)
 {
   Decoder d;
   static const GstRosbagMsgVisitor empty = { NULL, };
-
-  g_return_val_if_fail (def != NULL, FALSE);
-  g_return_val_if_fail (data != NULL || size == 0, FALSE);
+  gboolean ok;
 
   memset (&d, 0, sizeof (d));
   d.data = data;
@@ -1015,10 +1485,340 @@ gst_rosbag_msgdef_decode (GstRosbagMsgDef * def, const guint8 * data,
   d.ud = user_data;
   d.root_name = def->type_name;
   d.error = error;
-  if (!decode_message (&d, def->root, NULL, -1))
-    return FALSE;
-  if (consumed)
+  d.stop = stop;
+  d.cdr = def->wire == GST_ROSBAG_WIRE_CDR;
+  ok = (!d.cdr || decoder_start_cdr (&d)) &&
+      decode_message (&d, def->root, NULL, -1);
+  if (d.scratch)
+    g_string_free (d.scratch, TRUE);
+  if (ok && consumed)
     *consumed = d.pos;
+  return ok;
+}
+
+/**
+ * gst_rosbag_msgdef_decode:
+ * @def: a #GstRosbagMsgDef
+ * @data: (array length=size): one serialized message
+ * @size: its size
+ * @visitor: (nullable): the callbacks
+ * @user_data: for them
+ * @consumed: (out) (optional): the bytes the message used
+ * @error: a #GError, or %NULL
+ *
+ * Walks one message in the wire format of @def (ROS 1, or CDR with its
+ * encapsulation header) calling @visitor for every value in wire order.
+ * Every length and count is bounded by the bytes left. Trailing bytes are
+ * not an error (genpy and CDR readers ignore them too).
+ *
+ * Returns: %FALSE with a %GST_ROSBAG_ERROR_TRUNCATED or
+ *   %GST_ROSBAG_ERROR_CORRUPT error naming the field path
+ *   (`pose.covariance[3]`) and byte offset when the bytes do not match the
+ *   definition (the visitor may then have seen part of the message), or
+ *   %GST_ROSBAG_ERROR_UNSUPPORTED for a CDR encapsulation that is not
+ *   XCDR1 (XCDR2, parameter lists)
+ */
+gboolean
+gst_rosbag_msgdef_decode (GstRosbagMsgDef * def, const guint8 * data,
+    gsize size, const GstRosbagMsgVisitor * visitor, gpointer user_data,
+    gsize * consumed, GError ** error)
+{
+  g_return_val_if_fail (def != NULL, FALSE);
+  g_return_val_if_fail (data != NULL || size == 0, FALSE);
+
+  return decode_internal (def, data, size, visitor, user_data, NULL,
+      consumed, error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading selected fields */
+
+typedef struct
+{
+  const GstRosbagMsgField *chain[GST_ROSBAG_MSGDEF_MAX_DEPTH + 1];
+  guint len;
+} FieldChain;
+
+typedef struct
+{
+  const FieldChain *chains;
+  GstRosbagFieldValue *values;
+  guint n;
+  guint n_left;
+  /* the message fields we are inside of (outside arrays) */
+  const GstRosbagMsgField *stack[GST_ROSBAG_MSGDEF_MAX_DEPTH + 2];
+  guint depth;
+  guint array_depth;
+  gboolean stop;
+} FieldReader;
+
+static GstRosbagFieldValue *
+field_reader_match (FieldReader * r, const GstRosbagMsgField * f)
+{
+  guint k, i;
+
+  if (r->array_depth > 0)
+    return NULL;
+  for (k = 0; k < r->n; k++) {
+    const FieldChain *c = &r->chains[k];
+
+    if (r->values[k].found || c->len != r->depth + 1 || c->chain[r->depth] != f)
+      continue;
+    for (i = 0; i < r->depth; i++)
+      if (c->chain[i] != r->stack[i])
+        break;
+    if (i < r->depth)
+      continue;
+    r->values[k].found = TRUE;
+    r->values[k].field = f;
+    if (--r->n_left == 0)
+      r->stop = TRUE;
+    return &r->values[k];
+  }
+  return NULL;
+}
+
+static void
+fr_begin_message (gpointer ud, const GstRosbagMsgField * f, gint index,
+    const GstRosbagMsgType * t)
+{
+  FieldReader *r = ud;
+
+  if (f != NULL && r->array_depth == 0 && r->depth < G_N_ELEMENTS (r->stack))
+    r->stack[r->depth++] = f;
+}
+
+static void
+fr_end_message (gpointer ud, const GstRosbagMsgField * f, gint index,
+    const GstRosbagMsgType * t)
+{
+  FieldReader *r = ud;
+
+  if (f != NULL && r->array_depth == 0 && r->depth > 0)
+    r->depth--;
+}
+
+static void
+fr_begin_array (gpointer ud, const GstRosbagMsgField * f, guint32 n)
+{
+  FieldReader *r = ud;
+  GstRosbagFieldValue *v = field_reader_match (r, f);
+
+  if (v)
+    v->count = n;
+  r->array_depth++;
+}
+
+static void
+fr_end_array (gpointer ud, const GstRosbagMsgField * f)
+{
+  FieldReader *r = ud;
+
+  r->array_depth--;
+}
+
+static void
+fr_value (gpointer ud, const GstRosbagMsgField * f, gint index,
+    const GstRosbagValue * value)
+{
+  FieldReader *r = ud;
+  GstRosbagFieldValue *v = field_reader_match (r, f);
+
+  if (v) {
+    v->value = *value;
+    /* a wstring's text lives in the decoder: not kept */
+    if (value->type == GST_ROSBAG_FIELD_WSTRING) {
+      v->value.str = NULL;
+      v->value.str_len = 0;
+    }
+  }
+}
+
+static void
+fr_bytes (gpointer ud, const GstRosbagMsgField * f, const guint8 * data,
+    guint32 len)
+{
+  FieldReader *r = ud;
+  GstRosbagFieldValue *v = field_reader_match (r, f);
+
+  if (v) {
+    v->data = data;
+    v->size = len;
+    v->count = len;
+  }
+}
+
+static const GstRosbagMsgVisitor field_reader_visitor = {
+  fr_begin_message, fr_end_message, fr_begin_array, fr_end_array,
+  fr_value, fr_bytes
+};
+
+static gboolean
+read_chains (GstRosbagMsgDef * def, const guint8 * data, gsize size,
+    const FieldChain * chains, guint n, GstRosbagFieldValue * values,
+    GError ** error)
+{
+  FieldReader *r = g_new0 (FieldReader, 1);
+  guint k;
+  gboolean ok;
+
+  r->chains = chains;
+  r->values = values;
+  r->n = n;
+  for (k = 0; k < n; k++) {
+    memset (&values[k], 0, sizeof (values[k]));
+    if (chains[k].len > 0)
+      r->n_left++;
+  }
+  ok = r->n_left == 0 || decode_internal (def, data, size,
+      &field_reader_visitor, r, &r->stop, NULL, error);
+  g_free (r);
+  return ok;
+}
+
+/* resolves a dotted path of plain (not array element) field names */
+static gboolean
+resolve_chain (GstRosbagMsgDef * def, const gchar * path, FieldChain * c)
+{
+  const GstRosbagMsgType *t = def->root;
+  gchar **parts = g_strsplit (path, ".", -1);
+  guint i, j;
+  gboolean ok = TRUE;
+
+  c->len = 0;
+  for (i = 0; parts[i] && ok; i++) {
+    const GstRosbagMsgField *f = NULL;
+
+    if (t == NULL || i >= G_N_ELEMENTS (c->chain)) {
+      ok = FALSE;
+      break;
+    }
+    for (j = 0; j < t->n_fields; j++)
+      if (strcmp (t->fields[j].name, parts[i]) == 0)
+        f = &t->fields[j];
+    if (f == NULL) {
+      ok = FALSE;
+      break;
+    }
+    c->chain[c->len++] = f;
+    /* only a plain nested message can be gone into */
+    t = (f->type == GST_ROSBAG_FIELD_MESSAGE &&
+        f->array == GST_ROSBAG_ARRAY_NONE) ? f->msg : NULL;
+  }
+  g_strfreev (parts);
+  if (!ok)
+    c->len = 0;
+  return ok;
+}
+
+/**
+ * gst_rosbag_msgdef_read_fields:
+ * @def: a #GstRosbagMsgDef
+ * @data: (array length=size): one serialized message
+ * @size: its size
+ * @paths: (array zero-terminated=1): dotted field paths (`header.stamp`,
+ *   `encoding`, `data`), each naming a field outside of arrays
+ * @values: (array): one result per path
+ * @error: a #GError, or %NULL
+ *
+ * Reads the fields @paths name out of one message with the decoder (no
+ * byte offsets are assumed: a field's place follows from the definition
+ * and the message). Decoding stops once every path was met. A path the
+ * definition does not have is not an error: its value says not found.
+ * Byte arrays (`uint8[]`, `char[]`) are not copied: @values point into
+ * @data.
+ *
+ * Returns: %FALSE with the decoder's error when the message does not
+ *   match the definition up to the last field wanted
+ */
+gboolean
+gst_rosbag_msgdef_read_fields (GstRosbagMsgDef * def, const guint8 * data,
+    gsize size, const gchar * const *paths, GstRosbagFieldValue * values,
+    GError ** error)
+{
+  FieldChain *chains;
+  guint n, k;
+  gboolean ok;
+
+  g_return_val_if_fail (def != NULL, FALSE);
+  g_return_val_if_fail (paths != NULL, FALSE);
+  g_return_val_if_fail (values != NULL, FALSE);
+
+  n = g_strv_length ((gchar **) paths);
+  chains = g_new0 (FieldChain, MAX (n, 1));
+  for (k = 0; k < n; k++)
+    resolve_chain (def, paths[k], &chains[k]);
+  ok = read_chains (def, data, size, chains, n, values, error);
+  g_free (chains);
+  return ok;
+}
+
+/**
+ * gst_rosbag_msgdef_get_header_field:
+ * @def: a #GstRosbagMsgDef
+ *
+ * Returns: (nullable): the name of the root type's first `std_msgs/Header`
+ *   field (ROS 1 or ROS 2), or %NULL when it has none
+ */
+const gchar *
+gst_rosbag_msgdef_get_header_field (GstRosbagMsgDef * def)
+{
+  g_return_val_if_fail (def != NULL, NULL);
+  return def->header_field ? def->header_field->name : NULL;
+}
+
+/**
+ * gst_rosbag_msgdef_read_header_stamp:
+ * @def: a #GstRosbagMsgDef
+ * @data: (array length=size): one serialized message
+ * @size: its size
+ * @stamp_ns: (out): the header's stamp in nanoseconds
+ * @error: a #GError, or %NULL
+ *
+ * Reads `header.stamp` of a message whose type has a std_msgs/Header
+ * (gst_rosbag_msgdef_get_header_field()), decoding only as far as the
+ * header.
+ *
+ * Returns: %TRUE with @stamp_ns set; %FALSE without an error when the type
+ *   has no header; %FALSE with an error when the message is malformed or
+ *   its stamp is negative
+ */
+gboolean
+gst_rosbag_msgdef_read_header_stamp (GstRosbagMsgDef * def,
+    const guint8 * data, gsize size, guint64 * stamp_ns, GError ** error)
+{
+  FieldChain c;
+  GstRosbagFieldValue v;
+  const GstRosbagMsgType *h;
+  guint j;
+
+  g_return_val_if_fail (def != NULL, FALSE);
+  g_return_val_if_fail (stamp_ns != NULL, FALSE);
+
+  if (def->header_field == NULL)
+    return FALSE;
+  h = def->header_field->msg;
+  c.len = 0;
+  for (j = 0; j < h->n_fields; j++) {
+    if (strcmp (h->fields[j].name, "stamp") == 0 &&
+        h->fields[j].type == GST_ROSBAG_FIELD_TIME &&
+        h->fields[j].array == GST_ROSBAG_ARRAY_NONE) {
+      c.chain[0] = def->header_field;
+      c.chain[1] = &h->fields[j];
+      c.len = 2;
+    }
+  }
+  if (c.len == 0)
+    return FALSE;
+  if (!read_chains (def, data, size, &c, 1, &v, error))
+    return FALSE;
+  if (!v.found || v.value.secs < 0 || v.value.nsecs < 0) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
+        "%s: header.stamp is negative (%" G_GINT64_FORMAT " s %"
+        G_GINT64_FORMAT " ns)", def->type_name, v.value.secs, v.value.nsecs);
+    return FALSE;
+  }
+  *stamp_ns = (guint64) v.value.secs * 1000000000 + (guint64) v.value.nsecs;
   return TRUE;
 }
 
@@ -1202,11 +2002,16 @@ json_value (GString * out, const GstRosbagValue * v, GstRosbagMsgDefFlags flags)
       gst_rosbag_json_append_double (out, v->f, FALSE);
       break;
     case GST_ROSBAG_FIELD_STRING:
+    case GST_ROSBAG_FIELD_WSTRING:
       gst_rosbag_json_append_string (out, v->str, v->str_len);
       break;
     case GST_ROSBAG_FIELD_TIME:
     case GST_ROSBAG_FIELD_DURATION:
-      if (flags & GST_ROSBAG_MSGDEF_FLAG_TIME_SECS_NSECS) {
+      if ((flags & FLAG_ROS2_TIME) &&
+          (flags & GST_ROSBAG_MSGDEF_FLAG_TIME_SECS_NSECS)) {
+        g_string_append_printf (out, "{\"sec\":%" G_GINT64_FORMAT
+            ",\"nanosec\":%" G_GINT64_FORMAT "}", v->secs, v->nsecs);
+      } else if (flags & GST_ROSBAG_MSGDEF_FLAG_TIME_SECS_NSECS) {
         /* the wire values, not canonicalised */
         g_string_append_printf (out, "{\"secs\":%" G_GINT64_FORMAT
             ",\"nsecs\":%" G_GINT64_FORMAT "}", v->secs, v->nsecs);
@@ -1343,7 +2148,7 @@ gst_rosbag_msgdef_to_json (GstRosbagMsgDef * def, const guint8 * data,
   old = out->len;
   memset (&w, 0, sizeof (w));
   w.out = out;
-  w.flags = flags;
+  w.flags = flags | (def->ros2 ? FLAG_ROS2_TIME : 0);
   if (!gst_rosbag_msgdef_decode (def, data, size, &json_visitor, &w, NULL,
           error)) {
     g_string_truncate (out, old);
@@ -1394,8 +2199,11 @@ csv_columns_elem (const GstRosbagMsgField * f, const gchar * name,
   } else if ((f->type == GST_ROSBAG_FIELD_TIME ||
           f->type == GST_ROSBAG_FIELD_DURATION) &&
       (flags & GST_ROSBAG_MSGDEF_FLAG_TIME_SECS_NSECS)) {
-    g_ptr_array_add (cols, g_strconcat (name, ".secs", NULL));
-    g_ptr_array_add (cols, g_strconcat (name, ".nsecs", NULL));
+    gboolean ros2 = (flags & FLAG_ROS2_TIME) != 0;
+
+    g_ptr_array_add (cols, g_strconcat (name, ros2 ? ".sec" : ".secs", NULL));
+    g_ptr_array_add (cols, g_strconcat (name, ros2 ? ".nanosec" : ".nsecs",
+            NULL));
   } else {
     g_ptr_array_add (cols, g_strdup (name));
   }
@@ -1417,6 +2225,7 @@ csv_columns_of (const GstRosbagMsgType * t, const gchar * prefix,
         csv_columns_elem (f, name, flags, cols);
         break;
       case GST_ROSBAG_ARRAY_VARIABLE:
+      case GST_ROSBAG_ARRAY_BOUNDED:
         g_ptr_array_add (cols, g_strdup (name));
         break;
       case GST_ROSBAG_ARRAY_FIXED:
@@ -1441,7 +2250,8 @@ gst_rosbag_msgdef_get_csv_columns (GstRosbagMsgDef * def,
   g_return_val_if_fail (def != NULL, NULL);
 
   cols = g_ptr_array_new ();
-  csv_columns_of (def->root, NULL, flags, cols);
+  csv_columns_of (def->root, NULL, flags | (def->ros2 ? FLAG_ROS2_TIME : 0),
+      cols);
   g_ptr_array_add (cols, NULL);
   return (gchar **) g_ptr_array_free (cols, FALSE);
 }
@@ -1586,6 +2396,7 @@ csv_scalar (gpointer ud, const GstRosbagMsgField * f, gint index,
   g_string_append_c (w->out, ',');
   switch (v->type) {
     case GST_ROSBAG_FIELD_STRING:
+    case GST_ROSBAG_FIELD_WSTRING:
       csv_append_string (w->out, v->str, v->str_len);
       break;
     case GST_ROSBAG_FIELD_FLOAT32:
@@ -1677,7 +2488,7 @@ gst_rosbag_msgdef_write_csv_row (GstRosbagMsgDef * def, guint64 receive_ns,
   old = out->len;
   w = g_new0 (CsvWriter, 1);
   w->out = out;
-  w->flags = flags;
+  w->flags = flags | (def->ros2 ? FLAG_ROS2_TIME : 0);
   w->cell = g_string_new (NULL);
   g_string_append_printf (out, "%" G_GUINT64_FORMAT, receive_ns);
   ok = gst_rosbag_msgdef_decode (def, data, size, &csv_visitor, w, NULL, error);

@@ -60,15 +60,33 @@ G_BEGIN_DECLS
   GST_ROSBAG_FIELD_STRING,
   GST_ROSBAG_FIELD_TIME,
   GST_ROSBAG_FIELD_DURATION,
-  GST_ROSBAG_FIELD_MESSAGE
+  GST_ROSBAG_FIELD_MESSAGE,
+  /* ROS 2 only: a string of 32-bit code units (CDR wstring) */
+  GST_ROSBAG_FIELD_WSTRING
 } GstRosbagFieldType;
 
 typedef enum
 {
   GST_ROSBAG_ARRAY_NONE,
   GST_ROSBAG_ARRAY_FIXED,       /* T[N]: no count on the wire */
-  GST_ROSBAG_ARRAY_VARIABLE     /* T[]: u32 count */
+  GST_ROSBAG_ARRAY_VARIABLE,    /* T[]: u32 count */
+  GST_ROSBAG_ARRAY_BOUNDED      /* ROS 2 T[<=N]: u32 count, at most N */
 } GstRosbagArrayKind;
+
+/**
+ * GstRosbagWireFormat:
+ * @GST_ROSBAG_WIRE_ROS1: the ROS 1 serialization (little-endian, packed)
+ * @GST_ROSBAG_WIRE_CDR: OMG CDR as ROS 2 records it (XCDR1: a 4-byte
+ *   encapsulation header choosing the byte order, every primitive aligned
+ *   to its size counted from after the header)
+ *
+ * How the messages of a definition are serialized.
+ */
+typedef enum
+{
+  GST_ROSBAG_WIRE_ROS1,
+  GST_ROSBAG_WIRE_CDR
+} GstRosbagWireFormat;
 
 typedef struct _GstRosbagMsgType GstRosbagMsgType;
 
@@ -79,10 +97,16 @@ typedef struct _GstRosbagMsgType GstRosbagMsgType;
  *   `geometry_msgs/Point`), without the array suffix
  * @type: the element type
  * @array: whether and how the field is an array
- * @array_len: N for a fixed array
+ * @array_len: N for a fixed array `T[N]` or the bound of `T[<=N]`
  * @is_bytes: a `uint8` or `char` array (rosbridge and genpy treat it as
  *   bytes; the JSON writer emits base64)
  * @msg: the resolved type when @type is %GST_ROSBAG_FIELD_MESSAGE
+ * @string_bound: N of a ROS 2 bounded string `string<=N`, else 0
+ * @default_value: the ROS 2 default value text (`int32 x 5`), else %NULL
+ *
+ * In ROS 2 definitions `builtin_interfaces/Time` and `Duration` fields are
+ * %GST_ROSBAG_FIELD_TIME and %GST_ROSBAG_FIELD_DURATION (int32 sec and
+ * uint32 nanosec on the wire), like ROS 1's `time` and `duration`.
  */
 typedef struct
 {
@@ -93,6 +117,8 @@ typedef struct
   guint32 array_len;
   gboolean is_bytes;
   const GstRosbagMsgType *msg;
+  guint32 string_bound;
+  gchar *default_value;
 } GstRosbagMsgField;
 
 /**
@@ -129,6 +155,14 @@ typedef struct _GstRosbagMsgDef GstRosbagMsgDef;
 GST_ROSBAG_API
 GstRosbagMsgDef *gst_rosbag_msgdef_parse (const gchar *type, const gchar
     *definition, GError **error);
+GST_ROSBAG_API
+GstRosbagMsgDef *gst_rosbag_msgdef_parse_schema (const gchar *type, const
+    gchar *schema_encoding, const gchar *message_encoding, const gchar
+    *schema, gssize schema_len, GError **error);
+GST_ROSBAG_API
+GstRosbagWireFormat gst_rosbag_msgdef_get_wire_format (GstRosbagMsgDef *def);
+GST_ROSBAG_API
+gboolean gst_rosbag_msgdef_is_ros2 (GstRosbagMsgDef *def);
 GST_ROSBAG_API
 GstRosbagMsgDef *gst_rosbag_msgdef_ref (GstRosbagMsgDef *def);
 GST_ROSBAG_API
@@ -195,11 +229,42 @@ GST_ROSBAG_API
 gboolean gst_rosbag_msgdef_decode (GstRosbagMsgDef *def, const guint8 *data,
     gsize size, const GstRosbagMsgVisitor *visitor, gpointer user_data, gsize
     *consumed, GError **error);
+/**
+ * GstRosbagFieldValue:
+ * @found: the path was met in the message
+ * @field: the field the path names
+ * @value: its value, for a scalar (number, bool, string, time) field
+ * @data: for a `uint8[]` / `char[]` field: its bytes, inside the message
+ * @size: the length of @data
+ * @count: for an array field: its element count
+ *
+ * One result of gst_rosbag_msgdef_read_fields().
+ */
+typedef struct
+{
+  gboolean found;
+  const GstRosbagMsgField *field;
+  GstRosbagValue value;
+  const guint8 *data;
+  gsize size;
+  guint32 count;
+} GstRosbagFieldValue;
+
+GST_ROSBAG_API
+gboolean gst_rosbag_msgdef_read_fields (GstRosbagMsgDef *def, const guint8
+    *data, gsize size, const gchar *const *paths, GstRosbagFieldValue *values,
+    GError **error);
+GST_ROSBAG_API
+const gchar *gst_rosbag_msgdef_get_header_field (GstRosbagMsgDef *def);
+GST_ROSBAG_API
+gboolean gst_rosbag_msgdef_read_header_stamp (GstRosbagMsgDef *def, const
+    guint8 *data, gsize size, guint64 *stamp_ns, GError **error);
 typedef enum
 {
   GST_ROSBAG_MSGDEF_FLAGS_NONE = 0,
   /* time and duration as {"secs": s, "nsecs": n} (JSON) or two columns
-   * name.secs, name.nsecs (CSV) instead of integer nanoseconds */
+   * name.secs, name.nsecs (CSV) instead of integer nanoseconds; in ROS 2
+   * definitions {"sec": s, "nanosec": n} and name.sec, name.nanosec */
   GST_ROSBAG_MSGDEF_FLAG_TIME_SECS_NSECS = (1 << 0),
   /* variable-length uint8[] / char[] (image, point cloud data...) written
    * as their length in bytes instead of base64 */
