@@ -46,6 +46,10 @@ pins=(
   "lz4js 0.2.0"
   "@foxglove/rosmsg 5.0.5"
   "@foxglove/rosmsg2-serialization 3.1.0"
+  "@foxglove/cdr 3.5.0"
+  "@foxglove/ros2idl-parser 0.3.5"
+  "@foxglove/omgidl-parser 1.1.0"
+  "@foxglove/omgidl-serialization 1.0.3"
 )
 
 unavailable () {
