@@ -50,9 +50,14 @@
  * an error.
  *
  * It reads the ROS 1 wire format (`encoding=ros1`: ROS 1 bags, and MCAP
- * channels of the ros1 profile); caps without an `encoding` field are
- * taken as ROS 1. ROS 2 `encoding=cdr` topics do not link (not
- * negotiated) until the CDR decoder lands.
+ * channels of the ros1 profile) and ROS 2's CDR (`encoding=cdr`, with the
+ * caps' `schema-encoding` `ros2msg`, `ros2idl` or `omgidl`: MCAP files of
+ * the ros2 profile), both through the same decoder, so the JSON and CSV
+ * shapes are the same; ROS 2 time and duration fields
+ * (builtin_interfaces) are integer nanoseconds too, or
+ * `{"sec": s, "nanosec": n}` with time-format=secs-nsecs. A CDR payload in
+ * an encapsulation that is not XCDR1 (XCDR2, parameter lists) is reported
+ * once per topic with a warning and its messages are skipped.
  *
  * ## Example launch lines
  * |[
@@ -114,6 +119,10 @@ struct _GstRosMsgConvert
   GstRosbagMsgDef *def;
   gchar *type;
   gchar *definition;
+  gchar *encoding;
+  gchar *schema_encoding;
+  /* the topic's messages are in an encapsulation that is not decoded */
+  gboolean warned_unsupported;
   gchar *caps_topic;
   gchar *last_header;           /* the CSV header row last written */
   gboolean need_header;
@@ -125,7 +134,8 @@ struct _GstRosMsgConvert
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK,
     GST_PAD_ALWAYS,
-    GST_STATIC_CAPS ("application/x-rosmsg, encoding=(string)ros1"));
+    GST_STATIC_CAPS ("application/x-rosmsg, "
+        "encoding=(string){ ros1, cdr }"));
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC,
@@ -291,6 +301,8 @@ gst_ros_msg_convert_reset (GstRosMsgConvert * self)
   g_clear_pointer (&self->def, gst_rosbag_msgdef_unref);
   g_clear_pointer (&self->type, g_free);
   g_clear_pointer (&self->definition, g_free);
+  g_clear_pointer (&self->encoding, g_free);
+  g_clear_pointer (&self->schema_encoding, g_free);
   g_clear_pointer (&self->caps_topic, g_free);
   g_clear_pointer (&self->last_header, g_free);
   self->need_header = FALSE;
@@ -443,13 +455,17 @@ gst_ros_msg_convert_set_caps (GstBaseTransform * trans, GstCaps * incaps,
 {
   GstRosMsgConvert *self = GST_ROS_MSG_CONVERT (trans);
   GstStructure *s = gst_caps_get_structure (incaps, 0);
-  const gchar *type, *definition, *topic;
+  const gchar *type, *definition, *topic, *encoding, *schema_encoding;
   GstRosbagMsgDef *def;
   GError *err = NULL;
 
   type = gst_structure_get_string (s, "type");
   definition = gst_structure_get_string (s, "definition");
   topic = gst_structure_get_string (s, "topic");
+  encoding = gst_structure_get_string (s, "encoding");
+  schema_encoding = gst_structure_get_string (s, "schema-encoding");
+  if (g_strcmp0 (encoding, "cdr") == 0 && schema_encoding == NULL)
+    schema_encoding = "ros2msg";
 
   if (type == NULL || definition == NULL)
     goto no_definition;
@@ -458,12 +474,15 @@ gst_ros_msg_convert_set_caps (GstBaseTransform * trans, GstCaps * incaps,
   self->caps_topic = g_strdup (topic);
 
   if (self->def && g_strcmp0 (self->type, type) == 0 &&
-      g_strcmp0 (self->definition, definition) == 0) {
+      g_strcmp0 (self->definition, definition) == 0 &&
+      g_strcmp0 (self->encoding, encoding) == 0 &&
+      g_strcmp0 (self->schema_encoding, schema_encoding) == 0) {
     GST_DEBUG_OBJECT (self, "same definition of %s, keeping it", type);
     return TRUE;
   }
 
-  def = gst_rosbag_msgdef_parse (type, definition, &err);
+  def = gst_rosbag_msgdef_parse_schema (type, schema_encoding, encoding,
+      definition, -1, &err);
   if (def == NULL)
     goto parse_failed;
 
@@ -473,7 +492,12 @@ gst_ros_msg_convert_set_caps (GstBaseTransform * trans, GstCaps * incaps,
   self->type = g_strdup (type);
   g_free (self->definition);
   self->definition = g_strdup (definition);
+  g_free (self->encoding);
+  self->encoding = g_strdup (encoding);
+  g_free (self->schema_encoding);
+  self->schema_encoding = g_strdup (schema_encoding);
   self->checked_size = FALSE;
+  self->warned_unsupported = FALSE;
 
   GST_OBJECT_LOCK (self);
   if (self->format == GST_ROS_MSG_CONVERT_FORMAT_CSV && self->csv_header) {
@@ -576,8 +600,11 @@ gst_ros_msg_convert_generate_output (GstBaseTransform * trans,
     gsize consumed = 0;
 
     self->checked_size = TRUE;
+    /* CDR payloads are padded to 4 bytes */
     if (gst_rosbag_msgdef_decode (self->def, map.data, map.size, NULL, NULL,
-            &consumed, NULL) && consumed < map.size) {
+            &consumed, NULL) && consumed < map.size &&
+        (gst_rosbag_msgdef_get_wire_format (self->def) != GST_ROSBAG_WIRE_CDR
+            || map.size - consumed >= 4)) {
       GST_ELEMENT_WARNING (self, STREAM, DECODE,
           ("Messages of topic %s (type %s) hold more bytes than their "
               "definition describes; the rest is ignored",
@@ -609,7 +636,15 @@ gst_ros_msg_convert_generate_output (GstBaseTransform * trans,
     GST_OBJECT_LOCK (self);
     skipped = ++self->skipped;
     GST_OBJECT_UNLOCK (self);
-    if (skipped <= MAX_BUS_WARNINGS) {
+    if (g_error_matches (err, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_UNSUPPORTED)) {
+      /* the same for every message of the topic: said once */
+      if (!self->warned_unsupported)
+        GST_ELEMENT_WARNING (self, STREAM, CODEC_NOT_FOUND,
+            ("Messages of topic %s (type %s) are in a serialization that is "
+                "not decoded; they are skipped", GST_STR_NULL (topic),
+                self->type), ("%s", err->message));
+      self->warned_unsupported = TRUE;
+    } else if (skipped <= MAX_BUS_WARNINGS) {
       GST_ELEMENT_WARNING (self, STREAM, DECODE,
           ("Skipping a message of topic %s (type %s) that does not match "
               "its definition", GST_STR_NULL (topic), self->type),
