@@ -127,8 +127,11 @@ typedef struct
   GstStream *stream;
   GstCaps *caps;                /* the caps last sent */
   GstCaps *msg_caps;            /* the serialized-message caps */
+  /* the parsed definition (ROS 1 and CDR topics), or NULL */
+  GstRosbagMsgDef *def;
   gboolean is_image;
   gboolean has_header;
+  gboolean warned_stamp;
   gboolean use_video_meta;
   gboolean meta_checked;
   gboolean exposed;
@@ -464,6 +467,7 @@ gst_bag_stream_free (GstBagStream * s)
   g_free (s->schema_encoding);
   g_free (s->message_encoding);
   g_bytes_unref (s->definition);
+  g_clear_pointer (&s->def, gst_rosbag_msgdef_unref);
   gst_clear_caps (&s->caps);
   gst_clear_caps (&s->msg_caps);
   gst_clear_object (&s->stream);
@@ -513,41 +517,6 @@ gst_bag_demux_reset (GstBagDemux * demux)
   demux->group_id = gst_util_group_id_next ();
 }
 
-static gboolean
-definition_has_header (const gchar * def)
-{
-  const gchar *p = def;
-
-  /* the first field of the top-level block */
-  while (p && *p) {
-    const gchar *eol = strchr (p, '\n');
-    gchar *line = eol ? g_strndup (p, eol - p) : g_strdup (p);
-    gchar *hash = strchr (line, '#');
-    gchar **tok;
-    gboolean is_field, ret = FALSE;
-
-    if (hash)
-      *hash = '\0';
-    g_strstrip (line);
-    if (g_str_has_prefix (line, "====")) {
-      g_free (line);
-      return FALSE;
-    }
-    is_field = line[0] != '\0' && strchr (line, '=') == NULL;
-    if (is_field) {
-      tok = g_strsplit_set (line, " \t", 2);
-      ret = g_strcmp0 (tok[0], "Header") == 0
-          || g_strcmp0 (tok[0], "std_msgs/Header") == 0;
-      g_strfreev (tok);
-      g_free (line);
-      return ret;
-    }
-    g_free (line);
-    p = eol ? eol + 1 : NULL;
-  }
-  return FALSE;
-}
-
 /* An image topic's caps from one of its messages (the pad's caps before
  * its first buffer); stays unset where the message does not map */
 static void
@@ -556,7 +525,7 @@ gst_bag_stream_caps_from (GstBagStream * s, const guint8 * data, gsize size)
   GBytes *b = g_bytes_new (data, size);
   GstCaps *caps = NULL;
 
-  if (gst_bag_image_map (s->type, b, FALSE, &caps, NULL, NULL, NULL) && caps)
+  if (gst_bag_image_map (s->def, b, FALSE, &caps, NULL, NULL, NULL) && caps)
     gst_caps_replace (&s->caps, caps);
   if (caps)
     gst_caps_unref (caps);
@@ -646,24 +615,37 @@ gst_bag_demux_new_stream (GstBagDemux * demux, const GstRosbagTopic * t)
     s->encoding = ENCODING_CDR;
   else
     s->encoding = ENCODING_OTHER;
-  /* the image mapping reads the ROS 1 wire format (ROS 2 images: later) */
-  s->is_image = !demux->raw && s->encoding == ENCODING_ROS1
+  if (s->encoding != ENCODING_OTHER) {
+    GError *err = NULL;
+
+    /* one decoder for header stamps and images, ROS 1 and ROS 2 */
+    s->def = gst_rosbag_msgdef_parse_schema (s->type, s->schema_encoding,
+        s->message_encoding, (const gchar *) def, def ? def_len : 0, &err);
+    if (s->def == NULL) {
+      GST_ELEMENT_WARNING (demux, STREAM, DECODE,
+          ("The message definition of topic %s (type %s) cannot be parsed: "
+              "its messages go out as they are, without header stamps",
+              topic, s->type), ("%s", err->message));
+      g_clear_error (&err);
+    }
+  }
+  s->is_image = !demux->raw && s->def != NULL
       && gst_bag_image_type_is_mapped (s->type);
-  s->has_header = s->encoding == ENCODING_ROS1
-      && definition_has_header (g_bytes_get_data (s->definition, NULL));
+  s->has_header = s->def != NULL
+      && gst_rosbag_msgdef_get_header_field (s->def) != NULL;
   s->msg_caps = stream_msg_caps (s);
   s->last_ts = GST_CLOCK_TIME_NONE;
   s->prev_pts = GST_CLOCK_TIME_NONE;
   s->period = GST_CLOCK_TIME_NONE;
 
   if (demux->ts_source == GST_BAG_TIMESTAMP_SOURCE_HEADER
-      && s->encoding != ENCODING_ROS1 && !demux->warned_header_source) {
+      && s->encoding == ENCODING_OTHER && !demux->warned_header_source) {
     demux->warned_header_source = TRUE;
     GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
         ("timestamp-source=header: the receive time is used for %s of %s "
-            "(message encoding %s) and every other topic that is not ROS 1",
-            topic, demux->location, s->message_encoding),
-        ("header.stamp is read from ROS 1 messages only for now"));
+            "(message encoding %s) and every other topic that is neither "
+            "ROS 1 nor CDR", topic, demux->location, s->message_encoding),
+        ("header.stamp is read from ROS 1 and CDR messages"));
   }
 
   base = gst_bag_topic_to_pad_name (topic);
@@ -848,14 +830,6 @@ gst_bag_demux_send_gaps (GstBagDemux * demux, GstBagStream * current,
   }
 }
 
-/* little-endian u32 seconds, u32 nanoseconds */
-static guint64
-read_ros1_time (const guint8 * p)
-{
-  return GST_READ_UINT32_LE (p) * G_GUINT64_CONSTANT (1000000000) +
-      GST_READ_UINT32_LE (p + 4);
-}
-
 static GstFlowReturn
 gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
     const GstRosbagMessage * msg, GBytes * shared)
@@ -878,17 +852,28 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
   else
     bytes = g_bytes_new (data, size);
 
-  if (s->has_header && size >= 12) {
-    /* std_msgs/Header: u32 seq, time stamp */
-    stamp_ns = read_ros1_time (data + 4);
-    have_stamp = TRUE;
+  if (s->has_header) {
+    GError *err = NULL;
+
+    /* the decoder reads as far as the header */
+    have_stamp = gst_rosbag_msgdef_read_header_stamp (s->def, data, size,
+        &stamp_ns, &err);
+    if (!have_stamp && err) {
+      if (!s->warned_stamp)
+        GST_ELEMENT_WARNING (demux, STREAM, DECODE,
+            ("A message of topic %s has no readable header.stamp: its "
+                "receive time stands in", s->topic),
+            ("%s (receive time %" G_GUINT64_FORMAT ")", err->message, recv_ns));
+      s->warned_stamp = TRUE;
+      g_clear_error (&err);
+    }
   }
 
   if (s->is_image) {
     GError *err = NULL;
     guint64 img_stamp = 0;
 
-    if (!gst_bag_image_map (s->type, bytes, s->use_video_meta, &caps, &buf,
+    if (!gst_bag_image_map (s->def, bytes, s->use_video_meta, &caps, &buf,
             &img_stamp, &err)) {
       GST_ELEMENT_WARNING (demux, STREAM, DECODE,
           ("Skipped a malformed %s message on %s", s->type, s->topic),
@@ -1586,8 +1571,8 @@ gst_bag_demux_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
         return FALSE;
       gst_query_set_seeking (query, GST_FORMAT_TIME,
           demux->pull_mode && demux->opened, 0,
-          GST_CLOCK_TIME_IS_VALID (demux->
-              duration) ? (gint64) demux->duration : -1);
+          GST_CLOCK_TIME_IS_VALID (demux->duration) ? (gint64) demux->
+          duration : -1);
       return TRUE;
     }
     case GST_QUERY_SEGMENT:{

@@ -19,9 +19,11 @@
 
 /*
  * Image mapping for bagdemux: sensor_msgs/Image -> video/x-raw or
- * video/x-bayer, sensor_msgs/CompressedImage -> image/jpeg or image/png.
- * The wire layout is parsed directly, every length bounded by the bytes of
- * the message. See gstbagimage.h for the API contract and docs/images.md
+ * video/x-bayer, sensor_msgs/CompressedImage -> image/jpeg or image/png,
+ * ROS 1 or ROS 2 (CDR). The fields are read by the library's decoder from
+ * the topic's own definition (gst_rosbag_msgdef_read_fields()), every
+ * length bounded by the bytes of the message; the pixels are a slice of
+ * the message where they can be. See gstbagimage.h for the API contract and docs/images.md
  * for the table.
  */
 
@@ -118,63 +120,72 @@ gst_bag_image_type_is_mapped (const gchar * ros_type)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Wire reading, bounded */
+/* The fields, read by the library's decoder from the message's own
+ * definition: ROS 1 or CDR, no byte offset assumed */
 
-typedef struct
+typedef enum
 {
-  const guint8 *data;
+  F_STAMP, F_HEIGHT, F_WIDTH, F_ENCODING, F_BIGENDIAN, F_STEP, F_DATA,
+  F_FORMAT, N_FIELDS
+} FieldId;
+
+static const gchar *const image_paths[] = { "header.stamp", "height",
+  "width", "encoding", "is_bigendian", "step", "data", NULL
+};
+
+static const gchar *const compressed_paths[] = { "header.stamp", "format",
+  "data", NULL
+};
+
+static gboolean
+read_fields (GstRosbagMsgDef * def, GBytes * msg_bytes,
+    const gchar * const *paths, GstRosbagFieldValue * v, GError ** error)
+{
   gsize size;
-  gsize pos;
-} Cursor;
+  const guint8 *data = g_bytes_get_data (msg_bytes, &size);
+  GError *err = NULL;
+  guint i;
 
-static gboolean
-cursor_u32 (Cursor * c, guint32 * v)
-{
-  if (c->size - c->pos < 4)
+  if (!gst_rosbag_msgdef_read_fields (def, data, size, paths, v, &err)) {
+    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
+        "%s: %s", gst_rosbag_msgdef_get_type_name (def), err->message);
+    g_clear_error (&err);
     return FALSE;
-  *v = GST_READ_UINT32_LE (c->data + c->pos);
-  c->pos += 4;
+  }
+  for (i = 0; paths[i]; i++) {
+    /* the stamp is optional; the rest makes the type what it is */
+    if (i > 0 && !v[i].found) {
+      g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
+          "%s has no field '%s'", gst_rosbag_msgdef_get_type_name (def),
+          paths[i]);
+      return FALSE;
+    }
+  }
   return TRUE;
 }
 
-static gboolean
-cursor_u8 (Cursor * c, guint8 * v)
+static guint64
+stamp_ns (const GstRosbagFieldValue * v)
 {
-  if (c->size - c->pos < 1)
-    return FALSE;
-  *v = c->data[c->pos];
-  c->pos += 1;
-  return TRUE;
-}
-
-/* a u32-length-prefixed byte run (string or uint8[]): its offset and
- * length inside the message */
-static gboolean
-cursor_blob (Cursor * c, gsize * offset, guint32 * len)
-{
-  guint32 l;
-
-  if (!cursor_u32 (c, &l))
-    return FALSE;
-  if (c->size - c->pos < l)
-    return FALSE;
-  *offset = c->pos;
-  *len = l;
-  c->pos += l;
-  return TRUE;
+  if (!v->found || v->value.secs < 0 || v->value.nsecs < 0)
+    return 0;
+  return (guint64) v->value.secs * GST_SECOND + (guint64) v->value.nsecs;
 }
 
 static gboolean
-read_header (Cursor * c, guint64 * stamp_ns)
+field_is_uint (const GstRosbagFieldValue * v)
 {
-  guint32 seq, sec, nsec, len;
-  gsize off;
+  const GstRosbagMsgField *f = v->field;
 
-  if (!cursor_u32 (c, &seq) || !cursor_u32 (c, &sec) || !cursor_u32 (c, &nsec)
-      || !cursor_blob (c, &off, &len))
-    return FALSE;
-  *stamp_ns = (guint64) sec *GST_SECOND + nsec;
-  return TRUE;
+  return f->array == GST_ROSBAG_ARRAY_NONE &&
+      (f->type == GST_ROSBAG_FIELD_UINT32 || f->type == GST_ROSBAG_FIELD_UINT8);
+}
+
+static gboolean
+field_is_string (const GstRosbagFieldValue * v)
+{
+  return v->field->array == GST_ROSBAG_ARRAY_NONE &&
+      v->field->type == GST_ROSBAG_FIELD_STRING;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -275,12 +286,12 @@ buffer_from_slice (GBytes * msg_bytes, gsize offset, gsize len)
 }
 
 static gboolean
-map_image (GBytes * msg_bytes, gboolean use_video_meta, GstCaps ** caps,
-    GstBuffer ** buffer, guint64 * stamp_ns, GError ** error)
+map_image (GstRosbagMsgDef * def, GBytes * msg_bytes, gboolean use_video_meta,
+    GstCaps ** caps, GstBuffer ** buffer, guint64 * stamp, GError ** error)
 {
-  Cursor c;
-  guint32 height, width, step, enc_len, data_len;
-  gsize enc_off, data_off;
+  GstRosbagFieldValue v[N_FIELDS];
+  guint32 height, width, step, data_len;
+  gsize data_off;
   guint8 bigendian;
   gchar *encoding = NULL;
   const GstBagImageEncoding *enc;
@@ -292,17 +303,25 @@ map_image (GBytes * msg_bytes, gboolean use_video_meta, GstCaps ** caps,
   guint p, n_planes;
   gboolean is_default = TRUE;
 
-  c.data = g_bytes_get_data (msg_bytes, &c.size);
-  c.pos = 0;
-
-  if (!read_header (&c, stamp_ns) || !cursor_u32 (&c, &height)
-      || !cursor_u32 (&c, &width) || !cursor_blob (&c, &enc_off, &enc_len)
-      || !cursor_u8 (&c, &bigendian) || !cursor_u32 (&c, &step)
-      || !cursor_blob (&c, &data_off, &data_len))
-    goto truncated;
-
-  encoding = g_strndup ((const gchar *) c.data + enc_off, enc_len);
-  data = c.data + data_off;
+  if (!read_fields (def, msg_bytes, image_paths, v, error))
+    return FALSE;
+  if (!field_is_uint (&v[F_HEIGHT]) || !field_is_uint (&v[F_WIDTH]) ||
+      !field_is_uint (&v[F_BIGENDIAN]) || !field_is_uint (&v[F_STEP]) ||
+      !field_is_string (&v[F_ENCODING]) || v[F_DATA].data == NULL) {
+    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
+        "%s: the fields are not those of sensor_msgs/Image",
+        gst_rosbag_msgdef_get_type_name (def));
+    return FALSE;
+  }
+  *stamp = stamp_ns (&v[F_STAMP]);
+  height = v[F_HEIGHT].value.u;
+  width = v[F_WIDTH].value.u;
+  bigendian = v[F_BIGENDIAN].value.u;
+  step = v[F_STEP].value.u;
+  encoding = g_strndup (v[F_ENCODING].value.str, v[F_ENCODING].value.str_len);
+  data = v[F_DATA].data;
+  data_len = v[F_DATA].size;
+  data_off = data - (const guint8 *) g_bytes_get_data (msg_bytes, NULL);
 
   if (width == 0 || height == 0) {
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
@@ -409,13 +428,6 @@ map_image (GBytes * msg_bytes, gboolean use_video_meta, GstCaps ** caps,
 unmapped:
   g_free (encoding);
   return TRUE;
-
-truncated:
-  g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
-      "sensor_msgs/Image: message of %" G_GSIZE_FORMAT
-      " bytes is truncated (a field runs past its end at byte %"
-      G_GSIZE_FORMAT ")", c.size, c.pos);
-  return FALSE;
 
 bad_size:
   g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
@@ -555,12 +567,12 @@ parse_format (const gchar * format, gboolean * depth_inverse)
 #define DEPTH_HEADER_SIZE 12
 
 static gboolean
-map_compressed (GBytes * msg_bytes, GstCaps ** caps, GstBuffer ** buffer,
-    guint64 * stamp_ns, GError ** error)
+map_compressed (GstRosbagMsgDef * def, GBytes * msg_bytes, GstCaps ** caps,
+    GstBuffer ** buffer, guint64 * stamp, GError ** error)
 {
-  Cursor c;
-  gsize fmt_off, data_off;
-  guint32 fmt_len, data_len;
+  GstRosbagFieldValue v[4];
+  gsize data_off;
+  guint32 data_len;
   gchar *format;
   const guint8 *data;
   CompressedFormat kind;
@@ -568,18 +580,19 @@ map_compressed (GBytes * msg_bytes, GstCaps ** caps, GstBuffer ** buffer,
   const gchar *media = NULL;
   gsize payload_off = 0;
 
-  c.data = g_bytes_get_data (msg_bytes, &c.size);
-  c.pos = 0;
-  if (!read_header (&c, stamp_ns) || !cursor_blob (&c, &fmt_off, &fmt_len)
-      || !cursor_blob (&c, &data_off, &data_len)) {
+  if (!read_fields (def, msg_bytes, compressed_paths, v, error))
+    return FALSE;
+  if (!field_is_string (&v[1]) || v[2].data == NULL) {
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
-        "sensor_msgs/CompressedImage: message of %" G_GSIZE_FORMAT
-        " bytes is truncated (a field runs past its end at byte %"
-        G_GSIZE_FORMAT ")", c.size, c.pos);
+        "%s: the fields are not those of sensor_msgs/CompressedImage",
+        gst_rosbag_msgdef_get_type_name (def));
     return FALSE;
   }
-  format = g_strndup ((const gchar *) c.data + fmt_off, fmt_len);
-  data = c.data + data_off;
+  *stamp = stamp_ns (&v[0]);
+  format = g_strndup (v[1].value.str, v[1].value.str_len);
+  data = v[2].data;
+  data_len = v[2].size;
+  data_off = data - (const guint8 *) g_bytes_get_data (msg_bytes, NULL);
   kind = parse_format (format, &depth_inverse);
 
   if (kind == FORMAT_DEPTH_PNG || kind == FORMAT_DEPTH_RVL) {
@@ -623,14 +636,15 @@ map_compressed (GBytes * msg_bytes, GstCaps ** caps, GstBuffer ** buffer,
 /* ---------------------------------------------------------------------- */
 
 gboolean
-gst_bag_image_map (const gchar * ros_type, GBytes * msg_bytes,
+gst_bag_image_map (GstRosbagMsgDef * def, GBytes * msg_bytes,
     gboolean use_video_meta, GstCaps ** caps, GstBuffer ** buffer,
     guint64 * header_stamp_ns, GError ** error)
 {
   guint64 stamp = 0;
   gboolean ret;
+  const gchar *ros_type;
 
-  g_return_val_if_fail (ros_type != NULL, FALSE);
+  g_return_val_if_fail (def != NULL, FALSE);
   g_return_val_if_fail (msg_bytes != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -643,10 +657,12 @@ gst_bag_image_map (const gchar * ros_type, GBytes * msg_bytes,
   if (header_stamp_ns)
     *header_stamp_ns = 0;
 
+  ros_type = gst_rosbag_msgdef_get_type_name (def);
   if (g_str_has_suffix (ros_type, "/CompressedImage")) {
-    ret = map_compressed (msg_bytes, caps, buffer, &stamp, error);
+    ret = map_compressed (def, msg_bytes, caps, buffer, &stamp, error);
   } else if (g_str_has_suffix (ros_type, "/Image")) {
-    ret = map_image (msg_bytes, use_video_meta, caps, buffer, &stamp, error);
+    ret = map_image (def, msg_bytes, use_video_meta, caps, buffer, &stamp,
+        error);
   } else {
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE,
         "%s is not an image type", ros_type);

@@ -21,6 +21,7 @@
 #define __GST_BAG_IMAGE_H__
 
 #include <gst/gst.h>
+#include <gst/rosbag/rosbag-msgdef.h>
 
 G_BEGIN_DECLS
 
@@ -36,8 +37,13 @@ G_BEGIN_DECLS
  *   TRUE for sensor_msgs/Image and sensor_msgs/CompressedImage (also the
  *   ROS 2 spelling sensor_msgs/msg/...).
  *
- * gst_bag_image_map (ros_type, msg_bytes, use_video_meta, &caps, &buffer,
+ * gst_bag_image_map (def, msg_bytes, use_video_meta, &caps, &buffer,
  *     &header_stamp_ns, &error):
+ *   @def is the topic's parsed definition (gst_rosbag_msgdef_parse_schema:
+ *   ROS 1 or ROS 2, its wire format with it); its type name says Image or
+ *   CompressedImage. The fields (header.stamp, height, width, encoding,
+ *   is_bigendian, step, data / format, data) are read by the library's
+ *   decoder: no byte offset is assumed.
  *   @msg_bytes holds exactly one serialized message; it may be a slice of
  *   a bigger chunk (the output buffer then shares that memory: no copy).
  *   Return values:
@@ -71,7 +77,7 @@ G_BEGIN_DECLS
 
 gboolean gst_bag_image_type_is_mapped (const gchar * ros_type);
 
-gboolean gst_bag_image_map (const gchar * ros_type, GBytes * msg_bytes,
+gboolean gst_bag_image_map (GstRosbagMsgDef * def, GBytes * msg_bytes,
     gboolean use_video_meta, GstCaps ** caps, GstBuffer ** buffer,
     guint64 * header_stamp_ns, GError ** error);
 
