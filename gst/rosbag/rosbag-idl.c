@@ -268,8 +268,21 @@ tok_desc (Parser * P)
     return "end of input";
   if (t->kind == TOK_PUNCT && t->punct == PUNCT_SCOPE)
     return "'::'";
-  g_snprintf (P->desc, sizeof (P->desc), "'%.*s%s'",
-      (gint) MIN (t->len, 32), t->text, t->len > 32 ? "..." : "");
+  {
+    gsize i, n = MIN (t->len, 32);
+    gchar *d = P->desc;
+
+    /* printable ASCII only: the input may be any bytes */
+    *d++ = '\'';
+    for (i = 0; i < n; i++)
+      *d++ = g_ascii_isprint (t->text[i]) ? t->text[i] : '?';
+    if (t->len > n) {
+      memcpy (d, "...", 3);
+      d += 3;
+    }
+    *d++ = '\'';
+    *d = '\0';
+  }
   return P->desc;
 }
 
@@ -642,43 +655,23 @@ expect (Parser * P, gchar c, const gchar * what)
   return next (P);
 }
 
-static const gchar *const keywords[] = {
-  "abstract", "any", "alias", "attribute", "bitfield", "bitmask", "bitset",
-  "boolean", "case", "char", "component", "connector", "const", "consumes",
-  "context", "custom", "default", "double", "exception", "emits", "enum",
-  "eventtype", "factory", "FALSE", "finder", "fixed", "float", "getraises",
-  "getter", "home", "import", "in", "inout", "interface", "local", "long",
-  "manages", "map", "mirrorport", "module", "multiple", "native", "Object",
-  "octet", "oneway", "out", "primarykey", "private", "port", "porttype",
-  "provides", "public", "publishes", "raises", "readonly", "setraises",
-  "setter", "sequence", "short", "string", "struct", "supports", "switch",
-  "TRUE", "truncatable", "typedef", "typeid", "typename", "typeprefix",
-  "unsigned", "union", "uses", "ValueBase", "valuetype", "void", "wchar",
-  "wstring", "int8", "uint8", "int16", "int32", "int64", "uint16", "uint32",
-  "uint64", NULL
-};
-
-static gboolean
-is_keyword (Parser * P)
-{
-  guint i;
-
-  for (i = 0; keywords[i]; i++)
-    if (is_word (P, keywords[i]))
-      return TRUE;
-  return FALSE;
-}
-
-/* consumes an identifier into @out (newly allocated) */
+/* consumes an identifier into @out (newly allocated); IDL keywords are
+ * accepted where the grammar leaves no doubt (a member named "port" or
+ * "context" is a valid ROS field) */
 static gboolean
 take_ident (Parser * P, const gchar * what, gchar ** out)
 {
   if (P->failed)
     return FALSE;
-  if (P->tok.kind != TOK_IDENT || is_keyword (P))
+  if (P->tok.kind != TOK_IDENT)
     return CORRUPT (P, P->tok.line, "expected %s, got %s", what, tok_desc (P));
   *out = g_strndup (P->tok.text, P->tok.len);
-  return next (P);
+  if (!next (P)) {
+    g_free (*out);
+    *out = NULL;
+    return FALSE;
+  }
+  return TRUE;
 }
 
 /* a positive integer literal: a bound or an array size */
@@ -824,7 +817,7 @@ parse_scoped_name (Parser * P, GString * out)
       return FALSE;
   }
   for (;;) {
-    if (P->tok.kind != TOK_IDENT || is_keyword (P))
+    if (P->tok.kind != TOK_IDENT)
       return CORRUPT (P, P->tok.line, "expected a type name, got %s",
           tok_desc (P));
     if (++parts > MAX_SCOPED_PARTS)

@@ -213,6 +213,18 @@ GST_START_TEST (test_rosidl_types)
   check_translation (schema, "builtin_interfaces/msg/Time", TIME_MSG, NULL);
   g_free (schema);
 
+  /* CRLF line ends */
+  {
+    gchar **lines = g_strsplit (TIME_IDL, "\n", -1);
+    gchar *crlf = g_strjoinv ("\r\n", lines);
+
+    schema = ros2idl_schema ("builtin_interfaces/msg/Time", crlf, NULL);
+    check_translation (schema, "builtin_interfaces/msg/Time", TIME_MSG, NULL);
+    g_free (schema);
+    g_free (crlf);
+    g_strfreev (lines);
+  }
+
   /* the sections in another order, a type repeated */
   schema = ros2idl_schema ("sensor_msgs/msg/Image", IMAGE_IDL,
       "builtin_interfaces/msg/Time", TIME_IDL,
@@ -402,6 +414,26 @@ GST_START_TEST (test_omgidl)
       "int16 s\n" "int64 ll\n" "int32 id\n" "float32 f\n"
       SEP "MSG: geo/inner/Point\n" "float64 x\n" "float64 y\n"
       SEP "MSG: geo/Point\n" "float32 x\n" "float32 y\n", "geo/inner/Box");
+
+  /* foxglove's style: a type of a later file, an enum */
+  check_translation ("#include \"foxglove/Time.idl\"\n"
+      "module foxglove {\n"
+      "// A single frame of a compressed video bitstream\n"
+      "struct CompressedVideo {\n"
+      "  Time timestamp;\n" "  string frame_id;\n" "  sequence<uint8> data;\n"
+      "  LineType type;\n" "};\n" "};\n"
+      "module foxglove {\n"
+      "enum LineType { @value(0) LINE_STRIP, @value(1) LINE_LOOP };\n"
+      "struct Time { uint32 sec; uint32 nsec; };\n" "};\n",
+      "foxglove::CompressedVideo",
+      "foxglove/Time timestamp\n" "string frame_id\n" "uint8[] data\n"
+      "uint32 type\n"
+      SEP "MSG: foxglove/Time\n" "uint32 sec\n" "uint32 nsec\n",
+      "foxglove/CompressedVideo");
+
+  /* IDL keywords as member names (ROS fields "port", "context") */
+  check_translation ("struct A { long port; string context, in; };", "A",
+      "int32 port\nstring context\nstring in\n", NULL);
 
   /* the foxglove schema style: a root without a module, recursion */
   check_translation ("struct Node { string name; sequence<Node> children; };",
