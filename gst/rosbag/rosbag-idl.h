@@ -17,17 +17,24 @@
  * Boston, MA 02110-1301, USA.
  */
 
-
 #ifndef __GST_ROSBAG_IDL_H__
 #define __GST_ROSBAG_IDL_H__
 
-#include <glib.h>
+/* Not installed: the IDL front end of the message definition parser.
+ * It translates the `ros2idl` and `omgidl` MCAP schema encodings into
+ * the `ros2msg` delimited text that rosbag-msgdef.c reads. */
+
+#include <gst/rosbag/rosbag-prelude.h>
 
 G_BEGIN_DECLS
 
-gchar *gst_rosbag_idl_to_msg (const gchar * idl, gsize len,
-    const gchar * root_type, gchar ** root_name_out, GError ** error);
+/* bounds of the input (the translator is fuzzed) */
+#define GST_ROSBAG_IDL_MAX_IDENTIFIER 255
+#define GST_ROSBAG_IDL_MAX_DEPTH 64
+#define GST_ROSBAG_IDL_MAX_STRUCTS 10000
+
+gchar *gst_rosbag_idl_to_msg (const gchar *idl, gsize len,
+    const gchar *root_type, gchar **root_name_out, GError **error);
 
 G_END_DECLS
-
 #endif /* __GST_ROSBAG_IDL_H__ */
