@@ -548,8 +548,10 @@ parse_line (TypeBuild * b, gchar * line, guint lineno, GError ** error)
       field_clear (&f);
       goto fail;
     }
+    /* ROS 2's byte is an octet: byte[] is bytes too (IDL sequence<octet>) */
     f.is_bytes = f.array != GST_ROSBAG_ARRAY_NONE &&
-        (strcmp (type_tok, "uint8") == 0 || strcmp (type_tok, "char") == 0);
+        (strcmp (type_tok, "uint8") == 0 || strcmp (type_tok, "char") == 0 ||
+        (b->ros2 && strcmp (type_tok, "byte") == 0));
     g_array_append_val (b->fields, f);
     g_array_append_val (b->field_lines, lineno);
   }
@@ -949,7 +951,13 @@ gst_rosbag_msgdef_parse_schema (const gchar * type,
   if (idl) {
     gchar *text, *root = NULL;
 
-    text = gst_rosbag_idl_to_msg (schema, schema_len, type, &root, error);
+    /* MCAP names omgidl schemas `pkg.Type` too */
+    gchar **parts = g_strsplit (type, ".", -1);
+    gchar *scoped = g_strjoinv ("::", parts);
+
+    g_strfreev (parts);
+    text = gst_rosbag_idl_to_msg (schema, schema_len, scoped, &root, error);
+    g_free (scoped);
     if (text == NULL)
       return NULL;
     def = parse_text (root ? root : type, text, strlen (text), TRUE, wire,

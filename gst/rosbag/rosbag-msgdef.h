@@ -98,7 +98,8 @@ typedef struct _GstRosbagMsgType GstRosbagMsgType;
  * @type: the element type
  * @array: whether and how the field is an array
  * @array_len: N for a fixed array `T[N]` or the bound of `T[<=N]`
- * @is_bytes: a `uint8` or `char` array (rosbridge and genpy treat it as
+ * @is_bytes: a `uint8` or `char` array, in ROS 2 also `byte` (rosbridge
+ *   and genpy treat it as
  *   bytes; the JSON writer emits base64)
  * @msg: the resolved type when @type is %GST_ROSBAG_FIELD_MESSAGE
  * @string_bound: N of a ROS 2 bounded string `string<=N`, else 0

@@ -52,8 +52,8 @@
 // flavour):
 //   {"topic": T, "receive_ns": LOG_TIME, "msg": {...}}  one line per message
 //   field names and order as in the schema; nested messages as objects;
-//   arrays as arrays; uint8[], uint8[N], uint8[<=N], char[] ... as base64
-//   (byte[] is NOT: an array of numbers); builtin_interfaces/Time and
+//   arrays as arrays; uint8[], uint8[N], uint8[<=N], char[], byte[] (ROS 2:
+//   octets, as an IDL sequence<octet>) ... as base64; builtin_interfaces/Time and
 //   Duration (`builtin_interfaces/msg/Time`, `builtin_interfaces/Time`, ROS 1
 //   style `time` / `duration`) as integer nanoseconds sec*1e9+nanosec (sec is
 //   int32 and may be negative), or with --time-format secs-nsecs as
@@ -66,12 +66,10 @@
 //
 // Known differences of the packages, corrected here:
 //   - ROS 2 `byte` is an unsigned octet. @foxglove/rosmsg (ros2 mode)
-//     normalises both `byte` and `char` to uint8, so a `byte[]` would be
-//     indistinguishable from `uint8[]`: the script tracks the type each
-//     field has in the original schema text and writes values of fields
-//     declared `byte` as numbers (0..255), arrays of them as arrays of
-//     numbers. (Should a package version give int8, the values are made
-//     unsigned all the same.)
+//     normalises both `byte` and `char` to uint8; the script tracks the
+//     type each field has in the original schema text so that, should a
+//     package version give int8, `byte` values are made unsigned (0..255)
+//     all the same, and `byte[]` is base64 like uint8[].
 //   - @foxglove/ros2idl-parser names builtin_interfaces/msg/Time's second
 //     field `nsec`: time values are recognised by the type name and written
 //     with `nanosec` all the same.
@@ -431,7 +429,7 @@ function tagStruct(fields, value, byName, orig, typeName) {
       else
         e.push([f.name, one(v)]);
     } else if (f.isArray) {
-      if (f.type === 'uint8' && o !== 'byte')
+      if (f.type === 'uint8' || o === 'byte' || o === 'octet')
         e.push([f.name, { k: 'bytes', fixed, v: Uint8Array.from(v) }]);
       else
         e.push([f.name, { k: 'arr', fixed, items: Array.from(v,
