@@ -397,8 +397,10 @@ h265_parse_sps (const guint8 * rbsp, gsize len, guint * width, guint * height)
     BITS (&br, 1, v);
     level_present[i] = v;
   }
-  if (max_sub_layers_minus1 > 0)
-    SKIP (&br, 2 * (8 - max_sub_layers_minus1));        /* reserved_zero_2bits */
+  if (max_sub_layers_minus1 > 0) {
+    /* reserved_zero_2bits */
+    SKIP (&br, 2 * (8 - max_sub_layers_minus1));
+  }
   for (i = 0; i < max_sub_layers_minus1; i++) {
     if (profile_present[i])
       SKIP (&br, 88);
@@ -424,11 +426,12 @@ h265_parse_sps (const guint8 * rbsp, gsize len, guint * width, guint * height)
     UE (&br, conf_b);
   }
 
-  if (separate_colour_plane || chroma_format_idc == 0 || chroma_format_idc == 3) {
-    sub_width_c = sub_height_c = 1;
-  } else {
+  /* 4:4:4 with or without separate planes, 4:0:0: 1 x 1 */
+  if (chroma_format_idc == 1 || chroma_format_idc == 2) {
     sub_width_c = 2;
     sub_height_c = chroma_format_idc == 1 ? 2 : 1;
+  } else {
+    sub_width_c = sub_height_c = 1;
   }
   w = pic_w;
   h = pic_h;

@@ -72,7 +72,7 @@ G_BEGIN_DECLS
  *   Parameter sets that are truncated or malformed are not an error: the
  *   keyframe flag still comes from the NAL / frame types, width and height
  *   stay 0. Only the first 4096 bytes of an SPS NAL are read.
- *   @error may be NULL.
+ *   @info and @error may be NULL.
  *
  * gst_bag_video_make_caps (codec, width, height):
  *   video/x-h264 or video/x-h265 with stream-format=byte-stream,
