@@ -32,9 +32,10 @@
  * bit by bit by the test. Then: every prefix of a key frame, random
  * bytes, mutated AUs and other codecs' AUs never crash.
  *
- * Under valgrind, pass --suppressions=tests/check/bagvideo.supp (libx265),
- * e.g. meson test -C BUILD bagvideo --timeout-multiplier=20 \
- *   --wrap='valgrind --error-exitcode=1 --suppressions=$PWD/tests/check/bagvideo.supp'
+ * Under valgrind, pass --suppressions=tests/check/bagvideo.supp (libx265):
+ *   S=$PWD/tests/check/bagvideo.supp
+ *   meson test -C BUILD bagvideo --timeout-multiplier=20 \
+ *     --wrap="valgrind --error-exitcode=1 --suppressions=$S"
  */
 
 #ifdef HAVE_CONFIG_H
