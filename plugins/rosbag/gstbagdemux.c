@@ -75,6 +75,7 @@
 #include "gstrosbagelements.h"
 #include "gstbagdemux.h"
 #include "gstbagimage.h"
+#include "gstbagvideo.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_bag_demux_debug);
 #define GST_CAT_DEFAULT gst_bag_demux_debug
@@ -130,6 +131,12 @@ typedef struct
   /* the parsed definition (ROS 1 and CDR topics), or NULL */
   GstRosbagMsgDef *def;
   gboolean is_image;
+  /* foxglove CompressedVideo: access units out as video/x-h264 ... */
+  gboolean is_video;
+  gboolean need_key;            /* drop delta frames until a key frame */
+  guint n_before_key;           /* dropped so far */
+  guint video_width, video_height;      /* from the last key frame */
+  gboolean warned_video;
   gboolean has_header;
   gboolean warned_stamp;
   gboolean use_video_meta;
@@ -202,8 +209,7 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("%s",
     GST_PAD_SRC,
     GST_PAD_SOMETIMES,
-    GST_STATIC_CAPS ("application/x-rosmsg; application/x-mcap-message; "
-        "video/x-raw; video/x-bayer; image/jpeg; image/png"));
+    GST_STATIC_CAPS (GST_BAG_DEMUX_SRC_CAPS));
 
 GType
 gst_bag_timestamp_source_get_type (void)
@@ -517,6 +523,81 @@ gst_bag_demux_reset (GstBagDemux * demux)
   demux->group_id = gst_util_group_id_next ();
 }
 
+/* ---------------------------------------------------------------------- */
+/* CompressedVideo */
+
+static gboolean
+type_is_compressed_video (const gchar * type)
+{
+  return g_str_equal (type, "foxglove_msgs/msg/CompressedVideo") ||
+      g_str_equal (type, "foxglove_msgs/CompressedVideo") ||
+      g_str_equal (type, "foxglove.CompressedVideo") ||
+      g_str_equal (type, "foxglove::CompressedVideo");
+}
+
+typedef struct
+{
+  GstBagVideoCodec codec;
+  const guint8 *au;
+  gsize au_size;
+  GstBagVideoFrameInfo info;
+  gboolean have_stamp;
+  guint64 stamp_ns;
+} VideoFrame;
+
+/* builtin_interfaces/Time (ROS 2: a time field) or foxglove::Time
+ * (omgidl: a struct of sec, nsec) */
+static const gchar *const video_paths[] = { "format", "data", "timestamp",
+  "timestamp.sec", "timestamp.nsec", NULL
+};
+
+/* Reads one CompressedVideo message with the decoder. FALSE with
+ * GST_STREAM_ERROR_CODEC_NOT_FOUND: a format we do not map (the message
+ * then goes out as it is); another error: a malformed message. */
+static gboolean
+read_video_frame (GstBagStream * s, const guint8 * data, gsize size,
+    VideoFrame * vf, GError ** error)
+{
+  GstRosbagFieldValue v[5];
+  GError *err = NULL;
+
+  memset (vf, 0, sizeof (*vf));
+  if (!gst_rosbag_msgdef_read_fields (s->def, data, size, video_paths, v, &err)) {
+    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE, "%s",
+        err->message);
+    g_clear_error (&err);
+    return FALSE;
+  }
+  if (!v[0].found || v[0].field->type != GST_ROSBAG_FIELD_STRING ||
+      !v[1].found || !v[1].field->is_bytes) {
+    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_CODEC_NOT_FOUND,
+        "%s has no string format and uint8[] data", s->type);
+    return FALSE;
+  }
+  vf->codec = gst_bag_video_codec_from_format (v[0].value.str,
+      v[0].value.str_len);
+  if (vf->codec == GST_BAG_VIDEO_CODEC_UNKNOWN) {
+    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_CODEC_NOT_FOUND,
+        "format '%.*s' is none of h264, h265, vp9, av1",
+        (gint) MIN (v[0].value.str_len, 64), v[0].value.str);
+    return FALSE;
+  }
+  if (v[2].found && v[2].field->type == GST_ROSBAG_FIELD_TIME &&
+      v[2].value.secs >= 0 && v[2].value.nsecs >= 0) {
+    vf->have_stamp = TRUE;
+    vf->stamp_ns = (guint64) v[2].value.secs * GST_SECOND + v[2].value.nsecs;
+  } else if (v[3].found && v[4].found &&
+      v[3].field->type == GST_ROSBAG_FIELD_UINT32 &&
+      v[4].field->type == GST_ROSBAG_FIELD_UINT32) {
+    vf->have_stamp = TRUE;
+    vf->stamp_ns = v[3].value.u * GST_SECOND + v[4].value.u;
+  }
+  vf->au = v[1].data;
+  vf->au_size = v[1].size;
+  return gst_bag_video_parse_frame (vf->codec, vf->au, vf->au_size,
+      &vf->info, error);
+}
+
 /* An image topic's caps from one of its messages (the pad's caps before
  * its first buffer); stays unset where the message does not map */
 static void
@@ -525,8 +606,17 @@ gst_bag_stream_caps_from (GstBagStream * s, const guint8 * data, gsize size)
   GBytes *b = g_bytes_new (data, size);
   GstCaps *caps = NULL;
 
-  if (gst_bag_image_map (s->def, b, FALSE, &caps, NULL, NULL, NULL) && caps)
+  if (s->is_video) {
+    VideoFrame vf;
+
+    if (read_video_frame (s, data, size, &vf, NULL))
+      caps = gst_bag_video_make_caps (vf.codec, vf.info.width, vf.info.height);
+    if (caps)
+      gst_caps_replace (&s->caps, caps);
+  } else if (gst_bag_image_map (s->def, b, FALSE, &caps, NULL, NULL, NULL)
+      && caps) {
     gst_caps_replace (&s->caps, caps);
+  }
   if (caps)
     gst_caps_unref (caps);
   g_bytes_unref (b);
@@ -631,6 +721,9 @@ gst_bag_demux_new_stream (GstBagDemux * demux, const GstRosbagTopic * t)
   }
   s->is_image = !demux->raw && s->def != NULL
       && gst_bag_image_type_is_mapped (s->type);
+  s->is_video = !demux->raw && s->def != NULL
+      && type_is_compressed_video (s->type);
+  s->need_key = TRUE;
   s->has_header = s->def != NULL
       && gst_rosbag_msgdef_get_header_field (s->def) != NULL;
   s->msg_caps = stream_msg_caps (s);
@@ -668,7 +761,8 @@ gst_bag_demux_new_stream (GstBagDemux * demux, const GstRosbagTopic * t)
     gchar *sid = gst_pad_create_stream_id (s->pad, GST_ELEMENT (demux),
         topic);
 
-    stype = s->is_image ? GST_STREAM_TYPE_VIDEO : GST_STREAM_TYPE_UNKNOWN;
+    stype = (s->is_image || s->is_video) ? GST_STREAM_TYPE_VIDEO :
+        GST_STREAM_TYPE_UNKNOWN;
     s->stream = gst_stream_new (sid, NULL, stype, GST_STREAM_FLAG_NONE);
     g_free (sid);
   }
@@ -887,6 +981,73 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
       if (buf)
         gst_buffer_unref (buf);
       buf = NULL;
+    }
+  }
+  if (s->is_video) {
+    GError *err = NULL;
+    VideoFrame vf;
+    gsize base_size;
+    /* (the access unit is cut from @bytes: read from its memory) */
+    const guint8 *base = g_bytes_get_data (bytes, &base_size);
+
+    if (!read_video_frame (s, base, base_size, &vf, &err)) {
+      if (!g_error_matches (err, GST_STREAM_ERROR,
+              GST_STREAM_ERROR_CODEC_NOT_FOUND)) {
+        GST_ELEMENT_WARNING (demux, STREAM, DECODE,
+            ("Skipped a malformed %s message on %s", s->type, s->topic),
+            ("%s (receive time %" G_GUINT64_FORMAT ")", err->message, recv_ns));
+        g_clear_error (&err);
+        g_bytes_unref (bytes);
+        return GST_FLOW_OK;
+      }
+      /* a codec we do not map: the serialized message, like an image
+       * encoding without a GStreamer format */
+      if (!s->warned_video)
+        GST_ELEMENT_WARNING (demux, STREAM, CODEC_NOT_FOUND,
+            ("Messages of %s are sent as they are: their video format is "
+                "not mapped", s->topic), ("%s", err->message));
+      s->warned_video = TRUE;
+      g_clear_error (&err);
+    } else {
+      GBytes *au;
+
+      if (vf.have_stamp && !have_stamp) {
+        /* the message's timestamp stands in for a header stamp */
+        stamp_ns = vf.stamp_ns;
+        have_stamp = TRUE;
+      }
+      if (s->need_key && !vf.info.keyframe) {
+        /* a decoder could not use it: wait for a key frame */
+        s->n_before_key++;
+        g_bytes_unref (bytes);
+        return GST_FLOW_OK;
+      }
+      if (s->need_key) {
+        if (s->n_before_key > 0 && s->n_buffers == 0)
+          GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
+              ("Topic %s does not start on a key frame: %u frames before "
+                  "the first key frame were skipped", s->topic,
+                  s->n_before_key), ("receive time of the key frame %"
+                  G_GUINT64_FORMAT, recv_ns));
+        else if (s->n_before_key > 0)
+          GST_DEBUG_OBJECT (demux, "%s: %u frames before the key frame "
+              "skipped", s->topic, s->n_before_key);
+        s->need_key = FALSE;
+        s->n_before_key = 0;
+      }
+      if (vf.info.width > 0 && vf.info.height > 0) {
+        s->video_width = vf.info.width;
+        s->video_height = vf.info.height;
+      }
+      caps = gst_bag_video_make_caps (vf.codec, s->video_width,
+          s->video_height);
+      /* the access unit is the message's own memory */
+      au = g_bytes_new_from_bytes (bytes, vf.au - base, vf.au_size);
+      buf = vf.au_size > 0 ? gst_buffer_new_wrapped_bytes (au) :
+          gst_buffer_new ();
+      g_bytes_unref (au);
+      if (!vf.info.keyframe)
+        GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT);
     }
   }
   is_frame = buf != NULL;
@@ -1245,7 +1406,7 @@ gst_bag_demux_open_pull (GstBagDemux * demux)
             (const gchar * const *) demux->patterns))
       continue;
     s = gst_bag_demux_new_stream (demux, t);
-    if (s->is_image) {
+    if (s->is_image || s->is_video) {
       guint64 period = gst_rosbag_topic_get_mean_interval (t);
       /* caps from the topic's first message */
       GstRosbagReader *peek = gst_rosbag_reader_new (demux->rec);
@@ -1503,6 +1664,9 @@ gst_bag_demux_handle_seek (GstBagDemux * demux, GstEvent * event)
 
       s->last_ts = GST_CLOCK_TIME_NONE;
       s->prev_pts = GST_CLOCK_TIME_NONE;
+      /* decoding restarts at a key frame */
+      s->need_key = TRUE;
+      s->n_before_key = 0;
     }
   }
   gst_flow_combiner_reset (demux->flowcombiner);
@@ -1571,8 +1735,8 @@ gst_bag_demux_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
         return FALSE;
       gst_query_set_seeking (query, GST_FORMAT_TIME,
           demux->pull_mode && demux->opened, 0,
-          GST_CLOCK_TIME_IS_VALID (demux->duration) ? (gint64) demux->
-          duration : -1);
+          GST_CLOCK_TIME_IS_VALID (demux->
+              duration) ? (gint64) demux->duration : -1);
       return TRUE;
     }
     case GST_QUERY_SEGMENT:{
@@ -1620,7 +1784,7 @@ gst_bag_demux_push_emit (GstBagDemux * demux, const GstRosbagMessage * msg)
     return GST_FLOW_OK;
   if (!s->exposed) {
     /* caps from this first message where the topic maps */
-    if (s->is_image)
+    if (s->is_image || s->is_video)
       gst_bag_stream_caps_from (s, msg->data, msg->size);
     gst_bag_demux_post_collection (demux);
     gst_bag_demux_expose (demux, s);

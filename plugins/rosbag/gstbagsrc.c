@@ -92,8 +92,7 @@ struct _GstBagSrc
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("%s",
     GST_PAD_SRC,
     GST_PAD_SOMETIMES,
-    GST_STATIC_CAPS ("application/x-rosmsg; application/x-mcap-message; "
-        "video/x-raw; video/x-bayer; image/jpeg; image/png"));
+    GST_STATIC_CAPS (GST_BAG_DEMUX_SRC_CAPS));
 
 static void gst_bag_src_uri_handler_init (gpointer g_iface,
     gpointer iface_data);

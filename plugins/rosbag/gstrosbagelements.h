@@ -24,6 +24,16 @@
 
 G_BEGIN_DECLS
 
+/* what bagdemux (and bagsrc, its ghost pads) may output: serialized
+ * messages, images (gstbagimage.c), compressed video (gstbagvideo.c) */
+#define GST_BAG_DEMUX_SRC_CAPS \
+  "application/x-rosmsg; application/x-mcap-message; " \
+  "video/x-raw; video/x-bayer; image/jpeg; image/png; " \
+  "video/x-h264, stream-format=(string)byte-stream, alignment=(string)au; " \
+  "video/x-h265, stream-format=(string)byte-stream, alignment=(string)au; " \
+  "video/x-vp9; " \
+  "video/x-av1, stream-format=(string)obu-stream, alignment=(string)tu"
+
 /* one line per element of the plugin; keep in sync with plugin.c */
 GST_ELEMENT_REGISTER_DECLARE (bagdemux);
 GST_ELEMENT_REGISTER_DECLARE (bagsrc);
