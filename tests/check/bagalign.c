@@ -1435,6 +1435,284 @@ GST_START_TEST (test_example_bag_export)
 
 GST_END_TEST;
 
+/* ---------------------------------------------------------------------- */
+/* ROS 2: the two cameras of tests/files/mcap/ros2-images.mcap, against
+ * tests/files/rosmsg2-ref.mjs (@foxglove/rosmsg2-serialization's reading of
+ * the file, run with node on the pinned npm packages) */
+
+#define ROS2_IMAGES TEST_FILES_DIR "/mcap/ros2-images.mcap"
+
+/* TRUE when the npm reference can run, else says why not (as
+ * tests/check/test_mcap_ref.py does) */
+static gboolean
+have_npm_reference (void)
+{
+  gchar *stamp = g_build_filename (TEST_BUILD_DIR, "npm-refs.stamp", NULL);
+  gchar *pkg = g_build_filename (TEST_NPM_DIR, "node_modules", "@foxglove",
+      "rosmsg2-serialization", "package.json", NULL);
+  gchar *text = NULL, *node = g_find_program_in_path ("node");
+  gboolean ok = FALSE;
+
+  if (g_file_get_contents (stamp, &text, NULL, NULL)
+      && !g_str_equal (g_strstrip (text), "ok"))
+    g_print ("SKIP: npm packages: %s (%s; delete it to retry)\n", text, stamp);
+  else if (node == NULL)
+    g_print ("SKIP: node is not installed\n");
+  else if (!g_file_test (pkg, G_FILE_TEST_EXISTS))
+    g_print ("SKIP: %s is not installed (ninja tests/check/npm-refs.stamp "
+        "installs it)\n", pkg);
+  else
+    ok = TRUE;
+  g_free (text);
+  g_free (node);
+  g_free (pkg);
+  g_free (stamp);
+  return ok;
+}
+
+/* The value of "@key" (its first occurrence) in a line of rosmsg2-ref.mjs
+ * json (JSON.stringify: no spaces): a string without its quotes (no
+ * escapes in the fields read here), a number as its digits */
+static gchar *
+json_value (const gchar * line, const gchar * key)
+{
+  gchar *pat = g_strdup_printf ("\"%s\":", key);
+  const gchar *p = strstr (line, pat), *e;
+
+  fail_unless (p != NULL, "no %s in %s", key, line);
+  p += strlen (pat);
+  g_free (pat);
+  if (*p == '"') {
+    p++;
+    e = strchr (p, '"');
+    fail_unless (e != NULL && memchr (p, '\\', e - p) == NULL);
+    return g_strndup (p, e - p);
+  }
+  e = p + strspn (p, "-0123456789");
+  fail_unless (e > p, "%s is not a number in %s", key, line);
+  return g_strndup (p, e - p);
+}
+
+typedef struct
+{
+  gchar *topic;
+  guint64 recv, stamp;
+  GBytes *data;
+} Frame;
+
+static void
+frame_free (Frame * f)
+{
+  g_free (f->topic);
+  g_bytes_unref (f->data);
+  g_free (f);
+}
+
+/* every message of ros2-images.mcap as the reference reads it, in
+ * receive time order: topic, receive time, header.stamp, data */
+static GPtrArray *
+node_frames (void)
+{
+  gchar *script = g_build_filename (TEST_FILES_DIR, "rosmsg2-ref.mjs", NULL);
+  const gchar *argv[] = { "node", script, "--npm", TEST_NPM_DIR, "json",
+    ROS2_IMAGES, NULL
+  };
+  gchar *out = NULL, *err = NULL, **lines;
+  gint status = 0;
+  GError *error = NULL;
+  GPtrArray *frames = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      frame_free);
+  guint i;
+
+  fail_unless (g_spawn_sync (NULL, (gchar **) argv, NULL, G_SPAWN_SEARCH_PATH,
+          NULL, NULL, &out, &err, &status, &error), "spawn: %s",
+      error ? error->message : "");
+  fail_unless (g_spawn_check_wait_status (status, NULL),
+      "rosmsg2-ref.mjs: %s", err);
+  lines = g_strsplit (out, "\n", -1);
+  for (i = 0; lines[i]; i++) {
+    Frame *f;
+    gchar *v;
+    guchar *d;
+    gsize n;
+
+    if (lines[i][0] == '\0')
+      continue;
+    f = g_new0 (Frame, 1);
+    f->topic = json_value (lines[i], "topic");
+    v = json_value (lines[i], "receive_ns");
+    f->recv = g_ascii_strtoull (v, NULL, 10);
+    g_free (v);
+    v = json_value (lines[i], "stamp");
+    f->stamp = g_ascii_strtoull (v, NULL, 10);
+    g_free (v);
+    v = json_value (lines[i], "data");
+    d = g_base64_decode (v, &n);
+    f->data = g_bytes_new_take (d, n);
+    g_free (v);
+    g_ptr_array_add (frames, f);
+  }
+  g_strfreev (lines);
+  g_free (out);
+  g_free (err);
+  g_free (script);
+  return frames;
+}
+
+static void
+keep_buffer (GstElement * sink, GstBuffer * buf, GstPad * pad, GPtrArray * bufs)
+{
+  g_ptr_array_add (bufs, gst_buffer_ref (buf));
+}
+
+static guint64
+meta_ts (GstBuffer * buf, const gchar * name)
+{
+  GstCaps *caps = gst_caps_from_string (name);
+  GstReferenceTimestampMeta *m =
+      gst_buffer_get_reference_timestamp_meta (buf, caps);
+
+  gst_caps_unref (caps);
+  fail_unless (m != NULL, "no %s meta", name);
+  return m->timestamp;
+}
+
+/* bagsrc on the two ROS 2 cameras (10 frames each, right 1-3 ms after
+ * left) into bagalign: 10 sets, set i pairs left frame i with right frame
+ * i (the very bytes of those messages), both at left frame i's time; the
+ * index says the same */
+static void
+check_ros2_two_cameras (const gchar * tsrc)
+{
+  const gchar *topics[2] = { "/cam_left/image_raw", "/cam_right/image_raw" };
+  GPtrArray *all = node_frames (), *cams[2], *bufs[2];
+  gchar *dir = g_dir_make_tmp ("bagalign-ros2-XXXXXX", NULL);
+  gchar *desc, *name, *got;
+  GString *expected = g_string_new ("set,time_ns,sink_0_header_ns,"
+      "sink_0_receive_ns,sink_1_header_ns,sink_1_receive_ns\n");
+  GstElement *pipe;
+  GstBus *bus;
+  GstMessage *msg;
+  guint64 base = G_MAXUINT64;
+  gboolean header = g_str_equal (tsrc, "header");
+  guint i, p;
+
+  for (p = 0; p < 2; p++) {
+    cams[p] = g_ptr_array_new ();
+    bufs[p] = g_ptr_array_new_with_free_func ((GDestroyNotify)
+        gst_buffer_unref);
+  }
+  for (i = 0; i < all->len; i++) {
+    Frame *f = g_ptr_array_index (all, i);
+
+    base = MIN (base, f->recv);
+    for (p = 0; p < 2; p++)
+      if (g_str_equal (f->topic, topics[p]))
+        g_ptr_array_add (cams[p], f);
+  }
+  fail_unless_equals_int (cams[0]->len, 10);
+  fail_unless_equals_int (cams[1]->len, 10);
+
+  desc = g_strdup_printf ("bagsrc location=%s timestamp-source=%s "
+      "topics=%s,%s name=src bagalign name=a index-location=%s/index.csv "
+      "src.cam_left_image_raw ! a.sink_0 a.src_0 ! "
+      "fakesink name=s0 signal-handoffs=true sync=false "
+      "src.cam_right_image_raw ! a.sink_1 a.src_1 ! "
+      "fakesink name=s1 signal-handoffs=true sync=false", ROS2_IMAGES, tsrc,
+      topics[0], topics[1], dir);
+  pipe = gst_parse_launch (desc, NULL);
+  fail_unless (pipe != NULL, "%s", desc);
+  for (p = 0; p < 2; p++) {
+    gchar *sname = g_strdup_printf ("s%u", p);
+    GstElement *sink = gst_bin_get_by_name (GST_BIN (pipe), sname);
+
+    g_signal_connect (sink, "handoff", G_CALLBACK (keep_buffer), bufs[p]);
+    gst_object_unref (sink);
+    g_free (sname);
+  }
+  bus = gst_element_get_bus (pipe);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS,
+      "no EOS: %s", desc);
+  gst_message_unref (msg);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+
+  fail_unless_equals_int (bufs[0]->len, 10);
+  fail_unless_equals_int (bufs[1]->len, 10);
+  for (i = 0; i < 10; i++) {
+    Frame *l = g_ptr_array_index (cams[0], i);
+    guint64 t = header ? l->stamp : l->recv;
+    guint64 set_time = t >= base ? t - base : 0;
+
+    for (p = 0; p < 2; p++) {
+      Frame *f = g_ptr_array_index (cams[p], i);
+      GstBuffer *buf = g_ptr_array_index (bufs[p], i);
+      guint64 own = header ? f->stamp : f->recv;
+      gsize size;
+      const guint8 *d = g_bytes_get_data (f->data, &size);
+
+      /* the fixture: right frame i is nearest to left frame i, within the
+       * default tolerance of 20 ms */
+      fail_unless (f->recv >= l->recv && f->recv - l->recv <= 3 * GST_MSECOND);
+      fail_unless_equals_uint64 (GST_BUFFER_PTS (buf), set_time);
+      fail_unless_equals_uint64 (meta_ts (buf, "timestamp/x-bagalign-pts"),
+          own - base);
+      fail_unless_equals_uint64 (meta_ts (buf, "timestamp/x-ros-receive-time"),
+          f->recv);
+      fail_unless_equals_uint64 (meta_ts (buf,
+              "timestamp/x-ros-header-stamp"), f->stamp);
+      /* rgb8 32x24, step 96: GStreamer's stride, the data as is */
+      fail_unless_equals_uint64 (gst_buffer_get_size (buf), size);
+      fail_unless (gst_buffer_memcmp (buf, 0, d, size) == 0,
+          "set %u: pad %u is not frame %u of %s", i, p, i, f->topic);
+    }
+    g_string_append_printf (expected, "%u,%" G_GUINT64_FORMAT ",%"
+        G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",%"
+        G_GUINT64_FORMAT "\n", i, set_time, l->stamp, l->recv,
+        ((Frame *) g_ptr_array_index (cams[1], i))->stamp,
+        ((Frame *) g_ptr_array_index (cams[1], i))->recv);
+  }
+  {
+    GstElement *a = gst_bin_get_by_name (GST_BIN (pipe), "a");
+    guint64 emitted = 0, dropped = 0;
+
+    g_object_get (a, "sets-emitted", &emitted, "sets-dropped", &dropped, NULL);
+    fail_unless_equals_uint64 (emitted, 10);
+    fail_unless_equals_uint64 (dropped, 0);
+    gst_object_unref (a);
+  }
+  name = g_build_filename (dir, "index.csv", NULL);
+  got = read_file (name);
+  fail_unless_equals_string (got, expected->str);
+
+  g_free (got);
+  g_free (name);
+  g_string_free (expected, TRUE);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+  for (p = 0; p < 2; p++) {
+    g_ptr_array_unref (cams[p]);
+    g_ptr_array_unref (bufs[p]);
+  }
+  g_ptr_array_unref (all);
+  remove_dir (dir);
+  g_free (dir);
+  g_free (desc);
+}
+
+GST_START_TEST (test_e2e_ros2_two_cameras)
+{
+  if (!have_bagsrc () || !have_npm_reference ())
+    return;
+  check_ros2_two_cameras ("receive");
+  check_ros2_two_cameras ("header");
+}
+
+GST_END_TEST;
+
 static Suite *
 bagalign_suite (void)
 {
@@ -1475,6 +1753,7 @@ bagalign_suite (void)
   tcase_add_test (e2e, test_e2e_flushing_seek);
   tcase_add_test (e2e, test_e2e_realbag_husky);
   tcase_add_test (e2e, test_example_bag_export);
+  tcase_add_test (e2e, test_e2e_ros2_two_cameras);
 
   return s;
 }

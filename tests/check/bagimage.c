@@ -85,7 +85,8 @@ typedef struct
   gboolean bigendian;
   guint width, height, step;
   GBytes *data;                 /* the data field */
-  GBytes *raw;                  /* the whole serialized message */
+  GBytes *raw;                  /* the whole serialized message (python's
+                                 * reference only) */
 } RefMsg;
 
 static void
@@ -94,7 +95,8 @@ ref_msg_free (RefMsg * m)
   g_free (m->topic);
   g_free (m->encoding);
   g_bytes_unref (m->data);
-  g_bytes_unref (m->raw);
+  if (m->raw)                   /* the npm reference gives no raw bytes */
+    g_bytes_unref (m->raw);
   g_free (m);
 }
 
@@ -1571,13 +1573,13 @@ add_video_meta_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   return GST_PAD_PROBE_HANDLED;
 }
 
+/* runs @line (its sink a fakesink named "sink") to EOS; returns a sample
+ * (buffer + caps) per buffer the sink got */
 static GPtrArray *
-run_topic (const gchar * topic, gboolean video_meta)
+run_line (const gchar * line, gboolean video_meta)
 {
-  gchar *line = g_strdup_printf ("bagsrc location=%s/images.bag topics=%s ! "
-      "fakesink name=sink signal-handoffs=true sync=false", TEST_FILES_DIR,
-      topic);
-  GstElement *pipe = gst_parse_launch (line, NULL);
+  GError *err = NULL;
+  GstElement *pipe = gst_parse_launch (line, &err);
   GstElement *sink;
   GstPad *pad;
   GPtrArray *samples =
@@ -1585,7 +1587,8 @@ run_topic (const gchar * topic, gboolean video_meta)
   GstBus *bus;
   GstMessage *msg;
 
-  fail_unless (pipe != NULL);
+  fail_unless (pipe != NULL && err == NULL, "%s: %s", line,
+      err ? err->message : "?");
   sink = gst_bin_get_by_name (GST_BIN (pipe), "sink");
   g_signal_connect (sink, "handoff", G_CALLBACK (collect_handoff), samples);
   if (video_meta) {
@@ -1598,13 +1601,30 @@ run_topic (const gchar * topic, gboolean video_meta)
   gst_element_set_state (pipe, GST_STATE_PLAYING);
   msg = gst_bus_timed_pop_filtered (bus, 300 * GST_SECOND,
       GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS,
-      "%s: no EOS", line);
+  fail_unless (msg != NULL, "%s: no EOS", line);
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    GError *e = NULL;
+    gchar *dbg = NULL;
+
+    gst_message_parse_error (msg, &e, &dbg);
+    fail ("%s: %s (%s)", line, e->message, dbg);
+  }
   gst_message_unref (msg);
   gst_element_set_state (pipe, GST_STATE_NULL);
   gst_object_unref (bus);
   gst_object_unref (sink);
   gst_object_unref (pipe);
+  return samples;
+}
+
+static GPtrArray *
+run_topic (const gchar * topic, gboolean video_meta)
+{
+  gchar *line = g_strdup_printf ("bagsrc location=%s/images.bag topics=%s ! "
+      "fakesink name=sink signal-handoffs=true sync=false", TEST_FILES_DIR,
+      topic);
+  GPtrArray *samples = run_line (line, video_meta);
+
   g_free (line);
   return samples;
 }
@@ -1715,12 +1735,792 @@ GST_START_TEST (test_bagsrc_video_meta)
 
 GST_END_TEST;
 
+/* ---------------------------------------------------------------------- */
+/* ROS 2 (CDR in MCAP): tests/files/mcap/ros2-images.mcap through bagsrc
+ * (pull mode) and filesrc ! queue ! bagdemux (push mode), against
+ * tests/files/rosmsg2-ref.mjs: @foxglove/rosmsg2-serialization's reading of
+ * the same file, run with node on the pinned npm packages */
+
+#define ROS2_IMAGES TEST_FILES_DIR "/mcap/ros2-images.mcap"
+
+typedef enum
+{
+  PULL,
+  PUSH
+} Mode;
+
+/* TRUE when the npm reference can run, else says why not (as
+ * tests/check/test_mcap_ref.py does) */
+static gboolean
+have_npm_reference (void)
+{
+  gchar *stamp = g_build_filename (TEST_BUILD_DIR, "npm-refs.stamp", NULL);
+  gchar *pkg = g_build_filename (TEST_NPM_DIR, "node_modules", "@foxglove",
+      "rosmsg2-serialization", "package.json", NULL);
+  gchar *text = NULL, *node = g_find_program_in_path ("node");
+  gboolean ok = FALSE;
+
+  if (g_file_get_contents (stamp, &text, NULL, NULL)
+      && !g_str_equal (g_strstrip (text), "ok"))
+    g_print ("SKIP: npm packages: %s (%s; delete it to retry)\n", text, stamp);
+  else if (node == NULL)
+    g_print ("SKIP: node is not installed\n");
+  else if (!g_file_test (pkg, G_FILE_TEST_EXISTS))
+    g_print ("SKIP: %s is not installed (ninja tests/check/npm-refs.stamp "
+        "installs it)\n", pkg);
+  else
+    ok = TRUE;
+  g_free (text);
+  g_free (node);
+  g_free (pkg);
+  g_free (stamp);
+  return ok;
+}
+
+/* The value of "@key" (its first occurrence, at any depth) in a line of
+ * rosmsg2-ref.mjs json (JSON.stringify: no spaces); a string without its
+ * quotes (the image fields hold no escapes), a number as its digits; NULL
+ * when absent */
+static gchar *
+json_value (const gchar * line, const gchar * key)
+{
+  gchar *pat = g_strdup_printf ("\"%s\":", key);
+  const gchar *p = strstr (line, pat), *e;
+
+  if (p == NULL) {
+    g_free (pat);
+    return NULL;
+  }
+  p += strlen (pat);
+  g_free (pat);
+  if (*p == '"') {
+    p++;
+    e = strchr (p, '"');
+    fail_unless (e != NULL, "%s: unterminated string", key);
+    fail_if (memchr (p, '\\', e - p) != NULL, "%s: escapes in %s", key, line);
+    return g_strndup (p, e - p);
+  }
+  e = p + strspn (p, "-0123456789");
+  fail_unless (e > p, "%s is not a number in %s", key, line);
+  return g_strndup (p, e - p);
+}
+
+static guint64
+json_uint (const gchar * line, const gchar * key)
+{
+  gchar *v = json_value (line, key);
+  guint64 r;
+
+  fail_unless (v != NULL, "no %s in %s", key, line);
+  r = g_ascii_strtoull (v, NULL, 10);
+  g_free (v);
+  return r;
+}
+
+/* Runs rosmsg2-ref.mjs json on ros2-images.mcap (every topic when @topics
+ * is NULL); returns a GPtrArray of RefMsg (without raw bytes) in receive
+ * time order, indexes counted per topic */
+static GPtrArray *
+node_dump (const gchar * topics)
+{
+  gchar *script = g_build_filename (TEST_FILES_DIR, "rosmsg2-ref.mjs", NULL);
+  const gchar *argv[] = { "node", script, "--npm", TEST_NPM_DIR, "json",
+    ROS2_IMAGES, topics ? "--topics" : NULL, topics, NULL
+  };
+  gchar *out = NULL, *err_out = NULL;
+  gint status = 0;
+  GError *err = NULL;
+  GPtrArray *msgs = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      ref_msg_free);
+  GHashTable *counts = g_hash_table_new (g_str_hash, g_str_equal);
+  gchar **lines;
+  guint i;
+
+  if (!g_spawn_sync (NULL, (gchar **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL,
+          NULL, &out, &err_out, &status, &err))
+    fail ("cannot run node: %s", err->message);
+  fail_unless (g_spawn_check_wait_status (status, NULL),
+      "rosmsg2-ref.mjs failed: %s", err_out);
+
+  lines = g_strsplit (out, "\n", -1);
+  for (i = 0; lines[i]; i++) {
+    const gchar *l = lines[i];
+    RefMsg *m;
+    gchar *v;
+    guchar *d;
+    gsize n;
+
+    if (l[0] == '\0')
+      continue;
+    m = g_new0 (RefMsg, 1);
+    m->topic = json_value (l, "topic");
+    fail_unless (m->topic != NULL, "%s", l);
+    m->index = GPOINTER_TO_UINT (g_hash_table_lookup (counts, m->topic));
+    g_hash_table_insert (counts, m->topic, GUINT_TO_POINTER (m->index + 1));
+    m->time_ns = json_uint (l, "receive_ns");
+    m->stamp_ns = json_uint (l, "stamp");
+    m->encoding = json_value (l, "format");
+    m->compressed = m->encoding != NULL;
+    if (!m->compressed) {
+      m->encoding = json_value (l, "encoding");
+      m->bigendian = json_uint (l, "is_bigendian");
+      m->width = json_uint (l, "width");
+      m->height = json_uint (l, "height");
+      m->step = json_uint (l, "step");
+    }
+    v = json_value (l, "data");
+    fail_unless (v != NULL, "no data in %s", l);
+    d = g_base64_decode (v, &n);
+    m->data = g_bytes_new_take (d, n);
+    g_free (v);
+    g_ptr_array_add (msgs, m);
+  }
+  g_strfreev (lines);
+  g_hash_table_unref (counts);
+  g_free (out);
+  g_free (err_out);
+  g_free (script);
+  return msgs;
+}
+
+/* the distinct topics of @msgs, in order of first appearance */
+static GPtrArray *
+ref_topics (GPtrArray * msgs)
+{
+  GPtrArray *topics = g_ptr_array_new ();
+  guint i;
+
+  for (i = 0; i < msgs->len; i++) {
+    RefMsg *m = g_ptr_array_index (msgs, i);
+
+    if (m->index == 0)
+      g_ptr_array_add (topics, m->topic);
+  }
+  return topics;
+}
+
+static guint
+ref_count (GPtrArray * msgs, const gchar * topic)
+{
+  guint i, n = 0;
+
+  for (i = 0; i < msgs->len; i++)
+    if (g_str_equal (((RefMsg *) g_ptr_array_index (msgs, i))->topic, topic))
+      n++;
+  return n;
+}
+
+static const ExpectedCompressed *
+expected_compressed_for (const gchar * topic)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (expected_compressed); i++)
+    if (g_str_equal (expected_compressed[i].topic, topic))
+      return &expected_compressed[i];
+  fail ("no expectation for %s", topic);
+  return NULL;
+}
+
+/* The caps of docs/images.md, exactly: video/x-raw as
+ * gst_video_info_to_caps() gives them (pixel-aspect-ratio 1/1,
+ * progressive, the default colorimetry), every one with framerate 0/1 */
+static void
+check_ros2_caps (const RefMsg * m, GstCaps * caps)
+{
+  GstCaps *want;
+
+  if (m->compressed) {
+    const ExpectedCompressed *e = expected_compressed_for (m->topic);
+
+    fail_unless (e->media != NULL);
+    want = gst_caps_new_simple (e->media, "width", G_TYPE_INT, e->width,
+        "height", G_TYPE_INT, e->height, "framerate", GST_TYPE_FRACTION, 0, 1,
+        NULL);
+  } else {
+    const ExpectedImage *e = expected_image (m->encoding, m->bigendian);
+
+    fail_unless (e->media != NULL, "%s: %s is not mapped", m->topic,
+        m->encoding);
+    if (g_str_equal (e->media, "video/x-raw")) {
+      GstVideoInfo info;
+      GstStructure *s;
+      gint n = 0, d = 0;
+
+      fail_unless (gst_video_info_set_format (&info,
+              gst_video_format_from_string (e->format), m->width, m->height));
+      GST_VIDEO_INFO_FPS_N (&info) = 0;
+      GST_VIDEO_INFO_FPS_D (&info) = 1;
+      want = gst_video_info_to_caps (&info);
+      s = gst_caps_get_structure (want, 0);
+      fail_unless (gst_structure_get_fraction (s, "pixel-aspect-ratio", &n,
+              &d) && n == 1 && d == 1);
+      fail_unless_equals_string (gst_structure_get_string (s,
+              "interlace-mode"), "progressive");
+    } else {
+      want = gst_caps_new_simple (e->media, "format", G_TYPE_STRING,
+          e->format, "width", G_TYPE_INT, m->width, "height", G_TYPE_INT,
+          m->height, "framerate", GST_TYPE_FRACTION, 0, 1, NULL);
+    }
+  }
+  if (!gst_caps_is_equal (caps, want)) {
+    gchar *got = gst_caps_to_string (caps), *exp = gst_caps_to_string (want);
+
+    fail ("%s msg %u: %s instead of %s", m->topic, m->index, got, exp);
+  }
+  gst_caps_unref (want);
+}
+
+static gchar *
+ros2_line (Mode mode, const gchar * topics, const gchar * props,
+    const gchar * downstream)
+{
+  const gchar *tail = "fakesink name=sink signal-handoffs=true sync=false";
+
+  if (mode == PULL)
+    return g_strdup_printf ("bagsrc location=%s topics=%s %s ! %s%s",
+        ROS2_IMAGES, topics, props ? props : "", downstream ? downstream : "",
+        tail);
+  /* the queue makes bagdemux work in push mode */
+  return g_strdup_printf ("filesrc location=%s blocksize=4093 ! queue ! "
+      "bagdemux topics=%s %s ! %s%s", ROS2_IMAGES, topics,
+      props ? props : "", downstream ? downstream : "", tail);
+}
+
+static guint64
+ref_start_ns (GPtrArray * msgs)
+{
+  guint64 base = G_MAXUINT64;
+  guint i;
+
+  for (i = 0; i < msgs->len; i++)
+    base = MIN (base, ((RefMsg *) g_ptr_array_index (msgs, i))->time_ns);
+  return base;
+}
+
+/* the timestamp of the reference timestamp meta with caps @name; fails
+ * unless the buffer has exactly one */
+static guint64
+ref_ts_meta (GstBuffer * buf, const gchar * name)
+{
+  GstCaps *caps = gst_caps_from_string (name);
+  GstMeta *meta;
+  gpointer state = NULL;
+  guint64 ts = 0;
+  guint n = 0;
+
+  while ((meta = gst_buffer_iterate_meta_filtered (buf, &state,
+              GST_REFERENCE_TIMESTAMP_META_API_TYPE))) {
+    GstReferenceTimestampMeta *r = (GstReferenceTimestampMeta *) meta;
+
+    if (gst_caps_is_equal (r->reference, caps)) {
+      ts = r->timestamp;
+      n++;
+    }
+  }
+  fail_unless_equals_int (n, 1);
+  gst_caps_unref (caps);
+  return ts;
+}
+
+/* the buffer is a view of memory it does not own (the message's:
+ * gst_buffer_new_wrapped_bytes gives read-only memory), not a fresh
+ * allocation (a repack) */
+static gboolean
+buffer_is_view (GstBuffer * buf)
+{
+  fail_unless_equals_int (gst_buffer_n_memory (buf), 1);
+  return GST_MEMORY_IS_READONLY (gst_buffer_peek_memory (buf, 0));
+}
+
+typedef struct
+{
+  guint n_buffers, n_shared, n_meta, n_repacked, n_decoded, n_clamped;
+} Ros2Counts;
+
+/* one buffer of bagsrc / bagdemux against the reference: caps, content,
+ * memory, timestamps. @variant 0: receive time; 1: timestamp-source=header;
+ * 2: receive time, downstream accepts GstVideoMeta */
+static void
+check_ros2_buffer (const RefMsg * m, GstSample * smp, guint64 base,
+    guint variant, Ros2Counts * c)
+{
+  GstCaps *caps = gst_sample_get_caps (smp);
+  GstBuffer *buf = gst_sample_get_buffer (smp);
+  GstStructure *s = gst_caps_get_structure (caps, 0);
+  GstVideoMeta *meta = gst_buffer_get_video_meta (buf);
+  guint64 t = variant == 1 ? m->stamp_ns : m->time_ns;
+
+  check_ros2_caps (m, caps);
+
+  /* PTS: the chosen time minus the recording's start, clamped at 0 (the
+   * first message's header stamp is 5 ms before the start); the absolute
+   * times in the metas */
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (buf), t >= base ? t - base : 0);
+  if (t < base)
+    c->n_clamped++;
+  fail_unless_equals_uint64 (ref_ts_meta (buf, "timestamp/x-ros-receive-time"),
+      m->time_ns);
+  fail_unless_equals_uint64 (ref_ts_meta (buf,
+          "timestamp/x-ros-header-stamp"), m->stamp_ns);
+  c->n_buffers++;
+
+  if (m->compressed) {
+    const ExpectedCompressed *e = expected_compressed_for (m->topic);
+    gsize dlen;
+    const guint8 *d = g_bytes_get_data (m->data, &dlen);
+    GstMapInfo map;
+
+    /* the message's bytes (compressedDepth: after its 12-byte header),
+     * not a copy */
+    fail_unless (gst_buffer_map (buf, &map, GST_MAP_READ));
+    fail_unless_equals_uint64 (map.size, dlen - e->skip);
+    fail_unless (memcmp (map.data, d + e->skip, map.size) == 0,
+        "%s msg %u: bytes differ", m->topic, m->index);
+    gst_buffer_unmap (buf, &map);
+    fail_unless (buffer_is_view (buf));
+    c->n_shared++;
+    if (variant == 0) {
+      GstCaps *dec = decode_compressed (caps, buf);
+      GstStructure *ds = gst_caps_get_structure (dec, 0);
+      gint w = 0, h = 0;
+
+      fail_unless (gst_structure_get_int (ds, "width", &w)
+          && gst_structure_get_int (ds, "height", &h));
+      fail_unless_equals_int (w, e->width);
+      fail_unless_equals_int (h, e->height);
+      if (e->skip)              /* compressedDepth: 16-bit depth */
+        fail_unless_equals_string (gst_structure_get_string (ds, "format"),
+            "GRAY16_BE");
+      gst_caps_unref (dec);
+      c->n_decoded++;
+    }
+    return;
+  }
+
+  check_pixels (m, caps, buf);
+  if (gst_structure_has_name (s, "video/x-bayer")) {
+    /* rows of GST_ROUND_UP_4 (width): the message's when its step is that */
+    fail_unless (meta == NULL);
+    if (m->step == GST_ROUND_UP_4 (m->width)) {
+      fail_unless (buffer_is_view (buf), "%s msg %u was copied", m->topic,
+          m->index);
+      c->n_shared++;
+    } else {
+      fail_if (buffer_is_view (buf));
+      c->n_repacked++;
+    }
+  } else {
+    GstVideoInfo info;
+
+    fail_unless (gst_video_info_from_caps (&info, caps));
+    if ((gint) m->step == GST_VIDEO_INFO_PLANE_STRIDE (&info, 0)) {
+      /* used as is: no copy, no meta */
+      fail_unless (meta == NULL);
+      fail_unless_equals_uint64 (gst_buffer_get_size (buf), info.size);
+      fail_unless (buffer_is_view (buf), "%s msg %u was copied", m->topic,
+          m->index);
+      c->n_shared++;
+    } else if (variant == 2) {
+      fail_unless (meta != NULL, "%s msg %u (step %u): no video meta",
+          m->topic, m->index, m->step);
+      fail_unless_equals_int (meta->stride[0], m->step);
+      fail_unless (buffer_is_view (buf), "%s msg %u was copied", m->topic,
+          m->index);
+      c->n_meta++;
+    } else {
+      fail_unless (meta == NULL);
+      fail_unless_equals_uint64 (gst_buffer_get_size (buf), info.size);
+      fail_if (buffer_is_view (buf));
+      c->n_repacked++;
+    }
+  }
+}
+
+/* Every topic of ros2-images.mcap, pull and push, with receive time, with
+ * header stamps and with a downstream that takes GstVideoMeta: every
+ * message comes out once, with the caps of docs/images.md, pixel-exact
+ * (row by row, the padding of padded steps left out) or byte-exact */
+GST_START_TEST (test_ros2_images)
+{
+  const gchar *props[] = { NULL, "timestamp-source=header", NULL };
+  GPtrArray *all, *topics;
+  guint64 base;
+  guint t, mode, variant, k;
+  Ros2Counts c = { 0 };
+
+  if (!have_bagsrc () || !have_npm_reference ())
+    return;
+  all = node_dump (NULL);
+  topics = ref_topics (all);
+  fail_unless_equals_int (all->len, 8 * 2 + 3 * 2 + 2 * 10);
+  fail_unless_equals_int (topics->len, 8 + 3 + 2);
+  base = ref_start_ns (all);
+
+  for (t = 0; t < topics->len; t++) {
+    const gchar *topic = g_ptr_array_index (topics, t);
+    guint n = ref_count (all, topic);
+
+    for (mode = PULL; mode <= PUSH; mode++) {
+      for (variant = 0; variant < 3; variant++) {
+        gchar *line = ros2_line (mode, topic, props[variant], NULL);
+        GPtrArray *samples = run_line (line, variant == 2);
+
+        fail_unless_equals_int (samples->len, n);
+        for (k = 0; k < samples->len; k++)
+          check_ros2_buffer (find_msg (all, topic, k),
+              g_ptr_array_index (samples, k), base, variant, &c);
+        g_ptr_array_unref (samples);
+        g_free (line);
+      }
+    }
+  }
+  GST_INFO ("%u buffers: %u shared, %u with video meta, %u repacked, %u "
+      "decoded, %u PTS clamped", c.n_buffers, c.n_shared, c.n_meta,
+      c.n_repacked, c.n_decoded, c.n_clamped);
+  fail_unless_equals_int (c.n_buffers, 42 * 2 * 3);
+  /* per mode and variant: rgba8 and bayer tight, the 20 camera frames, the
+   * 6 compressed ones; padded (and tight odd) steps: with meta in variant 2
+   * (bayer: repacked) */
+  fail_unless_equals_int (c.n_shared, (2 + 20 + 6) * 6);
+  fail_unless_equals_int (c.n_meta, 13 * 2);
+  fail_unless_equals_int (c.n_repacked, 14 * 2 * 2 + 2);
+  fail_unless_equals_int (c.n_decoded, 6 * 2);
+  /* the first message: its header stamp precedes the recording start */
+  fail_unless_equals_int (c.n_clamped, 2);
+  g_ptr_array_unref (topics);
+  g_ptr_array_unref (all);
+}
+
+GST_END_TEST;
+
+/* The mapper on the bytes the library's reader hands over (what bagdemux
+ * maps), with the topic's own ROS 2 definition: as test_reader does for
+ * ROS 1, the buffer must share the message's memory wherever the layout
+ * allows (GStreamer's stride, or any step with video meta; compressed
+ * data always) */
+GST_START_TEST (test_ros2_reader)
+{
+  GPtrArray *all;
+  GError *err = NULL;
+  GstRosbagRecording *rec;
+  GstRosbagReader *reader;
+  GstRosbagMessage msg;
+  GHashTable *defs, *counts;
+  guint n = 0, n_shared = 0;
+
+  if (!have_npm_reference ())
+    return;
+  all = node_dump (NULL);
+  rec = gst_rosbag_recording_open (ROS2_IMAGES, &err);
+  fail_unless (rec != NULL, "%s", err ? err->message : "?");
+  reader = gst_rosbag_reader_new (rec);
+  defs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+      (GDestroyNotify) gst_rosbag_msgdef_unref);
+  counts = g_hash_table_new (g_str_hash, g_str_equal);
+  while (gst_rosbag_reader_next (reader, &msg, &err) == GST_ROSBAG_READ_OK) {
+    const gchar *topic = gst_rosbag_topic_get_name (msg.topic);
+    const gchar *type = gst_rosbag_topic_get_type (msg.topic);
+    guint idx = GPOINTER_TO_UINT (g_hash_table_lookup (counts, topic));
+    GstRosbagMsgDef *def = g_hash_table_lookup (defs, topic);
+    GBytes *bytes;
+    RefMsg *m;
+    guint meta;
+
+    g_hash_table_insert (counts, (gpointer) topic, GUINT_TO_POINTER (idx + 1));
+    fail_unless (gst_bag_image_type_is_mapped (type), "%s", type);
+    if (def == NULL) {
+      gsize len = 0;
+      const guint8 *text = gst_rosbag_topic_get_definition (msg.topic, &len);
+
+      def = gst_rosbag_msgdef_parse_schema (type,
+          gst_rosbag_topic_get_schema_encoding (msg.topic),
+          gst_rosbag_topic_get_message_encoding (msg.topic),
+          (const gchar *) text, len, &err);
+      fail_unless (def != NULL, "%s: %s", topic, err ? err->message : "?");
+      fail_unless (gst_rosbag_msgdef_is_ros2 (def));
+      g_hash_table_insert (defs, (gpointer) topic, def);
+    }
+    m = find_msg (all, topic, idx);
+    fail_unless_equals_uint64 (msg.time_ns, m->time_ns);
+    bytes = gst_rosbag_message_ref_bytes (&msg);
+    for (meta = 0; meta < 2; meta++) {
+      GstCaps *caps = NULL;
+      GstBuffer *buf = NULL;
+      GstStructure *s;
+      guint64 stamp = 0;
+
+      fail_unless (gst_bag_image_map (def, bytes, meta, &caps, &buf, &stamp,
+              &err), "%s msg %u: %s", topic, idx, err ? err->message : "?");
+      fail_unless_equals_uint64 (stamp, m->stamp_ns);
+      fail_unless (caps != NULL && buf != NULL, "%s not mapped", topic);
+      check_ros2_caps (m, caps);
+      s = gst_caps_get_structure (caps, 0);
+      if (m->compressed) {
+        const ExpectedCompressed *e = expected_compressed_for (topic);
+        GBytes *b = g_bytes_new_from_bytes (m->data, e->skip,
+            g_bytes_get_size (m->data) - e->skip);
+        GstMapInfo map;
+
+        fail_unless (gst_buffer_map (buf, &map, GST_MAP_READ));
+        fail_unless_equals_uint64 (map.size, g_bytes_get_size (b));
+        fail_unless (memcmp (map.data, g_bytes_get_data (b, NULL),
+                map.size) == 0);
+        gst_buffer_unmap (buf, &map);
+        g_bytes_unref (b);
+        fail_unless (buffer_shares (buf, bytes));
+        n_shared++;
+      } else if (gst_structure_has_name (s, "video/x-bayer")) {
+        check_pixels (m, caps, buf);
+        fail_unless_equals_int (buffer_shares (buf, bytes),
+            m->step == GST_ROUND_UP_4 (m->width));
+        n_shared += m->step == GST_ROUND_UP_4 (m->width);
+      } else {
+        GstVideoInfo info;
+        GstVideoMeta *vmeta = gst_buffer_get_video_meta (buf);
+
+        check_pixels (m, caps, buf);
+        fail_unless (gst_video_info_from_caps (&info, caps));
+        if ((gint) m->step == GST_VIDEO_INFO_PLANE_STRIDE (&info, 0)) {
+          fail_unless (vmeta == NULL);
+          fail_unless (buffer_shares (buf, bytes), "%s msg %u was copied",
+              topic, idx);
+          n_shared++;
+        } else if (meta) {
+          fail_unless (vmeta != NULL, "%s msg %u: no video meta", topic, idx);
+          fail_unless_equals_int (vmeta->stride[0], m->step);
+          fail_unless (buffer_shares (buf, bytes), "%s msg %u was copied",
+              topic, idx);
+          n_shared++;
+        } else {
+          fail_unless (vmeta == NULL);
+          fail_unless_equals_uint64 (gst_buffer_get_size (buf), info.size);
+          fail_if (buffer_shares (buf, bytes));
+        }
+      }
+      gst_caps_unref (caps);
+      gst_buffer_unref (buf);
+    }
+    g_bytes_unref (bytes);
+    n++;
+  }
+  fail_unless (err == NULL, "%s", err ? err->message : "");
+  fail_unless_equals_int (n, all->len);
+  /* (2 + 20 + 6) x 2 at GStreamer's stride, 13 padded or odd with meta */
+  fail_unless_equals_int (n_shared, 28 * 2 + 13);
+  g_hash_table_unref (counts);
+  g_hash_table_unref (defs);
+  gst_rosbag_reader_free (reader);
+  gst_rosbag_recording_unref (rec);
+  g_ptr_array_unref (all);
+}
+
+GST_END_TEST;
+
+/* the channels of a ROS encoding in memory order: R, G, B, A or Y */
+static const gchar *
+ros_channels (const gchar * encoding, guint * bytes_per_sample)
+{
+  *bytes_per_sample = 1;
+  if (g_str_equal (encoding, "rgb8"))
+    return "RGB";
+  if (g_str_equal (encoding, "bgr8"))
+    return "BGR";
+  if (g_str_equal (encoding, "rgba8"))
+    return "RGBA";
+  if (g_str_equal (encoding, "bgra8"))
+    return "BGRA";
+  if (g_str_equal (encoding, "mono8"))
+    return "Y";
+  if (g_str_equal (encoding, "mono16") || g_str_equal (encoding, "16UC1")) {
+    *bytes_per_sample = 2;
+    return "Y";
+  }
+  fail ("no channels for %s", encoding);
+  return NULL;
+}
+
+/* Compares a decoded frame with the message value by value: every channel
+ * of every pixel, 16-bit samples as numbers, whatever the channel order
+ * and byte order of the frame's format (which may carry more channels:
+ * alpha) */
+static void
+check_values (const RefMsg * m, GstCaps * caps, GstBuffer * buf)
+{
+  const guint8 *data = g_bytes_get_data (m->data, NULL);
+  guint bps, x, y, c;
+  const gchar *ch = ros_channels (m->encoding, &bps);
+  guint n_ch = strlen (ch);
+  GstVideoInfo info;
+  GstVideoFrame frame;
+  const GstVideoFormatInfo *f;
+
+  fail_unless (gst_video_info_from_caps (&info, caps));
+  f = info.finfo;
+  fail_unless_equals_int (GST_VIDEO_INFO_WIDTH (&info), m->width);
+  fail_unless_equals_int (GST_VIDEO_INFO_HEIGHT (&info), m->height);
+  fail_unless_equals_int (GST_VIDEO_FORMAT_INFO_IS_GRAY (f), ch[0] == 'Y');
+  fail_unless_equals_int (GST_VIDEO_FORMAT_INFO_DEPTH (f, 0), 8 * bps);
+  fail_unless (gst_video_frame_map (&frame, &info, buf, GST_MAP_READ));
+  for (y = 0; y < m->height; y++) {
+    for (x = 0; x < m->width; x++) {
+      for (c = 0; c < n_ch; c++) {
+        const guint8 *src = data + (gsize) y * m->step + (x * n_ch + c) * bps;
+        guint comp = strchr ("RGBA", ch[c]) ? strchr ("RGBA", ch[c]) - "RGBA"
+            : GST_VIDEO_COMP_Y;
+        const guint8 *px;
+        guint ros, gst;
+
+        fail_unless (comp < GST_VIDEO_FORMAT_INFO_N_COMPONENTS (f));
+        px = (const guint8 *) GST_VIDEO_FRAME_COMP_DATA (&frame, comp) +
+            (gsize) y *GST_VIDEO_FRAME_COMP_STRIDE (&frame, comp) +
+            x * GST_VIDEO_FRAME_COMP_PSTRIDE (&frame, comp);
+        if (bps == 2) {
+          ros = m->bigendian ? GST_READ_UINT16_BE (src) :
+              GST_READ_UINT16_LE (src);
+          gst = GST_VIDEO_FORMAT_INFO_IS_LE (f) ? GST_READ_UINT16_LE (px) :
+              GST_READ_UINT16_BE (px);
+        } else {
+          ros = src[0];
+          gst = px[0];
+        }
+        fail_unless (ros == gst, "%s msg %u (%s, step %u) as %s: pixel "
+            "(%u,%u) channel %c is %u, not %u", m->topic, m->index,
+            m->encoding, m->step, GST_VIDEO_FORMAT_INFO_NAME (f), x, y, ch[c],
+            gst, ros);
+      }
+    }
+  }
+  gst_video_frame_unmap (&frame);
+}
+
+/* Every raw topic (but bayer) through pngenc ! pngdec, pull and push: the
+ * decoded pixels are the message's. pngenc takes RGB, RGBA, GRAY8 and
+ * GRAY16_BE; a videoconvert goes in front of the others (BGR: videoconvert
+ * picks RGBA; GRAY16_LE: pinned to GRAY16_BE, as videoconvert alone would
+ * pick 8-bit RGBA) */
+GST_START_TEST (test_ros2_pngenc)
+{
+  GPtrArray *all, *topics;
+  guint t, mode, k, n_topics = 0, n_frames = 0;
+
+  if (!have_bagsrc () || !have_npm_reference ())
+    return;
+  all = node_dump (NULL);
+  topics = ref_topics (all);
+  for (t = 0; t < topics->len; t++) {
+    const gchar *topic = g_ptr_array_index (topics, t);
+    RefMsg *m0 = find_msg (all, topic, 0);
+    const gchar *fmt, *down;
+
+    if (m0->compressed || g_str_has_prefix (m0->encoding, "bayer_"))
+      continue;
+    fmt = expected_image (m0->encoding, m0->bigendian)->format;
+    if (g_str_equal (fmt, "GRAY16_LE"))
+      down = "videoconvert ! video/x-raw,format=GRAY16_BE ! pngenc ! pngdec ! ";
+    else if (g_str_equal (fmt, "RGB") || g_str_equal (fmt, "RGBA")
+        || g_str_equal (fmt, "GRAY8") || g_str_equal (fmt, "GRAY16_BE"))
+      down = "pngenc ! pngdec ! ";
+    else
+      down = "videoconvert ! pngenc ! pngdec ! ";
+    for (mode = PULL; mode <= PUSH; mode++) {
+      gchar *line = ros2_line (mode, topic, NULL, down);
+      GPtrArray *samples = run_line (line, FALSE);
+
+      fail_unless_equals_int (samples->len, ref_count (all, topic));
+      for (k = 0; k < samples->len; k++) {
+        GstSample *smp = g_ptr_array_index (samples, k);
+        GstCaps *caps = gst_sample_get_caps (smp);
+        RefMsg *m = find_msg (all, topic, k);
+        const gchar *out_fmt =
+            gst_structure_get_string (gst_caps_get_structure (caps, 0),
+            "format");
+
+        GST_INFO ("%s: %s through pngenc comes out %s", topic, fmt, out_fmt);
+        /* 16-bit stays 16-bit */
+        if (g_str_has_prefix (fmt, "GRAY16"))
+          fail_unless_equals_string (out_fmt, "GRAY16_BE");
+        if (g_str_equal (out_fmt, fmt))
+          check_pixels (m, caps, gst_sample_get_buffer (smp));
+        check_values (m, caps, gst_sample_get_buffer (smp));
+        n_frames++;
+      }
+      g_ptr_array_unref (samples);
+      g_free (line);
+    }
+    n_topics++;
+  }
+  fail_unless_equals_int (n_topics, 7 + 2);
+  fail_unless_equals_int (n_frames, (7 * 2 + 20) * 2);
+  g_ptr_array_unref (topics);
+  g_ptr_array_unref (all);
+}
+
+GST_END_TEST;
+
+/* The bayer topic through bayer2rgb, pull and push: what bayer2rgb makes
+ * of the message's rows repacked here to GST_ROUND_UP_4 (width) */
+GST_START_TEST (test_ros2_bayer2rgb)
+{
+  const gchar *topic = "/img/bayer_rggb8";
+  GPtrArray *msgs;
+  guint mode, k;
+
+  if (!have_bagsrc () || !have_npm_reference ())
+    return;
+  msgs = node_dump (topic);
+  fail_unless_equals_int (msgs->len, 2);
+  for (mode = PULL; mode <= PUSH; mode++) {
+    gchar *line = ros2_line (mode, topic, NULL, "bayer2rgb ! ");
+    GPtrArray *samples = run_line (line, FALSE);
+
+    fail_unless_equals_int (samples->len, 2);
+    for (k = 0; k < 2; k++) {
+      RefMsg *m = find_msg (msgs, topic, k);
+      GstSample *smp = g_ptr_array_index (samples, k);
+      guint stride = GST_ROUND_UP_4 (m->width), y;
+      const guint8 *d = g_bytes_get_data (m->data, NULL);
+      GstCaps *bcaps, *ref_caps;
+      GstBuffer *ref, *ref_out;
+      GstMapInfo a, b;
+
+      ref = gst_buffer_new_allocate (NULL, stride * m->height, NULL);
+      fail_unless (gst_buffer_map (ref, &a, GST_MAP_WRITE));
+      memset (a.data, 0, a.size);
+      for (y = 0; y < m->height; y++)
+        memcpy (a.data + y * stride, d + y * m->step, m->width);
+      gst_buffer_unmap (ref, &a);
+      bcaps = gst_caps_new_simple ("video/x-bayer", "format", G_TYPE_STRING,
+          "rggb", "width", G_TYPE_INT, m->width, "height", G_TYPE_INT,
+          m->height, "framerate", GST_TYPE_FRACTION, 0, 1, NULL);
+      ref_out = run_harness ("bayer2rgb", bcaps, ref, &ref_caps);
+      fail_unless (gst_caps_is_equal (gst_sample_get_caps (smp), ref_caps));
+      fail_unless (gst_buffer_map (gst_sample_get_buffer (smp), &a,
+              GST_MAP_READ));
+      fail_unless (gst_buffer_map (ref_out, &b, GST_MAP_READ));
+      fail_unless (a.size == b.size && memcmp (a.data, b.data, a.size) == 0,
+          "%s msg %u: bayer2rgb output differs", topic, k);
+      gst_buffer_unmap (gst_sample_get_buffer (smp), &a);
+      gst_buffer_unmap (ref_out, &b);
+      gst_buffer_unref (ref_out);
+      gst_caps_unref (ref_caps);
+      gst_caps_unref (bcaps);
+    }
+    g_ptr_array_unref (samples);
+    g_free (line);
+  }
+  g_ptr_array_unref (msgs);
+}
+
+GST_END_TEST;
+
 static Suite *
 bagimage_suite (void)
 {
   Suite *s = suite_create ("bagimage");
   TCase *tc = tcase_create ("mapping");
   TCase *tr = tcase_create ("recipes");
+  TCase *t2 = tcase_create ("ros2");
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_image_encodings);
@@ -1741,6 +2541,12 @@ bagimage_suite (void)
   tcase_add_test (tr, test_recipe_bayer);
   tcase_add_test (tr, test_bagsrc_all_encodings);
   tcase_add_test (tr, test_bagsrc_video_meta);
+
+  suite_add_tcase (s, t2);
+  tcase_add_test (t2, test_ros2_images);
+  tcase_add_test (t2, test_ros2_reader);
+  tcase_add_test (t2, test_ros2_pngenc);
+  tcase_add_test (t2, test_ros2_bayer2rgb);
   return s;
 }
 
