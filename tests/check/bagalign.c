@@ -28,6 +28,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "rosbag-test-util.h"
+
 #define MS(x) ((GstClockTime) (x) * GST_MSECOND)
 
 /* one item of a synthetic stream */
@@ -1442,57 +1444,6 @@ GST_END_TEST;
 
 #define ROS2_IMAGES TEST_FILES_DIR "/mcap/ros2-images.mcap"
 
-/* TRUE when the npm reference can run, else says why not (as
- * tests/check/test_mcap_ref.py does) */
-static gboolean
-have_npm_reference (void)
-{
-  gchar *stamp = g_build_filename (TEST_BUILD_DIR, "npm-refs.stamp", NULL);
-  gchar *pkg = g_build_filename (TEST_NPM_DIR, "node_modules", "@foxglove",
-      "rosmsg2-serialization", "package.json", NULL);
-  gchar *text = NULL, *node = g_find_program_in_path ("node");
-  gboolean ok = FALSE;
-
-  if (g_file_get_contents (stamp, &text, NULL, NULL)
-      && !g_str_equal (g_strstrip (text), "ok"))
-    g_print ("SKIP: npm packages: %s (%s; delete it to retry)\n", text, stamp);
-  else if (node == NULL)
-    g_print ("SKIP: node is not installed\n");
-  else if (!g_file_test (pkg, G_FILE_TEST_EXISTS))
-    g_print ("SKIP: %s is not installed (ninja tests/check/npm-refs.stamp "
-        "installs it)\n", pkg);
-  else
-    ok = TRUE;
-  g_free (text);
-  g_free (node);
-  g_free (pkg);
-  g_free (stamp);
-  return ok;
-}
-
-/* The value of "@key" (its first occurrence) in a line of rosmsg2-ref.mjs
- * json (JSON.stringify: no spaces): a string without its quotes (no
- * escapes in the fields read here), a number as its digits */
-static gchar *
-json_value (const gchar * line, const gchar * key)
-{
-  gchar *pat = g_strdup_printf ("\"%s\":", key);
-  const gchar *p = strstr (line, pat), *e;
-
-  fail_unless (p != NULL, "no %s in %s", key, line);
-  p += strlen (pat);
-  g_free (pat);
-  if (*p == '"') {
-    p++;
-    e = strchr (p, '"');
-    fail_unless (e != NULL && memchr (p, '\\', e - p) == NULL);
-    return g_strndup (p, e - p);
-  }
-  e = p + strspn (p, "-0123456789");
-  fail_unless (e > p, "%s is not a number in %s", key, line);
-  return g_strndup (p, e - p);
-}
-
 typedef struct
 {
   gchar *topic;
@@ -1513,23 +1464,12 @@ frame_free (Frame * f)
 static GPtrArray *
 node_frames (void)
 {
-  gchar *script = g_build_filename (TEST_FILES_DIR, "rosmsg2-ref.mjs", NULL);
-  const gchar *argv[] = { "node", script, "--npm", TEST_NPM_DIR, "json",
-    ROS2_IMAGES, NULL
-  };
-  gchar *out = NULL, *err = NULL, **lines;
-  gint status = 0;
-  GError *error = NULL;
   GPtrArray *frames = g_ptr_array_new_with_free_func ((GDestroyNotify)
       frame_free);
+  gchar **lines;
   guint i;
 
-  fail_unless (g_spawn_sync (NULL, (gchar **) argv, NULL, G_SPAWN_SEARCH_PATH,
-          NULL, NULL, &out, &err, &status, &error), "spawn: %s",
-      error ? error->message : "");
-  fail_unless (g_spawn_check_wait_status (status, NULL),
-      "rosmsg2-ref.mjs: %s", err);
-  lines = g_strsplit (out, "\n", -1);
+  lines = ros2_ref_json (ROS2_IMAGES, NULL);
   for (i = 0; lines[i]; i++) {
     Frame *f;
     gchar *v;
@@ -1539,23 +1479,20 @@ node_frames (void)
     if (lines[i][0] == '\0')
       continue;
     f = g_new0 (Frame, 1);
-    f->topic = json_value (lines[i], "topic");
-    v = json_value (lines[i], "receive_ns");
+    f->topic = ref_json_value (lines[i], "topic");
+    v = ref_json_value (lines[i], "receive_ns");
     f->recv = g_ascii_strtoull (v, NULL, 10);
     g_free (v);
-    v = json_value (lines[i], "stamp");
+    v = ref_json_value (lines[i], "stamp");
     f->stamp = g_ascii_strtoull (v, NULL, 10);
     g_free (v);
-    v = json_value (lines[i], "data");
+    v = ref_json_value (lines[i], "data");
     d = g_base64_decode (v, &n);
     f->data = g_bytes_new_take (d, n);
     g_free (v);
     g_ptr_array_add (frames, f);
   }
   g_strfreev (lines);
-  g_free (out);
-  g_free (err);
-  g_free (script);
   return frames;
 }
 
@@ -1705,7 +1642,7 @@ check_ros2_two_cameras (const gchar * tsrc)
 
 GST_START_TEST (test_e2e_ros2_two_cameras)
 {
-  if (!have_bagsrc () || !have_npm_reference ())
+  if (!have_bagsrc () || !ros2_ref_available ())
     return;
   check_ros2_two_cameras ("receive");
   check_ros2_two_cameras ("header");

@@ -40,6 +40,7 @@
 #include <gst/rosbag/rosbag-private.h>
 
 #include "../../plugins/rosbag/gstbagimage.h"
+#include "rosbag-test-util.h"
 
 #define IMAGE_TYPE test_image_def ("sensor_msgs/Image")
 #define COMPRESSED_TYPE test_image_def ("sensor_msgs/CompressedImage")
@@ -1749,100 +1750,19 @@ typedef enum
   PUSH
 } Mode;
 
-/* TRUE when the npm reference can run, else says why not (as
- * tests/check/test_mcap_ref.py does) */
-static gboolean
-have_npm_reference (void)
-{
-  gchar *stamp = g_build_filename (TEST_BUILD_DIR, "npm-refs.stamp", NULL);
-  gchar *pkg = g_build_filename (TEST_NPM_DIR, "node_modules", "@foxglove",
-      "rosmsg2-serialization", "package.json", NULL);
-  gchar *text = NULL, *node = g_find_program_in_path ("node");
-  gboolean ok = FALSE;
-
-  if (g_file_get_contents (stamp, &text, NULL, NULL)
-      && !g_str_equal (g_strstrip (text), "ok"))
-    g_print ("SKIP: npm packages: %s (%s; delete it to retry)\n", text, stamp);
-  else if (node == NULL)
-    g_print ("SKIP: node is not installed\n");
-  else if (!g_file_test (pkg, G_FILE_TEST_EXISTS))
-    g_print ("SKIP: %s is not installed (ninja tests/check/npm-refs.stamp "
-        "installs it)\n", pkg);
-  else
-    ok = TRUE;
-  g_free (text);
-  g_free (node);
-  g_free (pkg);
-  g_free (stamp);
-  return ok;
-}
-
-/* The value of "@key" (its first occurrence, at any depth) in a line of
- * rosmsg2-ref.mjs json (JSON.stringify: no spaces); a string without its
- * quotes (the image fields hold no escapes), a number as its digits; NULL
- * when absent */
-static gchar *
-json_value (const gchar * line, const gchar * key)
-{
-  gchar *pat = g_strdup_printf ("\"%s\":", key);
-  const gchar *p = strstr (line, pat), *e;
-
-  if (p == NULL) {
-    g_free (pat);
-    return NULL;
-  }
-  p += strlen (pat);
-  g_free (pat);
-  if (*p == '"') {
-    p++;
-    e = strchr (p, '"');
-    fail_unless (e != NULL, "%s: unterminated string", key);
-    fail_if (memchr (p, '\\', e - p) != NULL, "%s: escapes in %s", key, line);
-    return g_strndup (p, e - p);
-  }
-  e = p + strspn (p, "-0123456789");
-  fail_unless (e > p, "%s is not a number in %s", key, line);
-  return g_strndup (p, e - p);
-}
-
-static guint64
-json_uint (const gchar * line, const gchar * key)
-{
-  gchar *v = json_value (line, key);
-  guint64 r;
-
-  fail_unless (v != NULL, "no %s in %s", key, line);
-  r = g_ascii_strtoull (v, NULL, 10);
-  g_free (v);
-  return r;
-}
-
 /* Runs rosmsg2-ref.mjs json on ros2-images.mcap (every topic when @topics
  * is NULL); returns a GPtrArray of RefMsg (without raw bytes) in receive
  * time order, indexes counted per topic */
 static GPtrArray *
 node_dump (const gchar * topics)
 {
-  gchar *script = g_build_filename (TEST_FILES_DIR, "rosmsg2-ref.mjs", NULL);
-  const gchar *argv[] = { "node", script, "--npm", TEST_NPM_DIR, "json",
-    ROS2_IMAGES, topics ? "--topics" : NULL, topics, NULL
-  };
-  gchar *out = NULL, *err_out = NULL;
-  gint status = 0;
-  GError *err = NULL;
   GPtrArray *msgs = g_ptr_array_new_with_free_func ((GDestroyNotify)
       ref_msg_free);
   GHashTable *counts = g_hash_table_new (g_str_hash, g_str_equal);
   gchar **lines;
   guint i;
 
-  if (!g_spawn_sync (NULL, (gchar **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL,
-          NULL, &out, &err_out, &status, &err))
-    fail ("cannot run node: %s", err->message);
-  fail_unless (g_spawn_check_wait_status (status, NULL),
-      "rosmsg2-ref.mjs failed: %s", err_out);
-
-  lines = g_strsplit (out, "\n", -1);
+  lines = ros2_ref_json (ROS2_IMAGES, topics);
   for (i = 0; lines[i]; i++) {
     const gchar *l = lines[i];
     RefMsg *m;
@@ -1853,22 +1773,22 @@ node_dump (const gchar * topics)
     if (l[0] == '\0')
       continue;
     m = g_new0 (RefMsg, 1);
-    m->topic = json_value (l, "topic");
+    m->topic = ref_json_value (l, "topic");
     fail_unless (m->topic != NULL, "%s", l);
     m->index = GPOINTER_TO_UINT (g_hash_table_lookup (counts, m->topic));
     g_hash_table_insert (counts, m->topic, GUINT_TO_POINTER (m->index + 1));
-    m->time_ns = json_uint (l, "receive_ns");
-    m->stamp_ns = json_uint (l, "stamp");
-    m->encoding = json_value (l, "format");
+    m->time_ns = ref_json_uint (l, "receive_ns");
+    m->stamp_ns = ref_json_uint (l, "stamp");
+    m->encoding = ref_json_value (l, "format");
     m->compressed = m->encoding != NULL;
     if (!m->compressed) {
-      m->encoding = json_value (l, "encoding");
-      m->bigendian = json_uint (l, "is_bigendian");
-      m->width = json_uint (l, "width");
-      m->height = json_uint (l, "height");
-      m->step = json_uint (l, "step");
+      m->encoding = ref_json_value (l, "encoding");
+      m->bigendian = ref_json_uint (l, "is_bigendian");
+      m->width = ref_json_uint (l, "width");
+      m->height = ref_json_uint (l, "height");
+      m->step = ref_json_uint (l, "step");
     }
-    v = json_value (l, "data");
+    v = ref_json_value (l, "data");
     fail_unless (v != NULL, "no data in %s", l);
     d = g_base64_decode (v, &n);
     m->data = g_bytes_new_take (d, n);
@@ -1877,9 +1797,6 @@ node_dump (const gchar * topics)
   }
   g_strfreev (lines);
   g_hash_table_unref (counts);
-  g_free (out);
-  g_free (err_out);
-  g_free (script);
   return msgs;
 }
 
@@ -2149,7 +2066,7 @@ GST_START_TEST (test_ros2_images)
   guint t, mode, variant, k;
   Ros2Counts c = { 0 };
 
-  if (!have_bagsrc () || !have_npm_reference ())
+  if (!have_bagsrc () || !ros2_ref_available ())
     return;
   all = node_dump (NULL);
   topics = ref_topics (all);
@@ -2209,7 +2126,7 @@ GST_START_TEST (test_ros2_reader)
   GHashTable *defs, *counts;
   guint n = 0, n_shared = 0;
 
-  if (!have_npm_reference ())
+  if (!ros2_ref_available ())
     return;
   all = node_dump (NULL);
   rec = gst_rosbag_recording_open (ROS2_IMAGES, &err);
@@ -2404,7 +2321,7 @@ GST_START_TEST (test_ros2_pngenc)
   GPtrArray *all, *topics;
   guint t, mode, k, n_topics = 0, n_frames = 0;
 
-  if (!have_bagsrc () || !have_npm_reference ())
+  if (!have_bagsrc () || !ros2_ref_available ())
     return;
   all = node_dump (NULL);
   topics = ref_topics (all);
@@ -2466,7 +2383,7 @@ GST_START_TEST (test_ros2_bayer2rgb)
   GPtrArray *msgs;
   guint mode, k;
 
-  if (!have_bagsrc () || !have_npm_reference ())
+  if (!have_bagsrc () || !ros2_ref_available ())
     return;
   msgs = node_dump (topic);
   fail_unless_equals_int (msgs->len, 2);

@@ -388,3 +388,102 @@ stride_scale (void)
 
   return v > 0 ? v : 1;
 }
+
+/* ------------------------------------------------------------------ */
+/* the ROS 2 reference: tests/files/rosmsg2-ref.mjs with node */
+
+/* TRUE when the npm reference can run, else says why not (as
+ * tests/check/test_mcap_ref.py does) */
+gboolean
+ros2_ref_available (void)
+{
+  gchar *stamp = g_build_filename (TEST_BUILD_DIR, "npm-refs.stamp", NULL);
+  gchar *pkg = g_build_filename (TEST_NPM_DIR, "node_modules", "@foxglove",
+      "rosmsg2-serialization", "package.json", NULL);
+  gchar *text = NULL, *node = g_find_program_in_path ("node");
+  gboolean ok = FALSE;
+
+  if (g_file_get_contents (stamp, &text, NULL, NULL)
+      && !g_str_equal (g_strstrip (text), "ok"))
+    g_print ("SKIP: npm packages: %s (%s; delete it to retry)\n", text, stamp);
+  else if (node == NULL)
+    g_print ("SKIP: node is not installed\n");
+  else if (!g_file_test (pkg, G_FILE_TEST_EXISTS))
+    g_print ("SKIP: %s is not installed (ninja tests/check/npm-refs.stamp "
+        "installs it)\n", pkg);
+  else
+    ok = TRUE;
+  g_free (text);
+  g_free (node);
+  g_free (pkg);
+  g_free (stamp);
+  return ok;
+}
+
+/* The value of "@key" (its first occurrence, at any depth) in a line of
+ * rosmsg2-ref.mjs json (JSON.stringify: no spaces); a string without its
+ * quotes (the image fields hold no escapes), a number as its digits; NULL
+ * when absent */
+gchar *
+ref_json_value (const gchar * line, const gchar * key)
+{
+  gchar *pat = g_strdup_printf ("\"%s\":", key);
+  const gchar *p = strstr (line, pat), *e;
+
+  if (p == NULL) {
+    g_free (pat);
+    return NULL;
+  }
+  p += strlen (pat);
+  g_free (pat);
+  if (*p == '"') {
+    p++;
+    e = strchr (p, '"');
+    fail_unless (e != NULL, "%s: unterminated string", key);
+    fail_if (memchr (p, '\\', e - p) != NULL, "%s: escapes in %s", key, line);
+    return g_strndup (p, e - p);
+  }
+  e = p + strspn (p, "-0123456789");
+  fail_unless (e > p, "%s is not a number in %s", key, line);
+  return g_strndup (p, e - p);
+}
+
+guint64
+ref_json_uint (const gchar * line, const gchar * key)
+{
+  gchar *v = ref_json_value (line, key);
+  guint64 r;
+
+  fail_unless (v != NULL, "no %s in %s", key, line);
+  r = g_ascii_strtoull (v, NULL, 10);
+  g_free (v);
+  return r;
+}
+
+/* Runs rosmsg2-ref.mjs json on @mcap (every topic when @topics is NULL);
+ * returns its lines (the last one empty) */
+gchar **
+ros2_ref_json (const gchar * mcap, const gchar * topics)
+{
+  gchar *script = g_build_filename (TEST_FILES_DIR, "rosmsg2-ref.mjs", NULL);
+  const gchar *argv[] = { "node", script, "--npm", TEST_NPM_DIR, "json",
+    mcap, "--topics", topics, NULL
+  };
+  gchar *out = NULL, *err_out = NULL;
+  gint status = 0;
+  GError *err = NULL;
+  gchar **lines;
+
+  if (topics == NULL)
+    argv[6] = NULL;
+  if (!g_spawn_sync (NULL, (gchar **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL,
+          NULL, &out, &err_out, &status, &err))
+    fail ("cannot run node: %s", err->message);
+  fail_unless (g_spawn_check_wait_status (status, NULL),
+      "rosmsg2-ref.mjs failed: %s", err_out);
+  lines = g_strsplit (out, "\n", -1);
+  g_free (out);
+  g_free (err_out);
+  g_free (script);
+  return lines;
+}

@@ -105,5 +105,14 @@ GPtrArray *list_bags (const gchar * dir);
  * (used under valgrind) */
 guint stride_scale (void);
 
+/* the ROS 2 reference (tests/files/rosmsg2-ref.mjs, node and the pinned npm
+ * packages of TEST_NPM_DIR): whether it can run (else prints why not), its
+ * json lines for @topics of @mcap, and values out of such a line (the
+ * first "key": at any depth; strings without escapes) */
+gboolean ros2_ref_available (void);
+gchar **ros2_ref_json (const gchar * mcap, const gchar * topics);
+gchar *ref_json_value (const gchar * line, const gchar * key);
+guint64 ref_json_uint (const gchar * line, const gchar * key);
+
 G_END_DECLS
 #endif /* __ROSBAG_TEST_UTIL_H__ */
