@@ -417,7 +417,8 @@ function tagStruct(fields, value, byName, orig, typeName) {
     if (f.isConstant)
       continue;
     const v = value[f.name];
-    const fixed = f.arrayLength !== undefined;
+    // (omgidl-parser says arrayLengths)
+    const fixed = f.arrayLength !== undefined || f.arrayLengths !== undefined;
     const o = ot.get(f.name);
     if (f.isComplex) {
       const sub = byName.get(f.type);
