@@ -51,6 +51,8 @@
 #include "config.h"
 #endif
 
+#include <gst/base/gstflowcombiner.h>
+
 #include "gstrosbagelements.h"
 #include "gstbagsrc.h"
 #include "gstbagdemux.h"
@@ -87,6 +89,11 @@ struct _GstBagSrc
   GstElement *queue;
   gchar *location;
   GList *ghosts;                /* GstPad* owned by the bin */
+  /* the ghost pads' last flows, under the object lock: when no topic is
+   * linked the multiqueue's threads stop with nobody to say so (bagdemux
+   * may have pushed everything into the queue already) */
+  GstFlowCombiner *flows;
+  gboolean posted_not_linked;
 };
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("%s",
@@ -189,6 +196,51 @@ gst_bag_src_class_init (GstBagSrcClass * klass)
   GST_DEBUG_CATEGORY_INIT (gst_bag_src_debug, "bagsrc", 0, "ROS bag source");
 }
 
+/* what a multiqueue thread got back from downstream of a ghost pad */
+static void
+gst_bag_src_update_flow (GstBagSrc * self, GstPad * ghost, GstFlowReturn ret)
+{
+  GstFlowReturn combined;
+  gboolean post = FALSE;
+
+  GST_OBJECT_LOCK (self);
+  combined = gst_flow_combiner_update_pad_flow (self->flows, ghost, ret);
+  if (combined == GST_FLOW_NOT_LINKED && !self->posted_not_linked)
+    post = self->posted_not_linked = TRUE;
+  GST_OBJECT_UNLOCK (self);
+  if (post)
+    GST_ELEMENT_FLOW_ERROR (self, combined);
+}
+
+static GstFlowReturn
+gst_bag_src_proxy_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
+{
+  GstPad *ghost = GST_PAD (parent);
+  GstFlowReturn ret = gst_proxy_pad_chain_default (pad, parent, buf);
+  GstObject *self = gst_object_get_parent (GST_OBJECT (ghost));
+
+  if (self) {
+    gst_bag_src_update_flow (GST_BAG_SRC (self), ghost, ret);
+    gst_object_unref (self);
+  }
+  return ret;
+}
+
+static GstFlowReturn
+gst_bag_src_proxy_chain_list (GstPad * pad, GstObject * parent,
+    GstBufferList * list)
+{
+  GstPad *ghost = GST_PAD (parent);
+  GstFlowReturn ret = gst_proxy_pad_chain_list_default (pad, parent, list);
+  GstObject *self = gst_object_get_parent (GST_OBJECT (ghost));
+
+  if (self) {
+    gst_bag_src_update_flow (GST_BAG_SRC (self), ghost, ret);
+    gst_object_unref (self);
+  }
+  return ret;
+}
+
 static void
 gst_bag_src_demux_pad_added (GstElement * demux, GstPad * pad, GstBagSrc * self)
 {
@@ -216,9 +268,20 @@ gst_bag_src_demux_pad_added (GstElement * demux, GstPad * pad, GstBagSrc * self)
   ghost = gst_ghost_pad_new_from_template (GST_PAD_NAME (pad), qsrc,
       gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self), "%s"));
   gst_object_unref (qsrc);
+  {
+    GstPad *internal = GST_PAD (gst_proxy_pad_get_internal (GST_PROXY_PAD
+            (ghost)));
+
+    gst_pad_set_chain_function (internal,
+        GST_DEBUG_FUNCPTR (gst_bag_src_proxy_chain));
+    gst_pad_set_chain_list_function (internal,
+        GST_DEBUG_FUNCPTR (gst_bag_src_proxy_chain_list));
+    gst_object_unref (internal);
+  }
   gst_pad_set_active (ghost, TRUE);
   GST_OBJECT_LOCK (self);
   self->ghosts = g_list_prepend (self->ghosts, gst_object_ref (ghost));
+  gst_flow_combiner_add_pad (self->flows, ghost);
   GST_OBJECT_UNLOCK (self);
   gst_element_add_pad (GST_ELEMENT (self), ghost);
 }
@@ -232,6 +295,7 @@ gst_bag_src_demux_no_more_pads (GstElement * demux, GstBagSrc * self)
 static void
 gst_bag_src_init (GstBagSrc * self)
 {
+  self->flows = gst_flow_combiner_new ();
   self->source = gst_element_factory_make ("filesrc", "source");
   self->demux = gst_element_factory_make ("bagdemux", "demux");
   self->queue = gst_element_factory_make ("multiqueue", "queue");
@@ -263,6 +327,7 @@ gst_bag_src_finalize (GObject * object)
   GstBagSrc *self = GST_BAG_SRC (object);
 
   g_free (self->location);
+  gst_flow_combiner_free (self->flows);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -325,6 +390,8 @@ gst_bag_src_remove_ghosts (GstBagSrc * self)
   GST_OBJECT_LOCK (self);
   ghosts = self->ghosts;
   self->ghosts = NULL;
+  gst_flow_combiner_clear (self->flows);
+  self->posted_not_linked = FALSE;
   GST_OBJECT_UNLOCK (self);
   for (l = ghosts; l; l = l->next) {
     GstPad *ghost = l->data;

@@ -849,6 +849,37 @@ GST_START_TEST (test_mcap_real)
 
 GST_END_TEST;
 
+/* No topic can link downstream (GRAY16_LE into pngenc): an error, never a
+ * pipeline waiting forever. bagdemux may already have pushed every message
+ * into bagsrc's queue when the queue meets the unlinked pad, so bagsrc
+ * itself says it; repeated, as the order of the threads varies. */
+GST_START_TEST (test_not_linked_is_an_error)
+{
+  gchar *desc = g_strdup_printf ("bagsrc location=%s topics=/img/16UC1 ! "
+      "pngenc ! fakesink", FIX ("mcap/ros2-images.mcap"));
+  guint run;
+
+  for (run = 0; run < 25; run++) {
+    GstElement *pipe = gst_parse_launch (desc, NULL);
+    GstBus *bus = gst_element_get_bus (pipe);
+    GstMessage *m;
+
+    fail_unless (pipe != NULL);
+    gst_element_set_state (pipe, GST_STATE_PLAYING);
+    m = gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND,
+        GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+    fail_unless (m != NULL, "run %u: neither an error nor EOS in 20 s", run);
+    fail_unless_equals_int (GST_MESSAGE_TYPE (m), GST_MESSAGE_ERROR);
+    gst_message_unref (m);
+    gst_element_set_state (pipe, GST_STATE_NULL);
+    gst_object_unref (bus);
+    gst_object_unref (pipe);
+  }
+  g_free (desc);
+}
+
+GST_END_TEST;
+
 static Suite *
 bagsrc_suite (void)
 {
@@ -871,6 +902,7 @@ bagsrc_suite (void)
   tcase_add_test (tc, test_frame_durations);
   tcase_add_test (tc, test_mcap_play);
   tcase_add_test (tc, test_mcap_real);
+  tcase_add_test (tc, test_not_linked_is_an_error);
   return s;
 }
 
