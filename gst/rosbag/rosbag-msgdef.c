@@ -46,6 +46,9 @@ struct _GstRosbagMsgDef
   GHashTable *by_name;          /* name -> GstRosbagMsgType*, not owned */
 };
 
+#define MSGDEF_SEPARATOR \
+  "================================================================================"
+
 /* ------------------------------------------------------------------ */
 /* Builtin types */
 
@@ -880,6 +883,63 @@ gst_rosbag_msgdef_parse (const gchar * type, const gchar * definition,
       FALSE, GST_ROSBAG_WIRE_ROS1, error);
 }
 
+/* rosbag2 records a service's events (`pkg/srv/Type_Event`) with the
+ * .srv text as the schema: request, `---`, response, then the dependencies.
+ * The messages are what rosidl generates for the event:
+ * service_msgs/msg/ServiceEventInfo info, Type_Request[<=1] request,
+ * Type_Response[<=1] response. Returns that definition, or NULL when @type
+ * and @text are not a service event's. */
+static gchar *
+service_event_text (const gchar * type, const gchar * text)
+{
+  const gchar *sep = NULL, *deps, *p;
+  GString *out;
+  gchar *base;
+  gsize root_len;
+
+  if (!g_str_has_suffix (type, "_Event") || strstr (type, "/srv/") == NULL)
+    return NULL;
+  /* the root block ends at the first line of '=' */
+  deps = NULL;
+  for (p = text; *p; p = strchr (p, '\n') ? strchr (p, '\n') + 1 : p +
+      strlen (p)) {
+    const gchar *le = strchr (p, '\n');
+    gsize len = le ? (gsize) (le - p) : strlen (p);
+
+    while (len > 0 && p[len - 1] == '\r')
+      len--;
+    if (len >= 3 && strspn (p, "=") == len) {
+      deps = p;
+      break;
+    }
+    if (sep == NULL && len == 3 && strncmp (p, "---", 3) == 0)
+      sep = p;
+  }
+  if (sep == NULL)
+    return NULL;
+  root_len = deps ? (gsize) (deps - text) : strlen (text);
+  base = g_strndup (type, strlen (type) - strlen ("_Event"));
+  out = g_string_new (NULL);
+  g_string_append_printf (out, "service_msgs/msg/ServiceEventInfo info\n"
+      "%s_Request[<=1] request\n%s_Response[<=1] response\n", base, base);
+  g_string_append_printf (out, "%s\nMSG: %s_Request\n", MSGDEF_SEPARATOR, base);
+  g_string_append_len (out, text, sep - text);
+  g_string_append_printf (out, "\n%s\nMSG: %s_Response\n", MSGDEF_SEPARATOR,
+      base);
+  p = strchr (sep, '\n');
+  if (p && (gsize) (p + 1 - text) < root_len)
+    g_string_append_len (out, p + 1, text + root_len - (p + 1));
+  g_string_append_printf (out, "\n%s\nMSG: service_msgs/msg/ServiceEventInfo\n"
+      "uint8 REQUEST_SENT = 0\nuint8 REQUEST_RECEIVED = 1\n"
+      "uint8 RESPONSE_SENT = 2\nuint8 RESPONSE_RECEIVED = 3\n"
+      "uint8 event_type\nbuiltin_interfaces/Time stamp\n"
+      "char[16] client_gid\nint64 sequence_number\n", MSGDEF_SEPARATOR);
+  if (deps)
+    g_string_append (out, deps);
+  g_free (base);
+  return g_string_free (out, FALSE);
+}
+
 /**
  * gst_rosbag_msgdef_parse_schema:
  * @type: the root type as the recording names it (`pkg/Type`,
@@ -975,8 +1035,13 @@ gst_rosbag_msgdef_parse_schema (const gchar * type,
     schema_len = strlen (schema);
   {
     gchar *text = g_strndup (schema ? schema : "", schema_len);
+    gchar *event = ros2 ? service_event_text (type, text) : NULL;
 
-    def = parse_text (type, text, schema_len, ros2, wire, error);
+    if (event)
+      def = parse_text (type, event, strlen (event), ros2, wire, error);
+    else
+      def = parse_text (type, text, schema_len, ros2, wire, error);
+    g_free (event);
     g_free (text);
   }
   return def;

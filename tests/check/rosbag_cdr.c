@@ -615,6 +615,55 @@ GST_START_TEST (test_read_fields)
 
 GST_END_TEST;
 
+/* rosbag2's service event channels: the .srv text as the schema, the
+ * messages rosidl's Type_Event */
+GST_START_TEST (test_service_event)
+{
+  GstRosbagMsgDef *def = parse2 ("pkg/srv/Add_Event",
+      "int32 a\nint32 b\n---\nint64 sum\n");
+  const GstRosbagMsgType *t = gst_rosbag_msgdef_get_root (def);
+  Cdr c;
+  GBytes *b;
+  gchar *json;
+  guint i;
+
+  fail_unless_equals_int (t->n_fields, 3);
+  fail_unless_equals_string (t->fields[0].msg->name,
+      "service_msgs/msg/ServiceEventInfo");
+  fail_unless_equals_int (t->fields[1].array, GST_ROSBAG_ARRAY_BOUNDED);
+  fail_unless_equals_int (t->fields[1].array_len, 1);
+  fail_unless_equals_string (t->fields[1].msg->name, "pkg/srv/Add_Request");
+  fail_unless_equals_string (t->fields[2].msg->name, "pkg/srv/Add_Response");
+  fail_unless_equals_int (t->fields[2].msg->n_fields, 1);
+
+  cdr_init (&c, FALSE);
+  cdr_put (&c, 0, 1);           /* REQUEST_SENT */
+  cdr_put (&c, 5, 4);
+  cdr_put (&c, 6, 4);
+  for (i = 0; i < 16; i++)
+    cdr_put (&c, i, 1);
+  cdr_put (&c, 42, 8);
+  cdr_put (&c, 1, 4);           /* one request */
+  cdr_put (&c, 2, 4);
+  cdr_put (&c, 3, 4);
+  cdr_put (&c, 0, 4);           /* no response */
+  b = cdr_finish (&c);
+  json = to_json (def, b, 0);
+  fail_unless_equals_string (json, "{\"info\":{\"event_type\":0,"
+      "\"stamp\":5000000006,\"client_gid\":\"AAECAwQFBgcICQoLDA0ODw==\","
+      "\"sequence_number\":42},\"request\":[{\"a\":2,\"b\":3}],"
+      "\"response\":[]}");
+  g_free (json);
+  g_bytes_unref (b);
+  gst_rosbag_msgdef_unref (def);
+
+  /* a "---" anywhere else stays an error */
+  fail_if (gst_rosbag_msgdef_parse_schema ("pkg/msg/Add", "ros2msg", NULL,
+          "int32 a\n---\nint64 sum\n", -1, NULL));
+}
+
+GST_END_TEST;
+
 static Suite *
 rosbag_cdr_suite (void)
 {
@@ -630,6 +679,7 @@ rosbag_cdr_suite (void)
   tcase_add_test (tc, test_cdr_wstring);
   tcase_add_test (tc, test_ros2_time_formats);
   tcase_add_test (tc, test_read_fields);
+  tcase_add_test (tc, test_service_event);
   return s;
 }
 

@@ -70,10 +70,6 @@ PINS = ['@mcap/core', '@foxglove/wasm-zstd', '@foxglove/wasm-lz4',
 
 # (file name substring, topic) -> why the reference cannot decode it
 KNOWN = {
-    ('_service_event', None):
-        'rosbag2 stores a service event channel with the .srv text as its'
-        ' schema ("---" between request and response): it does not describe'
-        ' the event\'s wire layout (info, request[<=1], response[<=1])',
     ('ros2_talker.mcap', 'ros_discovery_info'):
         'DDS Record & Replay heads the dependency blocks "MSG:'
         ' fastdds/rmw_dds_common/msg/Gid" while the fields say'

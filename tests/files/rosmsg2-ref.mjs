@@ -284,6 +284,38 @@ const TIME_NAMES = new Set(['builtin_interfaces/msg/Time',
   'builtin_interfaces::msg::Duration']);
 
 // `a/msg/B` -> `a/B` in MSG: lines and field types, what rosmsg 5.0.5 needs
+// rosbag2 records a service's events (pkg/srv/Type_Event) with the .srv
+// text as the schema (request, "---", response, dependencies); the messages
+// are rosidl's event type: service_msgs/msg/ServiceEventInfo info,
+// Type_Request[<=1] request, Type_Response[<=1] response. Returns the .msg
+// text of that type; the text as it is when it has no "---" line; null for
+// a "---" in anything but a service event.
+function serviceEventText(name, text) {
+  const lines = text.split('\n');
+  const sepAt = lines.findIndex((l) => /^={3,}\s*$/.test(l));
+  const root = sepAt < 0 ? lines : lines.slice(0, sepAt);
+  const dashAt = root.findIndex((l) => /^---\s*$/.test(l));
+  if (dashAt < 0)
+    return text;
+  if (!/\/srv\/.*_Event$/.test(name))
+    return null;
+  const base = name.slice(0, -'_Event'.length);
+  const bar = '='.repeat(80);
+  return [
+    'service_msgs/msg/ServiceEventInfo info',
+    base + '_Request[<=1] request',
+    base + '_Response[<=1] response',
+    bar, 'MSG: ' + base + '_Request', ...root.slice(0, dashAt),
+    bar, 'MSG: ' + base + '_Response', ...root.slice(dashAt + 1),
+    bar, 'MSG: service_msgs/msg/ServiceEventInfo',
+    'uint8 REQUEST_SENT = 0', 'uint8 REQUEST_RECEIVED = 1',
+    'uint8 RESPONSE_SENT = 2', 'uint8 RESPONSE_RECEIVED = 3',
+    'uint8 event_type', 'builtin_interfaces/Time stamp',
+    'char[16] client_gid', 'int64 sequence_number',
+    ...(sepAt < 0 ? [] : lines.slice(sepAt)),
+  ].join('\n');
+}
+
 function normaliseRos2msg(text) {
   return text.split('\n').map((line) => {
     const m = /^MSG:\s*(\S+)(.*)$/.exec(line);
@@ -332,15 +364,16 @@ function channelDecoder(ch, sc) {
   const text = new TextDecoder().decode(sc.data);
   try {
     if (sc.encoding === 'ros2msg') {
-      if (/^---\s*$/m.test(text))
-        return fail('the schema is a .srv text (a "---" line): it does not' +
-          ' describe the wire layout of a service event');
-      const defs = parseRosmsg(normaliseRos2msg(text), { ros2: true });
+      const msgText = serviceEventText(sc.name, text);
+      if (msgText === null)
+        return fail('the schema is a .srv text (a "---" line) of a type' +
+          ' that is not a service event');
+      const defs = parseRosmsg(normaliseRos2msg(msgText), { ros2: true });
       const reader = new MessageReader(defs);
       const byName = new Map(defs.map((d) => [d.name ?? '', d.definitions]));
       const root = defs.find((d) => !(d.definitions.length > 0 &&
         d.definitions.every((f) => f.isConstant)));
-      const orig = originalTypes(text);
+      const orig = originalTypes(msgText);
       return { ok: true, kind: 'ros2msg', read: (data) => tagStruct(
         root.definitions, reader.readMessage(data), byName, orig,
         root.name ?? '') };
