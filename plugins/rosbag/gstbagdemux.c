@@ -219,8 +219,9 @@ gst_bag_timestamp_source_get_type (void)
     {GST_BAG_TIMESTAMP_SOURCE_RECEIVE,
         "The receive time (bag record time, MCAP log_time)", "receive"},
     {GST_BAG_TIMESTAMP_SOURCE_HEADER,
-        "header.stamp (receive time for messages without a Header and, "
-          "for now, for non-ROS 1 topics)", "header"},
+        "header.stamp of ROS 1 and CDR messages with a std_msgs/Header "
+          "(the timestamp of CompressedVideo; the receive time for the "
+          "others)", "header"},
     {0, NULL, NULL}
   };
 
@@ -1735,8 +1736,8 @@ gst_bag_demux_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
         return FALSE;
       gst_query_set_seeking (query, GST_FORMAT_TIME,
           demux->pull_mode && demux->opened, 0,
-          GST_CLOCK_TIME_IS_VALID (demux->
-              duration) ? (gint64) demux->duration : -1);
+          GST_CLOCK_TIME_IS_VALID (demux->duration) ? (gint64) demux->
+          duration : -1);
       return TRUE;
     }
     case GST_QUERY_SEGMENT:{
