@@ -237,6 +237,11 @@ GST_START_TEST (test_encoding_caps)
   c = gst_caps_new_simple ("application/x-rosmsg", "type", G_TYPE_STRING,
       "std_msgs/msg/Int32", "definition", G_TYPE_STRING, def, "encoding",
       G_TYPE_STRING, "cdr", "schema-encoding", G_TYPE_STRING, "ros2msg", NULL);
+  fail_unless (gst_pad_query_accept_caps (sink, c));
+  gst_caps_unref (c);
+  c = gst_caps_new_simple ("application/x-rosmsg", "type", G_TYPE_STRING,
+      "std_msgs/msg/Int32", "definition", G_TYPE_STRING, def, "encoding",
+      G_TYPE_STRING, "json", NULL);
   fail_if (gst_pad_query_accept_caps (sink, c));
   gst_caps_unref (c);
   gst_object_unref (sink);
@@ -463,6 +468,54 @@ GST_START_TEST (test_bad_definition)
   msg = pop_message (bus, GST_MESSAGE_ERROR);
   fail_unless (msg != NULL);
   gst_message_unref (msg);
+  gst_element_set_bus (h->element, NULL);
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+}
+
+GST_END_TEST;
+
+/* CDR: the messages of a topic in XCDR2 are skipped with one warning for
+ * the topic, not garbage; XCDR1 ones around them come out */
+GST_START_TEST (test_cdr_unsupported_encapsulation)
+{
+  GstHarness *h = gst_harness_new ("rosmsgconvert");
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *debug = NULL, *s;
+  guint64 skipped = 0;
+  guint i, n_warn = 0;
+  static const guint8 xcdr2[] = { 0, 7, 0, 0, 5, 0, 0, 0 };
+  static const guint8 xcdr1[] = { 0, 1, 0, 0, 5, 0, 0, 0 };
+
+  gst_element_set_bus (h->element, bus);
+  gst_harness_set_src_caps (h, gst_caps_new_simple ("application/x-rosmsg",
+          "type", G_TYPE_STRING, "std_msgs/msg/Int32", "definition",
+          G_TYPE_STRING, "int32 data\n", "encoding", G_TYPE_STRING, "cdr",
+          "schema-encoding", G_TYPE_STRING, "ros2msg", "topic",
+          G_TYPE_STRING, "/n", NULL));
+  for (i = 0; i < 3; i++)
+    fail_unless_equals_int (gst_harness_push (h,
+            gst_buffer_new_memdup (xcdr2, sizeof (xcdr2))), GST_FLOW_OK);
+  fail_unless_equals_int (gst_harness_push (h,
+          gst_buffer_new_memdup (xcdr1, sizeof (xcdr1))), GST_FLOW_OK);
+  s = pull_text (h);
+  fail_unless (g_str_has_suffix (s, "\"msg\":{\"data\":5}}\n"), "%s", s);
+  g_free (s);
+  fail_unless (gst_harness_try_pull (h) == NULL);
+  while ((msg = pop_message (bus, GST_MESSAGE_WARNING))) {
+    gst_message_parse_warning (msg, &err, &debug);
+    fail_unless (strstr (err->message, "/n") != NULL, "%s", err->message);
+    fail_unless (strstr (debug, "XCDR2") != NULL, "%s", debug);
+    g_clear_error (&err);
+    g_free (debug);
+    gst_message_unref (msg);
+    n_warn++;
+  }
+  fail_unless_equals_int (n_warn, 1);
+  g_object_get (h->element, "skipped", &skipped, NULL);
+  fail_unless_equals_uint64 (skipped, 3);
   gst_element_set_bus (h->element, NULL);
   gst_harness_teardown (h);
   gst_object_unref (bus);
@@ -862,6 +915,7 @@ rosmsgconvert_suite (void)
   tcase_add_test (tc, test_bad_message_skipped);
   tcase_add_test (tc, test_csv_header_on_eos);
   tcase_add_test (tc, test_encoding_caps);
+  tcase_add_test (tc, test_cdr_unsupported_encapsulation);
   tcase_add_test (tc, test_json_vs_genpy);
   tcase_add_test (tc, test_csv_vs_genpy);
   tcase_add_test (tc, test_byte_arrays_length);
