@@ -674,7 +674,8 @@ finish_type (GPtrArray * builds, GHashTable * by_name, TypeBuild * b,
         break;
       case GST_ROSBAG_ARRAY_FIXED:
         min_size = sat_add (min_size, sat_mul (elem_size, f->array_len));
-        fixed = sat_add (fixed, sat_mul (elem_fixed, f->array_len));
+        /* a field of no values (T[0]) is still work to decode */
+        fixed = sat_add (fixed, MAX (sat_mul (elem_fixed, f->array_len), 1));
         break;
       case GST_ROSBAG_ARRAY_VARIABLE:
       case GST_ROSBAG_ARRAY_BOUNDED:
@@ -698,6 +699,9 @@ finish_type (GPtrArray * builds, GHashTable * by_name, TypeBuild * b,
   /* CDR: an empty struct is one byte (rosidl adds a uint8 member) */
   if (b->cdr && b->fields->len == 0)
     min_size = 1;
+  /* an empty struct counts as one value: an array of them is bounded too */
+  if (fixed == 0)
+    fixed = 1;
   b->height = height;
   b->type->min_size = min_size;
   b->type->fixed_elements = fixed;
@@ -844,14 +848,19 @@ parse_text (const gchar * type, const gchar * definition, gsize def_len,
     b->type = NULL;
   }
   def->root = g_ptr_array_index (def->types, 0);
-  for (i = 0; i < def->root->n_fields; i++) {
+  for (i = 0; i < def->root->n_fields && !def->header_field; i++) {
     const GstRosbagMsgField *f = &def->root->fields[i];
+    guint j;
 
     if (f->array == GST_ROSBAG_ARRAY_NONE && f->msg != NULL &&
         (strcmp (f->msg->name, "std_msgs/Header") == 0 ||
             strcmp (f->msg->name, "std_msgs/msg/Header") == 0)) {
-      def->header_field = f;
-      break;
+      /* its name is a path to it: not after another field of that name */
+      for (j = 0; j < i; j++)
+        if (strcmp (def->root->fields[j].name, f->name) == 0)
+          break;
+      if (j == i)
+        def->header_field = f;
     }
   }
 
@@ -1145,6 +1154,8 @@ typedef struct
   gboolean *stop;
   /* wstring values converted to UTF-8 */
   GString *scratch;
+  /* values of variable arrays not backed by bytes (empty structs) */
+  guint64 unbacked;
 } Decoder;
 
 #define RD16BE(p) ((guint16) (((p)[0] << 8) | (p)[1]))
@@ -1430,18 +1441,21 @@ decode_field (Decoder * d, const GstRosbagMsgField * f)
       elem_min = 4;
     else
       elem_min = primitive_size (f->type);
-    if (elem_min == 0) {
-      /* elements of a type without bytes: bound the work instead */
-      if (f->type == GST_ROSBAG_FIELD_MESSAGE &&
-          sat_mul (n, MAX (f->msg->fixed_elements, 1)) >
-          GST_ROSBAG_MSGDEF_MAX_FIXED_ELEMENTS) {
+    /* elements with more values than bytes (empty structs, T[0]): bound
+     * the work of the whole message instead */
+    if (f->type == GST_ROSBAG_FIELD_MESSAGE &&
+        f->msg->fixed_elements > elem_min) {
+      d->unbacked = sat_add (d->unbacked, sat_mul (n,
+              f->msg->fixed_elements - elem_min));
+      if (d->unbacked > GST_ROSBAG_MSGDEF_MAX_FIXED_ELEMENTS) {
         gchar *msg = g_strdup_printf ("array count %u of empty elements is "
             "too large", n);
         decoder_fail (d, GST_ROSBAG_ERROR_CORRUPT, msg);
         g_free (msg);
         return FALSE;
       }
-    } else if (sat_mul (n, elem_min) > d->size - d->pos) {
+    }
+    if (sat_mul (n, elem_min) > d->size - d->pos) {
       gchar *msg = g_strdup_printf ("array count %u needs at least %"
           G_GUINT64_FORMAT " bytes, only %" G_GSIZE_FORMAT " left", n,
           sat_mul (n, elem_min), d->size - d->pos);
@@ -1490,6 +1504,8 @@ decode_message (Decoder * d, const GstRosbagMsgType * t,
     return decoder_fail (d, GST_ROSBAG_ERROR_CORRUPT, "nested too deep");
   if (d->v->begin_message)
     d->v->begin_message (d->ud, f, index, t);
+  if (d->stop && *d->stop)
+    return TRUE;
   if (d->cdr && t->n_fields == 0) {
     /* the member rosidl adds to an empty struct */
     if (!decoder_need (d, 1, "empty struct's byte"))
@@ -1581,7 +1597,9 @@ decode_internal (GstRosbagMsgDef * def, const guint8 * data, gsize size,
  *
  * Walks one message in the wire format of @def (ROS 1, or CDR with its
  * encapsulation header) calling @visitor for every value in wire order.
- * Every length and count is bounded by the bytes left. Trailing bytes are
+ * Every length and count is bounded by the bytes left; the elements no
+ * bytes carry (empty structs of ROS 1 bytes, `T[0]` members) by
+ * %GST_ROSBAG_MSGDEF_MAX_FIXED_ELEMENTS per message. Trailing bytes are
  * not an error (genpy and CDR readers ignore them too).
  *
  * Returns: %FALSE with a %GST_ROSBAG_ERROR_TRUNCATED or
@@ -1625,14 +1643,17 @@ typedef struct
   gboolean stop;
 } FieldReader;
 
+/* the next path after @after (NULL: the first) that names @f here: a path
+ * may be asked for more than once */
 static GstRosbagFieldValue *
-field_reader_match (FieldReader * r, const GstRosbagMsgField * f)
+field_reader_match (FieldReader * r, const GstRosbagMsgField * f,
+    GstRosbagFieldValue * after)
 {
   guint k, i;
 
   if (r->array_depth > 0)
     return NULL;
-  for (k = 0; k < r->n; k++) {
+  for (k = after ? after - r->values + 1 : 0; k < r->n; k++) {
     const FieldChain *c = &r->chains[k];
 
     if (r->values[k].found || c->len != r->depth + 1 || c->chain[r->depth] != f)
@@ -1657,8 +1678,13 @@ fr_begin_message (gpointer ud, const GstRosbagMsgField * f, gint index,
 {
   FieldReader *r = ud;
 
-  if (f != NULL && r->array_depth == 0 && r->depth < G_N_ELEMENTS (r->stack))
+  if (f != NULL && r->array_depth == 0 && r->depth < G_N_ELEMENTS (r->stack)) {
+    /* a path may name a plain message field too */
+    GstRosbagFieldValue *v = NULL;
+
+    while ((v = field_reader_match (r, f, v)));
     r->stack[r->depth++] = f;
+  }
 }
 
 static void
@@ -1675,9 +1701,9 @@ static void
 fr_begin_array (gpointer ud, const GstRosbagMsgField * f, guint32 n)
 {
   FieldReader *r = ud;
-  GstRosbagFieldValue *v = field_reader_match (r, f);
+  GstRosbagFieldValue *v = NULL;
 
-  if (v)
+  while ((v = field_reader_match (r, f, v)))
     v->count = n;
   r->array_depth++;
 }
@@ -1695,9 +1721,9 @@ fr_value (gpointer ud, const GstRosbagMsgField * f, gint index,
     const GstRosbagValue * value)
 {
   FieldReader *r = ud;
-  GstRosbagFieldValue *v = field_reader_match (r, f);
+  GstRosbagFieldValue *v = NULL;
 
-  if (v) {
+  while ((v = field_reader_match (r, f, v))) {
     v->value = *value;
     /* a wstring's text lives in the decoder: not kept */
     if (value->type == GST_ROSBAG_FIELD_WSTRING) {
@@ -1712,9 +1738,9 @@ fr_bytes (gpointer ud, const GstRosbagMsgField * f, const guint8 * data,
     guint32 len)
 {
   FieldReader *r = ud;
-  GstRosbagFieldValue *v = field_reader_match (r, f);
+  GstRosbagFieldValue *v = NULL;
 
-  if (v) {
+  while ((v = field_reader_match (r, f, v))) {
     v->data = data;
     v->size = len;
     v->count = len;
@@ -1766,7 +1792,8 @@ resolve_chain (GstRosbagMsgDef * def, const gchar * path, FieldChain * c)
       ok = FALSE;
       break;
     }
-    for (j = 0; j < t->n_fields; j++)
+    /* the first of fields of the same name, as get_header_field() */
+    for (j = 0; j < t->n_fields && f == NULL; j++)
       if (strcmp (t->fields[j].name, parts[i]) == 0)
         f = &t->fields[j];
     if (f == NULL) {
@@ -1797,7 +1824,9 @@ resolve_chain (GstRosbagMsgDef * def, const gchar * path, FieldChain * c)
  * Reads the fields @paths name out of one message with the decoder (no
  * byte offsets are assumed: a field's place follows from the definition
  * and the message). Decoding stops once every path was met. A path the
- * definition does not have is not an error: its value says not found.
+ * definition does not have is not an error: its value says not found. A
+ * path may name a nested message (found, no value) and may be asked for
+ * twice; of fields of the same name it names the first.
  * Byte arrays (`uint8[]`, `char[]`) are not copied: @values point into
  * @data.
  *
@@ -1873,13 +1902,16 @@ gst_rosbag_msgdef_read_header_stamp (GstRosbagMsgDef * def,
   h = def->header_field->msg;
   c.len = 0;
   for (j = 0; j < h->n_fields; j++) {
-    if (strcmp (h->fields[j].name, "stamp") == 0 &&
-        h->fields[j].type == GST_ROSBAG_FIELD_TIME &&
+    if (strcmp (h->fields[j].name, "stamp") != 0)
+      continue;
+    /* the first field of that name, as read_fields() */
+    if (h->fields[j].type == GST_ROSBAG_FIELD_TIME &&
         h->fields[j].array == GST_ROSBAG_ARRAY_NONE) {
       c.chain[0] = def->header_field;
       c.chain[1] = &h->fields[j];
       c.len = 2;
     }
+    break;
   }
   if (c.len == 0)
     return FALSE;

@@ -42,7 +42,9 @@ G_BEGIN_DECLS
  */
 /* Limits on what a definition may describe. */
 #define GST_ROSBAG_MSGDEF_MAX_DEPTH 64
-/* values a fixed-size layout may expand to (fixed arrays multiplied out) */
+/* values a fixed-size layout may expand to (fixed arrays multiplied out;
+ * an empty struct and a T[0] member count as one); also the elements of
+ * variable arrays one message may have that no bytes carry */
 #define GST_ROSBAG_MSGDEF_MAX_FIXED_ELEMENTS (1 << 20)
     typedef enum
 {

@@ -664,6 +664,118 @@ GST_START_TEST (test_service_event)
 
 GST_END_TEST;
 
+/* empty structs and T[0] are work without bytes: a fixed layout of too many
+ * is refused by the parser, arrays of them by the decoder once the whole
+ * message holds too many (ROS 1 bytes: an empty struct has none) */
+GST_START_TEST (test_unbacked_work)
+{
+  GError *err = NULL;
+  GstRosbagMsgDef *def;
+  guint8 m[4 + 8 * 4];
+
+  def = gst_rosbag_msgdef_parse_schema ("a/msg/B", "ros2msg", "ros1",
+      "A[1000000] a\n" SEP "MSG: a/A\nEmpty[1000000] e\n" SEP
+      "MSG: a/Empty\n", -1, &err);
+  fail_unless (def == NULL);
+  fail_unless (g_error_matches (err, GST_ROSBAG_ERROR,
+          GST_ROSBAG_ERROR_CORRUPT), "%s", err->message);
+  g_clear_error (&err);
+  def = gst_rosbag_msgdef_parse_schema ("a/msg/B", "ros2msg", "ros1",
+      "A[1000000] a\n" SEP "MSG: a/A\nuint8[0] x\nuint8[0] y\n", -1, &err);
+  fail_unless (def == NULL);
+  g_clear_error (&err);
+
+  /* each of the 8 elements is one byte and a million empty structs */
+  def = gst_rosbag_msgdef_parse_schema ("a/msg/B", "ros2msg", "ros1",
+      "A[] a\n" SEP "MSG: a/A\nuint8 x\nEmpty[1000000] e\n" SEP
+      "MSG: a/Empty\n", -1, &err);
+  fail_unless (def != NULL, "%s", err ? err->message : "?");
+  memset (m, 1, sizeof (m));
+  m[0] = 8;
+  m[1] = m[2] = m[3] = 0;
+  fail_if (gst_rosbag_msgdef_decode (def, m, 4 + 8, NULL, NULL, NULL, &err));
+  fail_unless (g_error_matches (err, GST_ROSBAG_ERROR,
+          GST_ROSBAG_ERROR_CORRUPT), "%s", err->message);
+  g_clear_error (&err);
+  /* one is fine */
+  m[0] = 1;
+  fail_unless (gst_rosbag_msgdef_decode (def, m, 4 + 1, NULL, NULL, NULL,
+          &err));
+  gst_rosbag_msgdef_unref (def);
+
+  /* also summed over several arrays */
+  def = gst_rosbag_msgdef_parse_schema ("a/msg/B", "ros2msg", "ros1",
+      "E[] a\nE[] b\n" SEP "MSG: a/E\n", -1, &err);
+  fail_unless (def != NULL, "%s", err ? err->message : "?");
+  memset (m, 0, sizeof (m));
+  m[2] = 0x0c;                  /* 786432 */
+  fail_unless (gst_rosbag_msgdef_decode (def, m, 8, NULL, NULL, NULL, &err));
+  /* twice */
+  m[6] = 0x0c;
+  fail_if (gst_rosbag_msgdef_decode (def, m, 8, NULL, NULL, NULL, &err));
+  fail_unless (g_error_matches (err, GST_ROSBAG_ERROR,
+          GST_ROSBAG_ERROR_CORRUPT), "%s", err->message);
+  g_clear_error (&err);
+  gst_rosbag_msgdef_unref (def);
+}
+
+GST_END_TEST;
+
+/* a path asked twice, a path naming a message field, fields of the same
+ * name: the first one, for read_fields() and read_header_stamp() alike */
+GST_START_TEST (test_read_fields_paths)
+{
+  GstRosbagMsgDef *def = parse2 ("a/msg/B",
+      "std_msgs/Header header\nstd_msgs/Header header\nuint8 x\n"
+      SEP "MSG: std_msgs/Header\nbuiltin_interfaces/Time stamp\n"
+      "builtin_interfaces/Time stamp\nstring frame_id\n");
+  const gchar *paths[] = { "x", "header", "x", "header.stamp", NULL };
+  GstRosbagFieldValue v[4];
+  GError *err = NULL;
+  guint64 ns = 0;
+  Cdr c;
+  GBytes *b;
+  gsize size;
+  const guint8 *data;
+  guint i;
+
+  cdr_init (&c, FALSE);
+  for (i = 0; i < 2; i++) {
+    cdr_put (&c, 1 + 4 * i, 4);
+    cdr_put (&c, 2 + 4 * i, 4);
+    cdr_put (&c, 3 + 4 * i, 4);
+    cdr_put (&c, 4 + 4 * i, 4);
+    cdr_str (&c, "f");
+  }
+  cdr_put (&c, 9, 1);
+  b = cdr_finish (&c);
+  data = g_bytes_get_data (b, &size);
+  fail_unless (gst_rosbag_msgdef_read_fields (def, data, size, paths, v, &err));
+  fail_unless (v[0].found && v[2].found);
+  fail_unless_equals_int (v[0].value.u, 9);
+  fail_unless_equals_int (v[2].value.u, 9);
+  fail_unless (v[1].found);
+  fail_unless (v[1].field == &gst_rosbag_msgdef_get_root (def)->fields[0]);
+  fail_unless (v[3].found);
+  fail_unless_equals_int (v[3].value.secs, 1);
+  fail_unless_equals_int (v[3].value.nsecs, 2);
+  fail_unless (gst_rosbag_msgdef_read_header_stamp (def, data, size, &ns,
+          &err));
+  fail_unless_equals_uint64 (ns, G_GUINT64_CONSTANT (1000000002));
+  g_bytes_unref (b);
+  gst_rosbag_msgdef_unref (def);
+
+  /* a Header after another field of its name is no header: "header.stamp"
+   * would not name it */
+  def = parse2 ("a/msg/B", "int32 header\nstd_msgs/Header header\n"
+      SEP "MSG: std_msgs/Header\nbuiltin_interfaces/Time stamp\n"
+      "string frame_id\n");
+  fail_if (gst_rosbag_msgdef_get_header_field (def));
+  gst_rosbag_msgdef_unref (def);
+}
+
+GST_END_TEST;
+
 static Suite *
 rosbag_cdr_suite (void)
 {
@@ -680,6 +792,8 @@ rosbag_cdr_suite (void)
   tcase_add_test (tc, test_ros2_time_formats);
   tcase_add_test (tc, test_read_fields);
   tcase_add_test (tc, test_service_event);
+  tcase_add_test (tc, test_unbacked_work);
+  tcase_add_test (tc, test_read_fields_paths);
   return s;
 }
 
