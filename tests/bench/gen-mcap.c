@@ -55,6 +55,11 @@
  * order in the file (a small-topic chunk starts seconds before the
  * camera chunks written just before it).
  *
+ * --no-cameras: only the small topics (/imu, /joint_states, /tf; no image
+ * schema nor camera channels in the file): a file of many small CDR
+ * messages (about 300 bytes each, 400 per second of recording), for
+ * the message-decoding benchmark (run.sh --cdr).
+ *
  * --frames-out FILE: also writes every chunk's compressed records (one
  * zstd or LZ4 frame per chunk) back to back into FILE, in file order, so
  * `zstd -d` / `lz4 -d` can decompress exactly the same chunks.
@@ -65,7 +70,7 @@
  *
  * Usage: gen-mcap OUT.mcap SIZE_MB [none|lz4|zstd] [--chunk-kb N]
  *                 [--level N] [--overlap] [--overlap-span S]
- *                 [--overlap-batch N] [--frames-out FILE]
+ *                 [--overlap-batch N] [--frames-out FILE] [--no-cameras]
  * SIZE_MB is the payload (the messages' CDR bytes); it stops after the
  * first message past it. Prints what it wrote.
  */
@@ -326,6 +331,26 @@ static const Schema *
 chan_schema (const Chan * c)
 {
   return &schemas[c->kind];
+}
+
+/* --no-cameras leaves the camera channels out of the file */
+static gboolean no_cameras;
+
+static gboolean
+chan_on (const Chan * c)
+{
+  return !(no_cameras && c->camera);
+}
+
+static gboolean
+schema_on (const Schema * s)
+{
+  gint i;
+
+  for (i = 0; i < N_CHANS; i++)
+    if (chan_on (&chans[i]) && chan_schema (&chans[i]) == s)
+      return TRUE;
+  return FALSE;
 }
 
 /* --- little-endian serialization into a GByteArray --- */
@@ -882,8 +907,12 @@ rosbag2_yaml (const gchar * file_name, guint64 start, guint64 end,
   if (placeholder)
     g_string_append (s, "  []\n");
   for (i = 0; !placeholder && i < N_CHANS; i++) {
-    gchar **lines = g_strsplit (chans[i].qos, "\n", -1);
-    gchar *qos = g_strjoinv ("\\n", lines);
+    gchar **lines;
+    gchar *qos;
+    if (!chan_on (&chans[i]))
+      continue;
+    lines = g_strsplit (chans[i].qos, "\n", -1);
+    qos = g_strjoinv ("\\n", lines);
     g_string_append_printf (s, "  - topic_metadata:\n      name: %s\n"
         "      type: %s\n      serialization_format: cdr\n"
         "      offered_qos_profiles: \"%s\"\n"
@@ -931,7 +960,7 @@ usage (const gchar * argv0)
 {
   fprintf (stderr, "usage: %s OUT.mcap SIZE_MB [none|lz4|zstd] "
       "[--chunk-kb N] [--level N] [--overlap] [--overlap-span S] "
-      "[--overlap-batch N] [--frames-out FILE]\n", argv0);
+      "[--overlap-batch N] [--frames-out FILE] [--no-cameras]\n", argv0);
 }
 
 int
@@ -942,7 +971,7 @@ main (int argc, char **argv)
   guint64 target, payload = 0, n_msgs = 0, t0 = G_MAXUINT64, t1 = 0;
   gboolean overlap = FALSE;
   gdouble overlap_span = 2.0;
-  guint overlap_batch = 16, n_overlapping = 0;
+  guint overlap_batch = 16, n_overlapping = 0, n_schemas = 0, n_chans = 0;
   Builder cam, small;
   GQueue held = G_QUEUE_INIT;
   GByteArray *b;
@@ -977,6 +1006,8 @@ main (int argc, char **argv)
       overlap_batch = MAX (1, atoi (argv[++i]));
     else if (!strcmp (argv[i], "--frames-out") && i + 1 < argc)
       frames_path = argv[++i];
+    else if (!strcmp (argv[i], "--no-cameras"))
+      no_cameras = TRUE;
     else {
       usage (argv[0]);
       return 2;
@@ -1028,12 +1059,12 @@ main (int argc, char **argv)
   builder_init (&cam);
   builder_init (&small);
   while (payload < target) {
-    Chan *c = &chans[0];
+    Chan *c = NULL;
     Builder *bld;
     guint64 ns, before;
 
-    for (i = 1; i < N_CHANS; i++)
-      if (chans[i].next_ns < c->next_ns)
+    for (i = 0; i < N_CHANS; i++)
+      if (chan_on (&chans[i]) && (!c || chans[i].next_ns < c->next_ns))
         c = &chans[i];
     ns = c->next_ns;
     t0 = MIN (t0, ns);
@@ -1089,22 +1120,30 @@ main (int argc, char **argv)
   g_byte_array_set_size (b, 0);
   groups[0][0] = b->len;
   for (i = 0; i < N_SCHEMAS; i++)
-    schema_record (b, &schemas[i]);
+    if (schema_on (&schemas[i])) {
+      schema_record (b, &schemas[i]);
+      n_schemas++;
+    }
   groups[1][0] = b->len;
   for (i = 0; i < N_CHANS; i++)
-    channel_record (b, &chans[i]);
+    if (chan_on (&chans[i])) {
+      channel_record (b, &chans[i]);
+      n_chans++;
+    }
   groups[2][0] = b->len;
   r = rec_begin (b, OP_STATISTICS);
   put_u64 (b, n_msgs);
-  put_u16 (b, N_SCHEMAS);
-  put_u32 (b, N_CHANS);
+  put_u16 (b, n_schemas);
+  put_u32 (b, n_chans);
   put_u32 (b, 0);               /* attachments */
   put_u32 (b, 2);               /* metadata */
   put_u32 (b, n_chunks);
   put_u64 (b, t0);
   put_u64 (b, t1);
-  put_u32 (b, N_CHANS * 10);
+  put_u32 (b, n_chans * 10);
   for (i = 0; i < N_CHANS; i++) {
+    if (!chan_on (&chans[i]))
+      continue;
     put_u16 (b, chans[i].id);
     put_u64 (b, chans[i].count);
   }
@@ -1180,6 +1219,8 @@ main (int argc, char **argv)
       payload / 1048576.0, n_chunks,
       compression == COMP_NONE ? "none" : comp_names[compression],
       overlap ? ", overlapping" : "", out_pos / 1048576.0);
+  if (no_cameras)
+    printf (", no cameras");
   if (overlap)
     printf (", %u chunks start before the previous one ends", n_overlapping);
   printf ("\n");

@@ -3,7 +3,7 @@
 # elements and library, next to the C++ rosbag_storage and python3-rosbag
 # readers, in one run; reports seconds, MB/s and peak RSS as ratios.
 #
-#   tests/bench/run.sh [--mcap] [--quick|--full] [--sizes "MB MB..."]
+#   tests/bench/run.sh [--mcap|--cdr] [--quick|--full] [--sizes "MB MB..."]
 #                      [--py-max MB] [--build DIR] [--bagdir DIR]
 #                      [--cases "a b..."] [--compression "none lz4"]
 #                      [--keep] [--out FILE] [--runs N] [--nice N]
@@ -22,6 +22,12 @@
 # (--compression "zstd lz4 overlap", "none" also possible); its table goes
 # to BAGDIR/results-mcap.md unless --out says otherwise. --quick (the
 # default) is one 200 MB size, --full 1024 and 4096 MB.
+#
+# --cdr: the CDR decoding series instead (see "CDR cases" below): one
+# gen-mcap --no-cameras file (/imu, /joint_states, /tf only: about 200k
+# messages of ~300 bytes in 60 MB of payload; --sizes "MB" for another
+# size, --compression "none" by default); its table goes to
+# BAGDIR/results-cdr.md unless --out says otherwise.
 #
 # Every case is a fresh process under /usr/bin/time -v: run once to warm
 # the page cache (and the GStreamer registry), then --runs (3) times
@@ -66,6 +72,23 @@
 # The npm packages are installed by tests/files/npm-install.sh into
 # BUILD/tests/bench/npm; without them the mcapjs case and the checks are
 # skipped, saying so.
+#
+# CDR cases (--cdr; first, on a 5 MB file, our JSON of the three topics
+# must equal @foxglove/rosmsg2-serialization's decoding value by value
+# (tests/files/rosmsg2-ref.mjs compare), our /imu CSV too (compare-csv),
+# and ref-cdr.mjs must count the same messages; each case's message count
+# is checked on the big file outside the timed runs):
+#   read        gst-launch-1.0 bagsrc topics=/imu,/joint_states,/tf
+#               raw=true, one fakesink per pad: reading only, no decoding
+#   json        the same, each pad through rosmsgconvert format=json to
+#               filesink location=/dev/null
+#   json-imu    bagsrc topics=/imu ! rosmsgconvert format=json ! filesink
+#   csv-imu     bagsrc topics=/imu ! rosmsgconvert format=csv ! filesink
+#   ref         ref-cdr.mjs: @mcap/core reads, @foxglove/rosmsg2-
+#               serialization's MessageReader decodes, JSON.stringify
+#               lines written to /dev/null (Node), the three topics
+#   ref-imu     the same for /imu alone (the reference of json-imu and
+#               csv-imu)
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -79,6 +102,8 @@ CASES=
 NOTRIM=GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456
 COMPRESSION=
 MCAP=0
+CDR=0
+SIZES_SET=0
 KEEP=0
 RUNS=3
 NICE=
@@ -90,7 +115,8 @@ while [ $# -gt 0 ]; do
     --full) SIZES="1024 4096" ;;
     --quick) SIZES="200" ;;
     --mcap) MCAP=1 ;;
-    --sizes) SIZES="$2"; shift ;;
+    --cdr) CDR=1 ;;
+    --sizes) SIZES="$2"; SIZES_SET=1; shift ;;
     --py-max) PY_MAX="$2"; shift ;;
     --build) BUILD="$2"; shift ;;
     --bagdir) BAGDIR="$2"; shift ;;
@@ -106,7 +132,12 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-if [ $MCAP = 1 ]; then
+if [ $CDR = 1 ]; then
+  [ $SIZES_SET = 1 ] || SIZES=60
+  : "${CASES:=read json json-imu csv-imu ref ref-imu}"
+  : "${COMPRESSION:=none}"
+  : "${OUT:=$BAGDIR/results-cdr.md}"
+elif [ $MCAP = 1 ]; then
   : "${CASES:=cli lib lib-p0 bagsrc mcapjs}"
   : "${COMPRESSION:=zstd lz4 overlap}"
   : "${OUT:=$BAGDIR/results-mcap.md}"
@@ -141,7 +172,7 @@ for x in gen-bag gen-mcap read-lib play-all; do
   [ -x "$B/$x" ] || { echo "run.sh: $B/$x was not built" >&2; exit 1; }
 done
 HAVE_CPP=1
-[ $MCAP = 1 ] || [ -x "$B/ref_cpp" ] || { HAVE_CPP=0; echo "run.sh: no ref_cpp (librosbag-storage-dev missing?): C++ column empty" >&2; }
+[ $MCAP = 1 ] || [ $CDR = 1 ] || [ -x "$B/ref_cpp" ] || { HAVE_CPP=0; echo "run.sh: no ref_cpp (librosbag-storage-dev missing?): C++ column empty" >&2; }
 
 export GST_PLUGIN_PATH="$BUILD/plugins/rosbag"
 export GST_REGISTRY="$BAGDIR/registry.bin"
@@ -214,6 +245,10 @@ preamble() {
   echo "Seconds: fastest wall time of $RUNS measured runs (after a warm-up run), CPU s = its user + sys; MB/s = payload MB / s$3;"
 }
 
+if [ $CDR = 1 ]; then
+  . "$HERE/run-cdr.sh"
+  exit 0
+fi
 if [ $MCAP = 1 ]; then
   . "$HERE/run-mcap.sh"
   exit 0
