@@ -25,5 +25,6 @@
 #include <gst/rosbag/rosbag-reader.h>
 #include <gst/rosbag/rosbag-stream.h>
 #include <gst/rosbag/rosbag-msgdef.h>
+#include <gst/rosbag/rosbag-definitions.h>
 
 #endif /* __GST_ROSBAG_H__ */
