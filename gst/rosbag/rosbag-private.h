@@ -143,6 +143,13 @@ const gchar *const *gst_rosbag_mcap_get_attachment_names (GstRosbagMcap * m);
 GArray *gst_rosbag_mcap_get_compression_stats (GstRosbagMcap * m);
 guint gst_rosbag_mcap_get_n_chunks (GstRosbagMcap * m);
 
+/* rosbag2 sqlite3 backend (rosbag-db3.c) */
+typedef struct _GstRosbagDb3 GstRosbagDb3;
+#define GST_ROSBAG_DB3_MAGIC "SQLite format 3"  /* and its NUL: 16 bytes */
+GstRosbagDb3 *gst_rosbag_db3_open (GstRosbagReadFunc read_func,
+    gpointer user_data, GDestroyNotify notify, guint64 file_size,
+    const gchar * name, GstRosbagBackendInfo * info, GError ** error);
+
 /* zstd (rosbag-chunk.c): exactly @size bytes out */
 GBytes *gst_rosbag_zstd_decompress (const guint8 * data, gsize len,
     gsize size, GError ** error);

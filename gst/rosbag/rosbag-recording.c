@@ -36,6 +36,7 @@ struct _GstRosbagRecording
   guint64 file_size;
   GstRosbagBag *bag;            /* ROS 1 */
   GstRosbagMcap *mcap;          /* MCAP */
+  GstRosbagDb3 *db3;            /* rosbag2 sqlite3 */
   GstRosbagBackendInfo info;
   GPtrArray *topics;            /* by name; the same as info.topics */
   guint64 start_ns, end_ns, message_count;
@@ -259,10 +260,12 @@ gst_rosbag_topic_get_mean_interval (const GstRosbagTopic * topic)
 /**
  * gst_rosbag_recording_sniff:
  * @data: the first bytes of a file
- * @size: how many (8 are enough)
+ * @size: how many (16 are enough)
  * @format: (out) (optional): the format found
  *
- * Returns: whether @data starts like a ROS 1 bag or an MCAP file
+ * Returns: whether @data starts like a ROS 1 bag, an MCAP file or an
+ * sqlite3 database (a rosbag2 `.db3` file: whether it has the tables of
+ * one is known only once it is opened)
  */
 gboolean
 gst_rosbag_recording_sniff (const guint8 * data, gsize size,
@@ -278,6 +281,8 @@ gst_rosbag_recording_sniff (const guint8 * data, gsize size,
           && memcmp (data, BAG_MAGIC_V12, strlen (BAG_MAGIC_V12)) == 0))
     /* other bag versions too: the bag backend says which it cannot read */
     f = GST_ROSBAG_FORMAT_BAG;
+  else if (size >= 16 && memcmp (data, GST_ROSBAG_DB3_MAGIC, 16) == 0)
+    f = GST_ROSBAG_FORMAT_DB3;
   else
     return FALSE;
   if (format)
@@ -360,8 +365,9 @@ gst_rosbag_recording_new_for_bag (GstRosbagBag * bag)
  * @name: the file's name, for messages
  * @error: return location for a #GError
  *
- * Opens a ROS 1 bag or MCAP file read through @read_func (bagdemux's
- * pull_range, for example). Only @read_func's thread reads.
+ * Opens a ROS 1 bag, an MCAP file or a rosbag2 sqlite3 file read through
+ * @read_func (bagdemux's pull_range, for example). Only @read_func's
+ * thread reads.
  *
  * Returns: (transfer full) (nullable): the recording
  */
@@ -382,7 +388,8 @@ gst_rosbag_recording_open_with_func (GstRosbagReadFunc read_func,
   d = g_bytes_get_data (head, &len);
   if (!gst_rosbag_recording_sniff (d, len, &format)) {
     g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_NOT_A_BAG,
-        "%s is neither a ROS 1 bag nor an MCAP file", name);
+        "%s is neither a ROS 1 bag, an MCAP file nor a rosbag2 sqlite3"
+        " file", name);
     g_bytes_unref (head);
     goto fail;
   }
@@ -403,6 +410,15 @@ gst_rosbag_recording_open_with_func (GstRosbagReadFunc read_func,
       return NULL;
     }
     recording_take_bag (rec, bag);
+  } else if (format == GST_ROSBAG_FORMAT_DB3) {
+    rec->db3 = gst_rosbag_db3_open (read_func, user_data, notify,
+        file_size, name, &rec->info, error);
+    if (!rec->db3) {
+      g_free (rec->name);
+      g_free (rec);
+      return NULL;
+    }
+    recording_finish (rec);
   } else {
     rec->mcap = gst_rosbag_mcap_open (read_func, user_data, notify,
         file_size, name, &rec->info, error);
@@ -423,7 +439,7 @@ fail:
 
 /**
  * gst_rosbag_recording_open:
- * @path: a ROS 1 bag or MCAP file
+ * @path: a ROS 1 bag, an MCAP file or a rosbag2 `.db3` file
  * @error: return location for a #GError
  *
  * Opens @path, mapped into memory; ranges of a big file leave the
@@ -536,11 +552,14 @@ gst_rosbag_recording_get_format (GstRosbagRecording * rec)
  * gst_rosbag_recording_get_version:
  * @rec: a recording
  *
- * Returns: "2.0" for a ROS 1 bag, "mcap" for an MCAP file
+ * Returns: "2.0" for a ROS 1 bag, "mcap" for an MCAP file,
+ * "rosbag2-sqlite3" for a rosbag2 `.db3` file
  */
 const gchar *
 gst_rosbag_recording_get_version (GstRosbagRecording * rec)
 {
+  if (rec->format == GST_ROSBAG_FORMAT_DB3)
+    return "rosbag2-sqlite3";
   return rec->format == GST_ROSBAG_FORMAT_BAG ? "2.0" : "mcap";
 }
 
@@ -599,11 +618,13 @@ gst_rosbag_recording_get_file_size (GstRosbagRecording * rec)
  * @rec: a recording
  *
  * Returns: %TRUE if it was opened from its index (bag index, MCAP
- * summary), %FALSE if it had to be scanned
+ * summary, a `.db3` file always), %FALSE if it had to be scanned
  */
 gboolean
 gst_rosbag_recording_is_indexed (GstRosbagRecording * rec)
 {
+  if (rec->db3)
+    return TRUE;
   return rec->bag ? gst_rosbag_bag_is_indexed (rec->bag) :
       gst_rosbag_mcap_is_indexed (rec->mcap);
 }
@@ -619,6 +640,8 @@ gst_rosbag_recording_is_indexed (GstRosbagRecording * rec)
 const gchar *
 gst_rosbag_recording_get_scan_report (GstRosbagRecording * rec)
 {
+  if (rec->db3)
+    return NULL;
   return rec->bag ? gst_rosbag_bag_get_scan_report (rec->bag) :
       gst_rosbag_mcap_get_scan_report (rec->mcap);
 }
@@ -663,11 +686,13 @@ gst_rosbag_recording_get_message_count (GstRosbagRecording * rec)
  * gst_rosbag_recording_get_n_chunks:
  * @rec: a recording
  *
- * Returns: the number of chunks
+ * Returns: the number of chunks; 0 for a `.db3` file
  */
 guint
 gst_rosbag_recording_get_n_chunks (GstRosbagRecording * rec)
 {
+  if (rec->db3)
+    return 0;
   return rec->bag ? gst_rosbag_bag_get_n_chunks (rec->bag) :
       gst_rosbag_mcap_get_n_chunks (rec->mcap);
 }
@@ -693,7 +718,9 @@ gst_rosbag_recording_get_compression_stats (GstRosbagRecording * rec,
     *stats = rec->stats;
     return TRUE;
   }
-  if (rec->mcap) {
+  if (rec->db3) {
+    rec->stats = g_array_new (FALSE, FALSE, sizeof (GstRosbagCompressionStat));
+  } else if (rec->mcap) {
     rec->stats = gst_rosbag_mcap_get_compression_stats (rec->mcap);
   } else {
     guint i, n = gst_rosbag_bag_get_n_chunks (rec->bag);

@@ -28,7 +28,8 @@ G_BEGIN_DECLS
  * SECTION:rosbag-recording
  * @short_description: an opened recording of either format
  *
- * A #GstRosbagRecording is a ROS 1 bag (v2.0) or an MCAP file, opened
+ * A #GstRosbagRecording is a ROS 1 bag (v2.0), an MCAP file or a rosbag2
+ * sqlite3 file (`.db3`, through its tables and timestamp index), opened
  * from its index (a bag's index at index_pos; an MCAP file's summary
  * section) without touching chunk data. A file without an index (a killed
  * or streaming writer) or with a damaged one is scanned instead: the same
@@ -47,11 +48,13 @@ typedef struct _GstRosbagTopic GstRosbagTopic;
  * GstRosbagFormat:
  * @GST_ROSBAG_FORMAT_BAG: a ROS 1 bag, format 2.0
  * @GST_ROSBAG_FORMAT_MCAP: an MCAP file
+ * @GST_ROSBAG_FORMAT_DB3: a rosbag2 sqlite3 storage file (`.db3`)
  */
 typedef enum
 {
   GST_ROSBAG_FORMAT_BAG,
-  GST_ROSBAG_FORMAT_MCAP
+  GST_ROSBAG_FORMAT_MCAP,
+  GST_ROSBAG_FORMAT_DB3
 } GstRosbagFormat;
 
 /**

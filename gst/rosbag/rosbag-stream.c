@@ -1044,6 +1044,13 @@ gst_rosbag_stream_parser_next (GstRosbagStreamParser * p,
               " supported (V1.2: migrate it with 'rosbag fix' first)", p->name);
           g_bytes_unref (m);
           return GST_ROSBAG_STREAM_ERROR;
+        } else if (memcmp (d, GST_ROSBAG_DB3_MAGIC, 8) == 0) {
+          g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_UNSUPPORTED,
+              "%s: an sqlite3 database (a rosbag2 .db3 file?) can only be"
+              " read from a seekable source (bagsrc, or bagdemux in pull"
+              " mode), not as a stream", p->name);
+          g_bytes_unref (m);
+          return GST_ROSBAG_STREAM_ERROR;
         } else {
           g_bytes_unref (m);
           goto not_a_recording;

@@ -396,6 +396,14 @@ GST_START_TEST (test_pull_realbags)
     out = ref_cached (args, &ok);
     g_free (out);
     cap = demux_run (path, PULL, "raw=true");
+    if (!ok && g_str_has_suffix (path, "_sqlite.bag")) {
+      /* a rosbag2 sqlite3 database: ours, not python3-rosbag's */
+      fail_unless (cap->error == NULL, "%s: %s", path, cap->error->message);
+      fail_unless_equals_int (capture_n_buffers (cap), 7);
+      capture_free (cap);
+      g_free (path);
+      continue;
+    }
     if (!ok) {
       fail_unless (cap->error != NULL, "%s: python3-rosbag cannot read it "
           "but we posted no error", path);
@@ -1168,9 +1176,12 @@ GST_START_TEST (test_error_not_a_bag)
     expect_error (garbage, mode, GST_STREAM_ERROR, GST_STREAM_ERROR_DEMUX,
         garbage);
     if (g_file_test (TEST_REALBAGS_DIR, G_FILE_TEST_IS_DIR)) {
-      expect_error (TEST_REALBAGS_DIR
-          "/rosbag2_bag_v2__rosbag2_tests_test_sqlite.bag", mode,
-          GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE, "sqlite");
+      /* a rosbag2 sqlite3 database named .bag: a recording in pull
+       * mode (rosbag_db3.c), refused as a stream */
+      if (mode == PUSH)
+        expect_error (TEST_REALBAGS_DIR
+            "/rosbag2_bag_v2__rosbag2_tests_test_sqlite.bag", mode,
+            GST_STREAM_ERROR, GST_STREAM_ERROR_CODEC_NOT_FOUND, "seekable");
       expect_error (TEST_REALBAGS_DIR "/foxglove_rosbag__empty-file.bag",
           mode, GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE, "empty-file");
     } else {

@@ -507,11 +507,11 @@ GST_START_TEST (test_errors)
   capture_free (cap);
 
   if (g_file_test (TEST_REALBAGS_DIR, G_FILE_TEST_IS_DIR)) {
+    /* a rosbag2 sqlite3 database named .bag: a recording (7 messages) */
     cap = src_run (TEST_REALBAGS_DIR
         "/rosbag2_bag_v2__rosbag2_tests_test_sqlite.bag", NULL, FALSE);
-    fail_unless (cap->error != NULL);
-    fail_unless (g_error_matches (cap->error, GST_STREAM_ERROR,
-            GST_STREAM_ERROR_WRONG_TYPE));
+    fail_unless (cap->error == NULL, "%s", cap->error->message);
+    fail_unless_equals_int (capture_n_buffers (cap), 7);
     capture_free (cap);
   } else {
     g_print ("SKIP: %s is absent\n", TEST_REALBAGS_DIR);

@@ -30,8 +30,9 @@ del sys.argv[1:4]
 REF = os.path.join(FILES, 'rosbag-ref.py')
 PY = '/usr/bin/python3'
 
-NOT_BAGS = ('foxglove_rosbag__empty-file.bag',
-            'rosbag2_bag_v2__rosbag2_tests_test_sqlite.bag',
+# a rosbag2 sqlite3 database named .bag: a recording, not a ROS 1 bag
+SQLITE_BAG = 'rosbag2_bag_v2__rosbag2_tests_test_sqlite.bag'
+NOT_BAGS = ('foxglove_rosbag__empty-file.bag', SQLITE_BAG,
             'webviz__invalid.bag')
 
 
@@ -254,10 +255,24 @@ class InfoTest(unittest.TestCase):
             self.assertFalse(o['indexed'])
             self.assertEqual(o['messages'], 2264)
 
+    def test_sqlite_bag(self):
+        path = os.path.join(REALBAGS, SQLITE_BAG)
+        if not os.path.exists(path):
+            self.skipTest(path + ' is absent')
+        out = run(TOOL, '--json', path)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        o = json.loads(out.stdout)
+        self.assertEqual(o['version'], 'rosbag2-sqlite3')
+        self.assertEqual(o['messages'], 7)
+        self.assertEqual([t['topic'] for t in o['topics']],
+                         ['/array_topic', '/clock', '/parameter_events',
+                          '/test_topic'])
+
     def test_errors(self):
         cases = [os.path.join(FILES, 'does-not-exist.bag'), REF]
         if os.path.isdir(REALBAGS):
-            cases += [os.path.join(REALBAGS, n) for n in NOT_BAGS]
+            cases += [os.path.join(REALBAGS, n) for n in NOT_BAGS
+                      if n != SQLITE_BAG]
         for path in cases:
             with self.subTest(path=os.path.basename(path)):
                 out = run(TOOL, path)
