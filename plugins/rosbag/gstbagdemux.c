@@ -76,6 +76,7 @@
 #include "gstbagdemux.h"
 #include "gstbagimage.h"
 #include "gstbagvideo.h"
+#include <gst/rosbag/rosbag-definitions.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_bag_demux_debug);
 #define GST_CAT_DEFAULT gst_bag_demux_debug
@@ -83,6 +84,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_bag_demux_debug);
 #define DEFAULT_TOPICS NULL
 #define DEFAULT_TIMESTAMP_SOURCE GST_BAG_TIMESTAMP_SOURCE_RECEIVE
 #define DEFAULT_RAW FALSE
+#define DEFAULT_DEFINITIONS_PATH NULL
 #define DEFAULT_START_TIME 0
 #define DEFAULT_STOP_TIME GST_CLOCK_TIME_NONE
 #define DEFAULT_CACHE_SIZE GST_ROSBAG_READER_DEFAULT_CACHE_SIZE
@@ -102,6 +104,7 @@ enum
   PROP_TOPICS,
   PROP_TIMESTAMP_SOURCE,
   PROP_RAW,
+  PROP_DEFINITIONS_PATH,
   PROP_START_TIME,
   PROP_STOP_TIME,
   PROP_CACHE_SIZE
@@ -156,6 +159,9 @@ struct _GstBagDemux
 
   /* properties */
   gchar *topics;
+  gchar *definitions_path;
+  /* where topics without a definition find one (made at open) */
+  GstRosbagDefinitions *definitions;
   GstBagTimestampSource ts_source;
   gboolean raw;
   guint64 start_time;
@@ -315,6 +321,13 @@ gst_bag_demux_class_init (GstBagDemuxClass * klass)
           "application/x-mcap-message), no image mapping", DEFAULT_RAW,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_DEFINITIONS_PATH,
+      g_param_spec_string ("definitions-path", "Definitions path",
+          "Colon-separated directories laid out as a ROS 2 share tree "
+          "(DIR/pkg/msg/Type.msg) where topics whose recording holds no "
+          "definition find one, before the built-in common interfaces",
+          DEFAULT_DEFINITIONS_PATH, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_START_TIME,
       g_param_spec_uint64 ("start-time", "Start time",
           "Play from this time (ns, relative to the recording's start)", 0,
@@ -384,6 +397,8 @@ gst_bag_demux_finalize (GObject * object)
   GstBagDemux *demux = GST_BAG_DEMUX (object);
 
   g_free (demux->topics);
+  g_free (demux->definitions_path);
+  g_clear_pointer (&demux->definitions, gst_rosbag_definitions_unref);
   g_ptr_array_unref (demux->streams);
   g_hash_table_unref (demux->stream_by_topic);
   g_hash_table_unref (demux->stream_by_ptr);
@@ -412,6 +427,10 @@ gst_bag_demux_set_property (GObject * object, guint prop_id,
       break;
     case PROP_RAW:
       demux->raw = g_value_get_boolean (value);
+      break;
+    case PROP_DEFINITIONS_PATH:
+      g_free (demux->definitions_path);
+      demux->definitions_path = g_value_dup_string (value);
       break;
     case PROP_START_TIME:
       demux->start_time = g_value_get_uint64 (value);
@@ -445,6 +464,9 @@ gst_bag_demux_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_RAW:
       g_value_set_boolean (value, demux->raw);
+      break;
+    case PROP_DEFINITIONS_PATH:
+      g_value_set_string (value, demux->definitions_path);
       break;
     case PROP_START_TIME:
       g_value_set_uint64 (value, demux->start_time);
@@ -684,6 +706,7 @@ gst_bag_demux_new_stream (GstBagDemux * demux, const GstRosbagTopic * t)
   const gchar *type = gst_rosbag_topic_get_type (t);
   const gchar *menc = gst_rosbag_topic_get_message_encoding (t);
   const gchar *senc = gst_rosbag_topic_get_schema_encoding (t);
+  GBytes *found_def = NULL;
   const guint8 *def;
   gsize def_len = 0;
   gchar *base, *name;
@@ -693,6 +716,30 @@ gst_bag_demux_new_stream (GstBagDemux * demux, const GstRosbagTopic * t)
 
   def = gst_rosbag_topic_get_definition (t, &def_len);
   s->topic = g_strdup (topic);
+  if ((def == NULL || def_len == 0) && type && *type && menc &&
+      strcmp (menc, "cdr") == 0) {
+    gchar *text;
+    GError *err = NULL;
+
+    /* a Humble .db3 or a schemaless channel: the definitions path and the
+     * built-in common interfaces */
+    if (demux->definitions == NULL)
+      demux->definitions = gst_rosbag_definitions_new (demux->definitions_path);
+    text = gst_rosbag_definitions_lookup (demux->definitions, type, &err);
+    if (text) {
+      GST_INFO_OBJECT (demux, "%s: the definition of %s from the "
+          "definitions path or the built-in set", topic, type);
+      found_def = g_bytes_new_take (text, strlen (text));
+      def = g_bytes_get_data (found_def, &def_len);
+      senc = "ros2msg";
+    } else {
+      GST_ELEMENT_WARNING (demux, STREAM, DECODE,
+          ("Topic %s (type %s) has no message definition in the recording "
+              "and none was found: its messages go out as they are", topic,
+              type), ("%s", err->message));
+      g_clear_error (&err);
+    }
+  }
   s->type = g_strdup (type ? type : "");
   s->md5sum = g_strdup (gst_rosbag_topic_get_md5sum (t));
   s->schema_encoding = g_strdup (senc ? senc : "");
@@ -779,6 +826,8 @@ gst_bag_demux_new_stream (GstBagDemux * demux, const GstRosbagTopic * t)
   g_ptr_array_add (demux->streams, s);
   g_hash_table_insert (demux->stream_by_topic, s->topic, s);
   g_hash_table_insert (demux->stream_by_ptr, (gpointer) t, s);
+  if (found_def)
+    g_bytes_unref (found_def);
   return s;
 }
 
@@ -1736,8 +1785,8 @@ gst_bag_demux_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
         return FALSE;
       gst_query_set_seeking (query, GST_FORMAT_TIME,
           demux->pull_mode && demux->opened, 0,
-          GST_CLOCK_TIME_IS_VALID (demux->duration) ? (gint64) demux->
-          duration : -1);
+          GST_CLOCK_TIME_IS_VALID (demux->
+              duration) ? (gint64) demux->duration : -1);
       return TRUE;
     }
     case GST_QUERY_SEGMENT:{

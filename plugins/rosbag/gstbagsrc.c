@@ -72,6 +72,7 @@ enum
   PROP_TOPICS,
   PROP_TIMESTAMP_SOURCE,
   PROP_RAW,
+  PROP_DEFINITIONS_PATH,
   PROP_START_TIME,
   PROP_STOP_TIME,
   PROP_CACHE_SIZE,
@@ -148,6 +149,13 @@ gst_bag_src_class_init (GstBagSrcClass * klass)
           "Every topic as serialized messages (application/x-rosmsg or "
           "application/x-mcap-message), no image mapping", FALSE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_DEFINITIONS_PATH,
+      g_param_spec_string ("definitions-path", "Definitions path",
+          "Colon-separated directories laid out as a ROS 2 share tree "
+          "(DIR/pkg/msg/Type.msg) where topics whose recording holds no "
+          "definition find one, before the built-in common interfaces",
+          NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_START_TIME,
       g_param_spec_uint64 ("start-time", "Start time",

@@ -106,6 +106,7 @@
 // bad usage).
 
 import { createRequire } from 'node:module';
+import childProcess from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -148,6 +149,8 @@ const rest = [];
       opts.bytesLength = v === 'length';
     } else if (a[i] === '--npm')
       opts.npm = need();
+    else if (a[i] === '--definitions')
+      opts.definitions = need();
     else if (a[i].startsWith('--'))
       usage();
     else
@@ -185,7 +188,104 @@ const note = (s) => process.stderr.write('note: ' + s + '\n');
 
 // ---- reading the file ----------------------------------------------------------
 
+// ---- rosbag2 sqlite3 files (.db3), read with the sqlite3 CLI ----------------
+// Topics and messages (in timestamp order) as the CLI returns them; a
+// topic's definition from the message_definitions table where the file has
+// one, else composed here from --definitions DIR (DIR/pkg/msg/Type.msg, a
+// ROS 2 share tree): the root's text, then every type it uses, depth first.
+const BUILTIN = new Set(['bool', 'byte', 'char', 'int8', 'uint8', 'int16',
+  'uint16', 'int32', 'uint32', 'int64', 'uint64', 'float32', 'float64',
+  'string', 'wstring', 'time', 'duration']);
+
+function sqliteJson(p, sql) {
+  const r = childProcess.spawnSync('sqlite3', ['-readonly', '-json', p, sql],
+    { encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (r.status !== 0) {
+    process.stderr.write('error: sqlite3 ' + p + ': ' + r.stderr + '\n');
+    process.exit(2);
+  }
+  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+}
+
+function composeDefinition(type) {
+  const full = (t, pkg) => {
+    if (t === 'Header')
+      return 'std_msgs/msg/Header';
+    const parts = t.split('/');
+    if (parts.length === 1)
+      return pkg + '/msg/' + t;
+    return parts.length === 2 ? parts[0] + '/msg/' + parts[1] : t;
+  };
+  const blocks = [];
+  const seen = new Set();
+  const visit = (t) => {
+    if (seen.has(t))
+      return true;
+    seen.add(t);
+    const [pkg, , name] = t.split('/');
+    let text;
+    try {
+      text = fs.readFileSync(path.join(opts.definitions, pkg, 'msg',
+        name + '.msg'), 'utf8');
+    } catch (e) {
+      return false;
+    }
+    blocks.push([t, text]);
+    for (const line of text.split('\n')) {
+      const l = line.replace(/#.*/, '').trim();
+      if (!l || /^\S+\s+[A-Za-z_]\w*\s*=/.test(l))
+        continue;
+      const base = l.split(/\s+/)[0].replace(/\[.*$/, '')
+        .replace(/<=\d+$/, '');
+      if (!BUILTIN.has(base) && !visit(full(base, pkg)))
+        return false;
+    }
+    return true;
+  };
+  if (!visit(full(type, '')))
+    return null;
+  return blocks.map(([t, text], i) => (i ? '='.repeat(80) + '\nMSG: ' + t +
+    '\n' : '') + text).join('\n');
+}
+
+function readDb3(p) {
+  const channels = new Map();
+  const schemas = new Map();
+  const tables = new Set(sqliteJson(p, "select name from sqlite_master " +
+    "where type = 'table'").map((r) => r.name));
+  const defs = new Map();
+  if (tables.has('message_definitions'))
+    for (const r of sqliteJson(p, 'select topic_type, encoding, ' +
+      'encoded_message_definition as d from message_definitions'))
+      defs.set(r.topic_type, r);
+  for (const t of sqliteJson(p, 'select id, name, type, ' +
+    'serialization_format as f from topics')) {
+    let data = null;
+    let encoding = 'ros2msg';
+    const d = defs.get(t.type);
+    if (d && d.d) {
+      data = d.d;
+      encoding = d.encoding;
+    } else if (opts.definitions) {
+      data = composeDefinition(t.type);
+    }
+    channels.set(t.id, { topic: t.name, messageEncoding: t.f || 'cdr',
+      schemaId: data === null ? 0 : t.id });
+    if (data !== null)
+      schemas.set(t.id, { name: t.type, encoding,
+        data: new TextEncoder().encode(data) });
+  }
+  const messages = sqliteJson(p, 'select topic_id, cast(timestamp as text) ' +
+    'as timestamp, hex(data) ' +
+    'as h from messages order by timestamp, id').map((r) => ({
+    channelId: r.topic_id, logTime: BigInt(r.timestamp),
+    data: Uint8Array.from(Buffer.from(r.h, 'hex')) }));
+  return { channels, schemas, messages };
+}
+
 async function readMcap(p) {
+  if (p.endsWith('.db3'))
+    return readDb3(p);
   await zstd.isLoaded;
   await lz4.isLoaded;
   const decompressHandlers = {
