@@ -79,6 +79,7 @@
 
 #include "gstrosbagelements.h"
 #include "gstrosmsgconvert.h"
+#include <gst/rosbag/rosbag-definitions.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_ros_msg_convert_debug);
 #define GST_CAT_DEFAULT gst_ros_msg_convert_debug
@@ -92,6 +93,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_ros_msg_convert_debug);
 #define DEFAULT_TOPIC NULL
 #define DEFAULT_CSV_HEADER TRUE
 #define DEFAULT_BYTE_ARRAYS GST_ROS_MSG_CONVERT_BYTES_BASE64
+#define DEFAULT_DEFINITIONS_PATH NULL
 
 enum
 {
@@ -101,6 +103,7 @@ enum
   PROP_TOPIC,
   PROP_CSV_HEADER,
   PROP_BYTE_ARRAYS,
+  PROP_DEFINITIONS_PATH,
   PROP_SKIPPED
 };
 
@@ -119,6 +122,9 @@ struct _GstRosMsgConvert
   GstRosbagMsgDef *def;
   gchar *type;
   gchar *definition;
+  gchar *definitions_path;
+  /* a definition found for caps without one (CDR only) */
+  gchar *found_definition;
   gchar *encoding;
   gchar *schema_encoding;
   /* the topic's messages are in an encapsulation that is not decoded */
@@ -255,6 +261,13 @@ gst_ros_msg_convert_class_init (GstRosMsgConvertClass * klass)
           "data...) are written", GST_TYPE_ROS_MSG_CONVERT_BYTES,
           DEFAULT_BYTE_ARRAYS, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_DEFINITIONS_PATH,
+      g_param_spec_string ("definitions-path", "Definitions path",
+          "Colon-separated directories laid out as a ROS 2 share tree "
+          "(DIR/pkg/msg/Type.msg) where CDR messages whose caps carry no "
+          "definition find one, before the built-in common interfaces",
+          DEFAULT_DEFINITIONS_PATH, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_SKIPPED,
       g_param_spec_uint64 ("skipped", "Skipped",
           "Messages skipped because they did not match their definition",
@@ -301,6 +314,8 @@ gst_ros_msg_convert_reset (GstRosMsgConvert * self)
   g_clear_pointer (&self->def, gst_rosbag_msgdef_unref);
   g_clear_pointer (&self->type, g_free);
   g_clear_pointer (&self->definition, g_free);
+  g_clear_pointer (&self->definitions_path, g_free);
+  g_clear_pointer (&self->found_definition, g_free);
   g_clear_pointer (&self->encoding, g_free);
   g_clear_pointer (&self->schema_encoding, g_free);
   g_clear_pointer (&self->caps_topic, g_free);
@@ -345,6 +360,10 @@ gst_ros_msg_convert_set_property (GObject * object, guint prop_id,
     case PROP_BYTE_ARRAYS:
       self->byte_arrays = g_value_get_enum (value);
       break;
+    case PROP_DEFINITIONS_PATH:
+      g_free (self->definitions_path);
+      self->definitions_path = g_value_dup_string (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -374,6 +393,9 @@ gst_ros_msg_convert_get_property (GObject * object, guint prop_id,
       break;
     case PROP_BYTE_ARRAYS:
       g_value_set_enum (value, self->byte_arrays);
+      break;
+    case PROP_DEFINITIONS_PATH:
+      g_value_set_string (value, self->definitions_path);
       break;
     case PROP_SKIPPED:
       g_value_set_uint64 (value, self->skipped);
@@ -466,6 +488,27 @@ gst_ros_msg_convert_set_caps (GstBaseTransform * trans, GstCaps * incaps,
   schema_encoding = gst_structure_get_string (s, "schema-encoding");
   if (g_strcmp0 (encoding, "cdr") == 0 && schema_encoding == NULL)
     schema_encoding = "ros2msg";
+
+  if (type != NULL && *type && (definition == NULL || *definition == '\0')
+      && g_strcmp0 (encoding, "cdr") == 0) {
+    GstRosbagDefinitions *defs;
+    gchar *path;
+
+    /* a Humble .db3 or a schemaless channel: the definitions path and the
+     * built-in common interfaces */
+    GST_OBJECT_LOCK (self);
+    path = g_strdup (self->definitions_path);
+    GST_OBJECT_UNLOCK (self);
+    defs = gst_rosbag_definitions_new (path);
+    g_free (path);
+    g_free (self->found_definition);
+    self->found_definition = gst_rosbag_definitions_lookup (defs, type, &err);
+    gst_rosbag_definitions_unref (defs);
+    if (self->found_definition == NULL)
+      goto parse_failed;
+    definition = self->found_definition;
+    schema_encoding = "ros2msg";
+  }
 
   if (type == NULL || definition == NULL)
     goto no_definition;

@@ -523,6 +523,67 @@ GST_START_TEST (test_cdr_unsupported_encapsulation)
 
 GST_END_TEST;
 
+/* CDR caps without a definition (a Humble .db3): the built-in set and
+ * definitions-path supply it; an unknown type is an error */
+GST_START_TEST (test_cdr_definitions_path)
+{
+  GstHarness *h;
+  gchar *s, *dir, *msgdir, *file;
+  static const guint8 str_msg[] = { 0, 1, 0, 0, 3, 0, 0, 0, 'h', 'i', 0 };
+  static const guint8 foo_msg[] = { 0, 1, 0, 0, 7, 0, 0, 0 };
+
+  h = gst_harness_new ("rosmsgconvert");
+  gst_harness_set_src_caps (h, gst_caps_new_simple ("application/x-rosmsg",
+          "type", G_TYPE_STRING, "std_msgs/msg/String", "definition",
+          G_TYPE_STRING, "", "encoding", G_TYPE_STRING, "cdr", "topic",
+          G_TYPE_STRING, "/s", NULL));
+  fail_unless_equals_int (gst_harness_push (h,
+          gst_buffer_new_memdup (str_msg, sizeof (str_msg))), GST_FLOW_OK);
+  s = pull_text (h);
+  fail_unless (g_str_has_suffix (s, "\"msg\":{\"data\":\"hi\"}}\n"), "%s", s);
+  g_free (s);
+  gst_harness_teardown (h);
+
+  dir = g_dir_make_tmp ("rosmsgconvert-defs-XXXXXX", NULL);
+  msgdir = g_build_filename (dir, "my_pkg", "msg", NULL);
+  fail_unless (g_mkdir_with_parents (msgdir, 0755) == 0);
+  file = g_build_filename (msgdir, "Foo.msg", NULL);
+  fail_unless (g_file_set_contents (file, "int32 count\n", -1, NULL));
+  h = gst_harness_new ("rosmsgconvert");
+  g_object_set (h->element, "definitions-path", dir, NULL);
+  gst_harness_set_src_caps (h, gst_caps_new_simple ("application/x-rosmsg",
+          "type", G_TYPE_STRING, "my_pkg/msg/Foo", "encoding", G_TYPE_STRING,
+          "cdr", "definition", G_TYPE_STRING, "", "topic", G_TYPE_STRING,
+          "/f", NULL));
+  fail_unless_equals_int (gst_harness_push (h,
+          gst_buffer_new_memdup (foo_msg, sizeof (foo_msg))), GST_FLOW_OK);
+  s = pull_text (h);
+  fail_unless (g_str_has_suffix (s, "\"msg\":{\"count\":7}}\n"), "%s", s);
+  g_free (s);
+  gst_harness_teardown (h);
+
+  /* without the path the type is unknown: not negotiated */
+  h = gst_harness_new ("rosmsgconvert");
+  gst_harness_set_src_caps (h, gst_caps_new_simple ("application/x-rosmsg",
+          "type", G_TYPE_STRING, "my_pkg/msg/Foo", "encoding", G_TYPE_STRING,
+          "cdr", "definition", G_TYPE_STRING, "", NULL));
+  fail_if (gst_harness_push (h, gst_buffer_new_memdup (foo_msg,
+              sizeof (foo_msg))) == GST_FLOW_OK);
+  gst_harness_teardown (h);
+
+  g_unlink (file);
+  g_rmdir (msgdir);
+  s = g_build_filename (dir, "my_pkg", NULL);
+  g_rmdir (s);
+  g_free (s);
+  g_rmdir (dir);
+  g_free (file);
+  g_free (msgdir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_bad_message_skipped)
 {
   GstHarness *h = gst_harness_new ("rosmsgconvert");
@@ -916,6 +977,7 @@ rosmsgconvert_suite (void)
   tcase_add_test (tc, test_csv_header_on_eos);
   tcase_add_test (tc, test_encoding_caps);
   tcase_add_test (tc, test_cdr_unsupported_encapsulation);
+  tcase_add_test (tc, test_cdr_definitions_path);
   tcase_add_test (tc, test_json_vs_genpy);
   tcase_add_test (tc, test_csv_vs_genpy);
   tcase_add_test (tc, test_byte_arrays_length);
