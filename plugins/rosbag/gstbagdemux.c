@@ -733,10 +733,14 @@ gst_bag_demux_new_stream (GstBagDemux * demux, const GstRosbagTopic * t)
       def = g_bytes_get_data (found_def, &def_len);
       senc = "ros2msg";
     } else {
-      GST_ELEMENT_WARNING (demux, STREAM, DECODE,
-          ("Topic %s (type %s) has no message definition in the recording "
-              "and none was found: its messages go out as they are", topic,
-              type), ("%s", err->message));
+      /* an MCAP schema may be empty for an empty type (test_msgs/Empty);
+       * a .db3 never holds one */
+      if (demux->rec && gst_rosbag_recording_get_format (demux->rec) ==
+          GST_ROSBAG_FORMAT_DB3)
+        GST_ELEMENT_WARNING (demux, STREAM, DECODE,
+            ("Topic %s (type %s) has no message definition in the "
+                "recording and none was found: its messages go out as they "
+                "are", topic, type), ("%s", err->message));
       g_clear_error (&err);
     }
   }
@@ -1785,8 +1789,8 @@ gst_bag_demux_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
         return FALSE;
       gst_query_set_seeking (query, GST_FORMAT_TIME,
           demux->pull_mode && demux->opened, 0,
-          GST_CLOCK_TIME_IS_VALID (demux->
-              duration) ? (gint64) demux->duration : -1);
+          GST_CLOCK_TIME_IS_VALID (demux->duration) ? (gint64) demux->
+          duration : -1);
       return TRUE;
     }
     case GST_QUERY_SEGMENT:{
