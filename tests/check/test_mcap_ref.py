@@ -86,8 +86,9 @@ TOPIC_KEYS = ('type', 'schema_encoding', 'message_encoding', 'count',
               'channels', 'sha256')
 
 
-def npm_unavailable(npm_dir):
-    """None when the references can run, else why not"""
+def npm_unavailable(npm_dir, pins=PINS):
+    """None when the references (the npm packages @pins) can run, else why
+    not; test_ros2_ref.py and test_recipes_ros2.py use it with their pins"""
     stamp = os.path.join(os.path.dirname(os.path.normpath(npm_dir)),
                          'npm-refs.stamp')
     if os.path.exists(stamp):
@@ -97,7 +98,7 @@ def npm_unavailable(npm_dir):
             return 'npm packages: %s (%s; delete it to retry)' % (text, stamp)
     if shutil.which('node') is None:
         return 'node is not installed'
-    for p in PINS:
+    for p in pins:
         if not os.path.exists(os.path.join(npm_dir, 'node_modules', p,
                                            'package.json')):
             return ('%s is not installed in %s (tests/files/npm-install.sh'
@@ -105,9 +106,9 @@ def npm_unavailable(npm_dir):
     return None
 
 
-def versions(npm_dir):
+def versions(npm_dir, pins=PINS):
     out = []
-    for p in PINS:
+    for p in pins:
         with open(os.path.join(npm_dir, 'node_modules', p,
                                'package.json')) as f:
             out.append('%s %s' % (p, json.load(f).get('version')))

@@ -54,23 +54,9 @@ import sys
 import tempfile
 import zlib
 
+from test_ros2_ref import npm_unavailable
+
 SECTION = '## ROS 2 recordings (MCAP)'
-
-
-def npm_unavailable(npm_dir):
-    stamp = os.path.join(os.path.dirname(os.path.normpath(npm_dir)),
-                         'npm-refs.stamp')
-    if os.path.exists(stamp):
-        with open(stamp) as f:
-            text = f.read().strip()
-        if text != 'ok':
-            return 'npm packages: %s (%s)' % (text, stamp)
-    if shutil.which('node') is None:
-        return 'node is not installed'
-    if not os.path.exists(os.path.join(npm_dir, 'node_modules', '@foxglove',
-                                       'rosmsg2-serialization')):
-        return 'the npm packages are not installed in ' + npm_dir
-    return None
 
 
 def recipe_blocks(page):

@@ -62,6 +62,8 @@ import subprocess
 import sys
 import tempfile
 
+import test_mcap_ref
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REF = os.path.join(HERE, '..', 'files', 'rosmsg2-ref.mjs')
 PINS = ['@mcap/core', '@foxglove/wasm-zstd', '@foxglove/wasm-lz4',
@@ -97,31 +99,11 @@ def known(label, topic):
 
 
 def npm_unavailable(npm_dir):
-    """None when the reference can run, else why not"""
-    stamp = os.path.join(os.path.dirname(os.path.normpath(npm_dir)),
-                         'npm-refs.stamp')
-    if os.path.exists(stamp):
-        with open(stamp) as f:
-            text = f.read().strip()
-        if text != 'ok':
-            return 'npm packages: %s (%s; delete it to retry)' % (text, stamp)
-    if shutil.which('node') is None:
-        return 'node is not installed'
-    for p in PINS:
-        if not os.path.exists(os.path.join(npm_dir, 'node_modules', p,
-                                           'package.json')):
-            return ('%s is not installed in %s (tests/files/npm-install.sh'
-                    ' installs it)' % (p, npm_dir))
-    return None
+    return test_mcap_ref.npm_unavailable(npm_dir, PINS)
 
 
 def versions(npm_dir):
-    out = []
-    for p in PINS:
-        with open(os.path.join(npm_dir, 'node_modules', p,
-                               'package.json')) as f:
-            out.append('%s %s' % (p, json.load(f).get('version')))
-    return ', '.join(out)
+    return test_mcap_ref.versions(npm_dir, PINS)
 
 
 def run(cmd, timeout=300):
