@@ -42,12 +42,14 @@ G_BEGIN_DECLS struct _GstRosbagTopic
   guint index;
   guint64 first_ns, last_ns;    /* bounds of its messages, or of the
                                  * chunks holding them */
+  GVariant *qos;                /* rosbag2 offered QoS profiles, aa{sv} */
 };
 
 GstRosbagTopic *gst_rosbag_topic_new (const gchar * name);
 void gst_rosbag_topic_free (GstRosbagTopic * t);
 void gst_rosbag_topic_set_definition (GstRosbagTopic * t,
     const guint8 * data, gsize len);
+
 
 /* A block: a chunk, or a run of messages outside chunks. The reader
  * merges blocks' index entries (GstRosbagIndexEntry: time, offset inside
@@ -155,6 +157,36 @@ GBytes *gst_rosbag_zstd_decompress (const guint8 * data, gsize len,
     gsize size, GError ** error);
 GBytes *gst_rosbag_lz4_frame_decompress (const guint8 * data, gsize len,
     gsize size, GError ** error);
+
+/* the recording (rosbag-recording.c, rosbag-rosbag2.c) */
+struct _GstRosbagRecording
+{
+  gint refcount;
+  GstRosbagFormat format;
+  gchar *name;
+  guint64 file_size;
+  GstRosbagBag *bag;            /* ROS 1 */
+  GstRosbagMcap *mcap;          /* MCAP */
+  GstRosbagDb3 *db3;            /* rosbag2 sqlite3 */
+  GstRosbagBackendInfo info;
+  GPtrArray *topics;            /* by name; the same as info.topics */
+  guint64 start_ns, end_ns, message_count;
+  GArray *stats;                /* GstRosbagCompressionStat, on demand */
+  /* rosbag2 */
+  GPtrArray *files;             /* gchar*, the storage files, NULL-ended */
+  GPtrArray *warnings;          /* gchar*, NULL-ended */
+  guint metadata_version;       /* 0: no metadata.yaml */
+  gchar *storage_id, *ros_distro, *compression_format, *compression_mode;
+  GPtrArray *parts;             /* GstRosbagRecording*: a directory's files */
+};
+
+/* rosbag2 directories (rosbag-rosbag2.c) */
+gboolean gst_rosbag_recording_is_rosbag2_path (const gchar * path);
+GstRosbagRecording *gst_rosbag_rosbag2_open (const gchar * path,
+    GError ** error);
+void gst_rosbag_rosbag2_clear (GstRosbagRecording * rec);
+void gst_rosbag_recording_add_warning (GstRosbagRecording * rec,
+    const gchar * format, ...) G_GNUC_PRINTF (2, 3);
 
 G_END_DECLS
 #endif /* __GST_ROSBAG_PRIVATE_H__ */

@@ -28,20 +28,6 @@
 #define BAG_MAGIC "#ROSBAG V"
 #define BAG_MAGIC_V12 "#ROSRECORD V"
 
-struct _GstRosbagRecording
-{
-  gint refcount;
-  GstRosbagFormat format;
-  gchar *name;
-  guint64 file_size;
-  GstRosbagBag *bag;            /* ROS 1 */
-  GstRosbagMcap *mcap;          /* MCAP */
-  GstRosbagDb3 *db3;            /* rosbag2 sqlite3 */
-  GstRosbagBackendInfo info;
-  GPtrArray *topics;            /* by name; the same as info.topics */
-  guint64 start_ns, end_ns, message_count;
-  GArray *stats;                /* GstRosbagCompressionStat, on demand */
-};
 
 /* ---------------------------------------------------------------------- */
 /* topics */
@@ -73,6 +59,8 @@ gst_rosbag_topic_free (GstRosbagTopic * t)
   g_free (t->definition);
   g_free (t->md5sum);
   g_ptr_array_unref (t->callerids);
+  if (t->qos)
+    g_variant_unref (t->qos);
   g_free (t);
 }
 
@@ -439,11 +427,21 @@ fail:
 
 /**
  * gst_rosbag_recording_open:
- * @path: a ROS 1 bag, an MCAP file or a rosbag2 `.db3` file
+ * @path: a ROS 1 bag, an MCAP file, a rosbag2 `.db3` file, a rosbag2
+ *   directory or its `metadata.yaml`, or a zstd-compressed storage file
+ *   (`x.db3.zstd`, `x.mcap.zstd`)
  * @error: return location for a #GError
  *
  * Opens @path, mapped into memory; ranges of a big file leave the
  * process's RSS again once the chunks read from them are released.
+ *
+ * A rosbag2 directory is one recording: every split file its metadata
+ * names (every storage file it holds when it has no metadata.yaml), in
+ * log-time order, topics matched by name across files. What could not be
+ * read is skipped and said by gst_rosbag_recording_get_warnings(); it
+ * fails only when no file can be read. A compressed file is decompressed
+ * to a temporary file first (sqlite and MCAP's index need random
+ * access), which is deleted at once and gone when the recording is.
  *
  * Returns: (transfer full) (nullable): the recording
  */
@@ -455,6 +453,8 @@ gst_rosbag_recording_open (const gchar * path, GError ** error)
   GDestroyNotify notify;
   guint64 size;
 
+  if (gst_rosbag_recording_is_rosbag2_path (path))
+    return gst_rosbag_rosbag2_open (path, error);
   if (!gst_rosbag_map_file (path, &func, &ud, &notify, &size, error))
     return NULL;
   return gst_rosbag_recording_open_with_func (func, ud, notify, size, path,
@@ -529,6 +529,7 @@ gst_rosbag_recording_unref (GstRosbagRecording * rec)
     g_array_unref (rec->stats);
   if (rec->bag)
     gst_rosbag_bag_unref (rec->bag);
+  gst_rosbag_rosbag2_clear (rec);
   g_free (rec->name);
   g_free (rec);
 }

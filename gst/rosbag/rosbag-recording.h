@@ -143,6 +143,27 @@ GST_ROSBAG_API
 gboolean gst_rosbag_recording_get_frequencies (GstRosbagRecording *rec,
     gdouble **hz, GError **error);
 
+/* rosbag2 directories (metadata.yaml and split storage files) */
+GST_ROSBAG_API
+gboolean gst_rosbag_recording_sniff_metadata (const guint8 *data, gsize size);
+GST_ROSBAG_API
+guint gst_rosbag_recording_get_n_files (GstRosbagRecording *rec);
+GST_ROSBAG_API
+const gchar *gst_rosbag_recording_get_file (GstRosbagRecording *rec, guint i);
+GST_ROSBAG_API
+const gchar *const *gst_rosbag_recording_get_warnings (GstRosbagRecording
+    *rec);
+GST_ROSBAG_API
+guint gst_rosbag_recording_get_metadata_version (GstRosbagRecording *rec);
+GST_ROSBAG_API
+const gchar *gst_rosbag_recording_get_storage_identifier (GstRosbagRecording
+    *rec);
+GST_ROSBAG_API
+const gchar *gst_rosbag_recording_get_ros_distro (GstRosbagRecording *rec);
+GST_ROSBAG_API
+gboolean gst_rosbag_recording_get_rosbag2_compression (GstRosbagRecording
+    *rec, const gchar **format, const gchar **mode);
+
 GST_ROSBAG_API
 guint gst_rosbag_recording_get_n_topics (GstRosbagRecording *rec);
 GST_ROSBAG_API
@@ -178,6 +199,8 @@ GST_ROSBAG_API
 guint gst_rosbag_topic_get_index (const GstRosbagTopic *topic);
 GST_ROSBAG_API
 guint64 gst_rosbag_topic_get_mean_interval (const GstRosbagTopic *topic);
+GST_ROSBAG_API
+GVariant *gst_rosbag_topic_get_qos_profiles (const GstRosbagTopic *topic);
 /* Topic patterns: names or GLib globs (`*`, `?`), a leading `/` optional
  * on either side. NULL or empty @patterns match everything. */
 GST_ROSBAG_API
