@@ -29,13 +29,26 @@
  *                                 the incremental (push-mode) parser, the
  *                                 file fed in pieces of 1, 7, 4096...
  *                                 bytes; same format as --conformance
+ *   mcap-dump --rosbag2 PATH      a rosbag2 directory (or metadata.yaml,
+ *                                 or any recording): what the recording
+ *                                 says of itself and every message
+ *                                 (test_rosbag2_ref.py)
  *
  * --summary: {"format", "indexed", "messages", "start_ns", "end_ns",
  * "topics": [{"name", "type", "schema_encoding", "message_encoding",
  * "count", "channels", "sha256"}]}, topics by name; the SHA-256 runs over
  * the topic's messages in time order, each as u64 LE log_time, u64 LE
  * publish_time, u32 LE size, data. Read errors are printed to stderr as
- * "warning: ..." and reading goes on. */
+ * "warning: ..." and reading goes on.
+ *
+ * --rosbag2: {"files": [paths], "warnings": [...], "metadata_version",
+ * "storage_identifier", "ros_distro" (null when absent), "compression":
+ * null or {"format", "mode"}, "start_ns", "end_ns", "message_count" (the
+ * recording's getters), "topics": [{"name", "type", "schema_encoding",
+ * "message_encoding", "count" (gst_rosbag_topic_get_message_count),
+ * "channels", "qos" (the profiles as JSON, or null)}], "messages":
+ * [[topic, log_time, size, sha256 of the data]] in the reader's order,
+ * "read_errors": [...]}; times as decimal strings. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -167,6 +180,172 @@ stream (const gchar * path)
   return 0;
 }
 
+static void
+json_str_or_null (GString * s, const gchar * str)
+{
+  if (str)
+    json_str (s, str);
+  else
+    g_string_append (s, "null");
+}
+
+/* a GVariant of dictionaries, arrays and scalars as JSON */
+static void
+variant_json (GString * s, GVariant * v)
+{
+  if (g_variant_is_of_type (v, G_VARIANT_TYPE_VARIANT)) {
+    GVariant *inner = g_variant_get_variant (v);
+
+    variant_json (s, inner);
+    g_variant_unref (inner);
+  } else if (g_variant_is_of_type (v, G_VARIANT_TYPE ("a{s*}"))) {
+    GVariantIter it;
+    const gchar *key;
+    GVariant *val;
+    gboolean first = TRUE;
+
+    g_string_append_c (s, '{');
+    g_variant_iter_init (&it, v);
+    while (g_variant_iter_next (&it, "{&s@*}", &key, &val)) {
+      g_string_append (s, first ? "" : ", ");
+      json_str (s, key);
+      g_string_append (s, ": ");
+      variant_json (s, val);
+      g_variant_unref (val);
+      first = FALSE;
+    }
+    g_string_append_c (s, '}');
+  } else if (g_variant_is_container (v)) {
+    gsize i, n = g_variant_n_children (v);
+
+    g_string_append_c (s, '[');
+    for (i = 0; i < n; i++) {
+      GVariant *c = g_variant_get_child_value (v, i);
+
+      g_string_append (s, i ? ", " : "");
+      variant_json (s, c);
+      g_variant_unref (c);
+    }
+    g_string_append_c (s, ']');
+  } else if (g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN)) {
+    g_string_append (s, g_variant_get_boolean (v) ? "true" : "false");
+  } else if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING)) {
+    json_str (s, g_variant_get_string (v, NULL));
+  } else {
+    /* numbers: GVariant's text form is JSON's for integers and doubles */
+    gchar *t = g_variant_print (v, FALSE);
+
+    g_string_append (s, t);
+    g_free (t);
+  }
+}
+
+/* --rosbag2: what the recording says of itself, then every message */
+static int
+rosbag2 (const gchar * path)
+{
+  GstRosbagRecording *rec;
+  GstRosbagReader *r;
+  GError *err = NULL;
+  GString *out = g_string_new (NULL), *errs = g_string_new (NULL);
+  const gchar *const *w;
+  const gchar *format, *mode;
+  GstRosbagMessage m;
+  GstRosbagReadResult res;
+  guint i, n;
+  gboolean first = TRUE;
+
+  rec = gst_rosbag_recording_open (path, &err);
+  if (!rec) {
+    g_printerr ("mcap-dump: %s\n", err->message);
+    g_error_free (err);
+    g_string_free (out, TRUE);
+    g_string_free (errs, TRUE);
+    return 1;
+  }
+  g_string_append (out, "{\"files\": [");
+  n = gst_rosbag_recording_get_n_files (rec);
+  for (i = 0; i < n; i++) {
+    g_string_append (out, i ? ", " : "");
+    json_str_or_null (out, gst_rosbag_recording_get_file (rec, i));
+  }
+  g_string_append (out, "]");
+  w = gst_rosbag_recording_get_warnings (rec);
+  names (out, "warnings", w);
+  g_string_append_printf (out, ", \"metadata_version\": %u, "
+      "\"storage_identifier\": ",
+      gst_rosbag_recording_get_metadata_version (rec));
+  json_str_or_null (out, gst_rosbag_recording_get_storage_identifier (rec));
+  g_string_append (out, ", \"ros_distro\": ");
+  json_str_or_null (out, gst_rosbag_recording_get_ros_distro (rec));
+  g_string_append (out, ", \"compression\": ");
+  if (gst_rosbag_recording_get_rosbag2_compression (rec, &format, &mode)) {
+    g_string_append (out, "{\"format\": ");
+    json_str_or_null (out, format);
+    g_string_append (out, ", \"mode\": ");
+    json_str_or_null (out, mode);
+    g_string_append (out, "}");
+  } else {
+    g_string_append (out, "null");
+  }
+  g_string_append_printf (out, ", \"start_ns\": \"%" G_GUINT64_FORMAT
+      "\", \"end_ns\": \"%" G_GUINT64_FORMAT "\", \"message_count\": %"
+      G_GUINT64_FORMAT ", \"topics\": [",
+      gst_rosbag_recording_get_start_time (rec),
+      gst_rosbag_recording_get_end_time (rec),
+      gst_rosbag_recording_get_message_count (rec));
+  n = gst_rosbag_recording_get_n_topics (rec);
+  for (i = 0; i < n; i++) {
+    const GstRosbagTopic *t = gst_rosbag_recording_get_topic (rec, i);
+    GVariant *qos = gst_rosbag_topic_get_qos_profiles (t);
+
+    g_string_append (out, i ? ", {\"name\": " : "{\"name\": ");
+    json_str (out, gst_rosbag_topic_get_name (t));
+    g_string_append (out, ", \"type\": ");
+    json_str_or_null (out, gst_rosbag_topic_get_type (t));
+    g_string_append (out, ", \"schema_encoding\": ");
+    json_str_or_null (out, gst_rosbag_topic_get_schema_encoding (t));
+    g_string_append (out, ", \"message_encoding\": ");
+    json_str_or_null (out, gst_rosbag_topic_get_message_encoding (t));
+    g_string_append_printf (out, ", \"count\": %" G_GUINT64_FORMAT
+        ", \"channels\": %u, \"qos\": ",
+        gst_rosbag_topic_get_message_count (t),
+        gst_rosbag_topic_get_n_channels (t));
+    if (qos)
+      variant_json (out, qos);
+    else
+      g_string_append (out, "null");
+    g_string_append (out, "}");
+  }
+  g_string_append (out, "], \"messages\": [");
+
+  r = gst_rosbag_reader_new (rec);
+  while ((res = gst_rosbag_reader_next (r, &m, &err)) != GST_ROSBAG_READ_EOS) {
+    gchar *sum;
+
+    if (res == GST_ROSBAG_READ_ERROR) {
+      g_string_append (errs, errs->len ? ", " : "");
+      json_str (errs, err ? err->message : "read error");
+      g_clear_error (&err);
+      continue;
+    }
+    sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, m.data, m.size);
+    g_string_append (out, first ? "[" : ", [");
+    json_str (out, gst_rosbag_topic_get_name (m.topic));
+    g_string_append_printf (out, ", \"%" G_GUINT64_FORMAT "\", %"
+        G_GSIZE_FORMAT ", \"%s\"]", m.time_ns, (gsize) m.size, sum);
+    g_free (sum);
+    first = FALSE;
+  }
+  gst_rosbag_reader_free (r);
+  g_string_append_printf (out, "], \"read_errors\": [%s]}\n", errs->str);
+  fwrite (out->str, 1, out->len, stdout);
+  g_string_free (out, TRUE);
+  g_string_free (errs, TRUE);
+  gst_rosbag_recording_unref (rec);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -183,9 +362,12 @@ main (int argc, char **argv)
 
   if (argc == 3 && strcmp (argv[1], "--stream") == 0)
     return stream (argv[2]);
+  if (argc == 3 && strcmp (argv[1], "--rosbag2") == 0)
+    return rosbag2 (argv[2]);
   if (argc != 3 || (strcmp (argv[1], "--summary") != 0
           && strcmp (argv[1], "--conformance") != 0)) {
-    g_printerr ("usage: %s --summary|--conformance|--stream FILE\n", argv[0]);
+    g_printerr ("usage: %s --summary|--conformance|--stream|--rosbag2 FILE\n",
+        argv[0]);
     return 2;
   }
   conformance = strcmp (argv[1], "--conformance") == 0;

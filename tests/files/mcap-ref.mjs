@@ -19,7 +19,7 @@
 // The independent MCAP reference: what @mcap/core reads from a file.
 //
 //   NODE_PATH=NPM_DIR/node_modules node tests/files/mcap-ref.mjs FILE \
-//       [--conformance]
+//       [--conformance|--messages]
 //
 // NPM_DIR is where tests/files/npm-install.sh installed the pinned packages
 // (require() below honours NODE_PATH).
@@ -41,6 +41,9 @@
 //   --conformance: {"messages":[{"channel_id","topic","log_time",
 //     "publish_time","sequence","data":[...]}],"metadata":[names],
 //     "attachments":[names]}, numbers as decimal strings.
+//   --messages: the summary plus "list": every message in that order as
+//     [topic, log_time (a decimal string), size, sha256 of the data]
+//     (test_rosbag2_ref.py merges the split files of a rosbag2 directory).
 //
 // A file that stops early (cut off, a bad record, a CRC mismatch) is read
 // as a streaming reader does: what was read before the problem is reported,
@@ -63,15 +66,18 @@ const zstd = require('@foxglove/wasm-zstd');
 const lz4 = require('@foxglove/wasm-lz4');
 
 function usage() {
-  process.stderr.write('usage: mcap-ref.mjs FILE [--conformance]\n');
+  process.stderr.write('usage: mcap-ref.mjs FILE' +
+    ' [--conformance|--messages]\n');
   process.exit(2);
 }
 
+const MODES = ['--summary', '--conformance', '--messages'];
 const args = process.argv.slice(2);
 const conformance = args.includes('--conformance');
-const files = args.filter((a) => a !== '--conformance' && a !== '--summary');
+const listing = args.includes('--messages');
+const files = args.filter((a) => !MODES.includes(a));
 if (files.length !== 1 || args.some((a) => a.startsWith('--') &&
-    a !== '--conformance' && a !== '--summary'))
+    !MODES.includes(a)))
   usage();
 const file = files[0];
 
@@ -307,6 +313,12 @@ async function crossCheck() {
   }
 }
 
+function listOut() {
+  return { ...summary(), list: messages.map((m) => [topicOf(m.channelId),
+    String(m.logTime), BigInt(m.data.length),
+    crypto.createHash('sha256').update(m.data).digest('hex')]) };
+}
+
 await crossCheck();
-process.stdout.write(toJson(conformance ? conformanceOut() : summary()) +
-  '\n');
+process.stdout.write(toJson(conformance ? conformanceOut() :
+  listing ? listOut() : summary()) + '\n');
