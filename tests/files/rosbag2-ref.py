@@ -27,6 +27,9 @@ library.
         {name: {type, serialization_format, messages, qos}} as the
         metadata.yaml says (qos: the offered_qos_profiles parsed, a list)
 
+    rosbag2-ref.py counts DIR|metadata.yaml
+        one line per topic of the metadata.yaml: name TAB message_count
+
     rosbag2-ref.py messages [--zstd-messages] PATH...
         one line per message of the sqlite3 storage files: topic TAB
         timestamp TAB size TAB sha1 of the data, sorted by timestamp (stable:
@@ -169,6 +172,10 @@ def messages(paths, zstd_messages):
 def main(argv):
     if len(argv) >= 2 and argv[0] == 'metadata':
         print(json.dumps(metadata(argv[1])))
+        return 0
+    if len(argv) >= 2 and argv[0] == 'counts':
+        for name, t in metadata(argv[1])['topics'].items():
+            print('%s\t%d' % (name, t['messages']))
         return 0
     if len(argv) >= 2 and argv[0] == 'messages':
         zstd = '--zstd-messages' in argv
