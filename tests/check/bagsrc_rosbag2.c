@@ -80,32 +80,13 @@ have_real (void)
 static GPtrArray *
 ref2_lines (const gchar * const *args)
 {
-  GPtrArray *argv = g_ptr_array_new ();
-  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
-  gchar *out = NULL, *err = NULL, **split, **l;
-  gint status = 0;
-  GError *error = NULL;
   gboolean ok;
+  gchar *out = script_run (REF2_SCRIPT, args, &ok);
+  GPtrArray *lines;
 
-  g_ptr_array_add (argv, (gpointer) TEST_PYTHON);
-  g_ptr_array_add (argv, (gpointer) REF2_SCRIPT);
-  for (; *args; args++)
-    g_ptr_array_add (argv, (gpointer) * args);
-  g_ptr_array_add (argv, NULL);
-  ok = g_spawn_sync (NULL, (gchar **) argv->pdata, NULL, G_SPAWN_DEFAULT,
-      NULL, NULL, &out, &err, &status, &error);
-  g_ptr_array_free (argv, TRUE);
-  fail_unless (ok, "cannot run %s: %s", REF2_SCRIPT,
-      error ? error->message : "?");
-  fail_unless (g_spawn_check_wait_status (status, NULL),
-      "rosbag2-ref.py failed: %s", err);
-  split = g_strsplit (out, "\n", -1);
-  for (l = split; *l; l++)
-    if (**l)
-      g_ptr_array_add (lines, g_strdup (*l));
-  g_strfreev (split);
+  fail_unless (ok, "rosbag2-ref.py %s failed", args[0]);
+  lines = split_lines (out);
   g_free (out);
-  g_free (err);
   return lines;
 }
 
@@ -487,6 +468,23 @@ assert_error (Capture * cap, const gchar * needle, const gchar * what)
   g_print ("%s: %s\n", what, cap->error->message);
 }
 
+/* the pipeline @fmt... fails with an error saying @needle */
+static void
+expect_error (const gchar * needle, const gchar * what, const gchar * fmt, ...)
+{
+  va_list args;
+  gchar *desc;
+  Capture *cap;
+
+  va_start (args, fmt);
+  desc = g_strdup_vprintf (fmt, args);
+  va_end (args);
+  cap = capture_new (desc);
+  assert_error (cap, needle, what);
+  capture_free (cap);
+  g_free (desc);
+}
+
 GST_START_TEST (test_errors)
 {
   gchar *desc, *tmp;
@@ -508,40 +506,25 @@ GST_START_TEST (test_errors)
     return;
 
   /* a metadata.yaml whose files are all absent (target_metadata/ names
-   * file_compression/..., which is not next to it) */
-  desc = g_strdup_printf ("bagsrc name=d location=\"%s\"",
+   * file_compression/..., which is not next to it), and its directory */
+  expect_error (NULL, "metadata.yaml without its files",
+      "bagsrc name=d location=\"%s\"",
       REINDEX "/target_metadata/file_compression/metadata.yaml");
-  cap = capture_new (desc);
-  assert_error (cap, NULL, "metadata.yaml without its files");
-  capture_free (cap);
-  g_free (desc);
-  desc = g_strdup_printf ("bagsrc name=d location=\"%s\"",
-      REINDEX "/target_metadata/file_compression");
-  cap = capture_new (desc);
-  assert_error (cap, NULL, "directory whose metadata.yaml names absent "
-      "files");
-  capture_free (cap);
-  g_free (desc);
+  expect_error (NULL, "directory whose metadata.yaml names absent files",
+      "bagsrc name=d location=\"%s\"", REINDEX
+      "/target_metadata/file_compression");
 
-  /* push mode: a metadata.yaml, and the recording property */
-  desc = g_strdup_printf ("filesrc location=\"%s/metadata.yaml\" ! queue ! "
+  /* push mode: a metadata.yaml (whole, and in 7-byte pieces), and the
+   * recording property */
+  expect_error ("seekable", "push mode metadata.yaml",
+      "filesrc location=\"%s/metadata.yaml\" ! queue ! bagdemux name=d",
+      SQLITE_WBAG);
+  expect_error ("seekable", "push mode metadata.yaml in 7-byte pieces",
+      "filesrc location=\"%s/metadata.yaml\" blocksize=7 ! queue ! "
       "bagdemux name=d", SQLITE_WBAG);
-  cap = capture_new (desc);
-  assert_error (cap, "seekable", "push mode metadata.yaml");
-  capture_free (cap);
-  g_free (desc);
-  desc = g_strdup_printf ("filesrc location=\"%s/metadata.yaml\" "
-      "blocksize=7 ! queue ! bagdemux name=d", SQLITE_WBAG);
-  cap = capture_new (desc);
-  assert_error (cap, "seekable", "push mode metadata.yaml in 7-byte pieces");
-  capture_free (cap);
-  g_free (desc);
-  desc = g_strdup_printf ("filesrc location=\"%s/wbag_0.db3\" ! queue ! "
-      "bagdemux name=d recording=\"%s\"", SQLITE_WBAG, SQLITE_WBAG);
-  cap = capture_new (desc);
-  assert_error (cap, "seekable", "push mode recording property");
-  capture_free (cap);
-  g_free (desc);
+  expect_error ("seekable", "push mode recording property",
+      "filesrc location=\"%s/wbag_0.db3\" ! queue ! bagdemux name=d "
+      "recording=\"%s\"", SQLITE_WBAG, SQLITE_WBAG);
 
   /* pull mode without a URI upstream: the files cannot be found */
   desc = g_strdup_printf ("filesrc name=f location=\"%s/metadata.yaml\" ! "
