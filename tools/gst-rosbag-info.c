@@ -300,16 +300,18 @@ json_variant (GString * s, GVariant * v)
 
 /* rmw's enums (rmw/types.h), as metadata.yaml stores them up to version 8;
  * later versions write the names */
-static const gchar *const history_names[] = { "system_default",
-  "keep_last", "keep_all", "unknown", NULL
+static const gchar *const history_names[] = { "system_default history",
+  "keep_last", "keep_all", "unknown history", NULL
 };
 
-static const gchar *const reliability_names[] = { "system_default",
-  "reliable", "best_effort", "unknown", "best_available", NULL
+static const gchar *const reliability_names[] = {
+  "system_default reliability", "reliable", "best_effort",
+  "unknown reliability", "best_available reliability", NULL
 };
 
-static const gchar *const durability_names[] = { "system_default",
-  "transient_local", "volatile", "unknown", "best_available", NULL
+static const gchar *const durability_names[] = {
+  "system_default durability", "transient_local", "volatile",
+  "unknown durability", "best_available durability", NULL
 };
 
 /* a policy of @profile by its name (integer or string), or NULL */
