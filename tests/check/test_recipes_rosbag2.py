@@ -44,25 +44,15 @@ import importlib.util
 import json
 import os
 import re
-import shutil
 import struct
-import subprocess
 import sys
-import tempfile
+
+from test_recipes_ros2 import recipe_blocks, run_recipes
 
 SECTION = '## rosbag2 directories'
 WBAG = 'ros2_rosbag2__rosbag2_py__test__resources__sqlite3__wbag'
 MSGCOMP = ('ros2_rosbag2-humble__rosbag2_tests__resources__reindex_test_bags'
            '/message_compression')
-
-
-def recipe_blocks(page):
-    with open(page) as f:
-        text = f.read()
-    start = text.index(SECTION)
-    end = text.find('\n## ', start + len(SECTION))
-    section = text[start:end if end >= 0 else len(text)]
-    return re.findall(r'```sh\n(.*?)```', section, re.S)
 
 
 def load_ref(root):
@@ -98,69 +88,55 @@ def main():
         print('SKIP: %s is absent' % os.path.join(real, WBAG))
         return 77
     ref = load_ref(root)
-    blocks = recipe_blocks(os.path.join(root, 'docs', 'recipes.md'))
+    blocks = recipe_blocks(os.path.join(root, 'docs', 'recipes.md'), SECTION)
     assert len(blocks) == 3, '%d recipe blocks' % len(blocks)
     env = dict(os.environ)
     env['GST_PLUGIN_PATH'] = os.path.join(build, 'plugins', 'rosbag')
     env['PATH'] = os.path.join(build, 'tools') + ':' + env.get('PATH', '')
     env['GST_REGISTRY'] = os.path.join(build, 'tests', 'check',
                                        'recipes_rosbag2.registry')
-    failed = 0
-    for i, block in enumerate(blocks):
-        top = tempfile.mkdtemp(prefix='recipes-rosbag2-')
+
+    def make_dir(top):
         work = os.path.join(top, 'repo')
         os.mkdir(work)
         os.symlink(os.path.join(root, 'tests'), os.path.join(work, 'tests'))
         os.symlink(os.path.join(root, '..', 'shared'),
                    os.path.join(top, 'shared'))
-        try:
-            run = subprocess.run(['bash', '-e', '-c', block], cwd=work,
-                                 stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True,
-                                 timeout=300, env=env)
-            assert run.returncode == 0, 'exit %d: %s%s' % (
-                run.returncode, run.stdout, run.stderr)
-            out = os.path.join(work, 'out')
-            if i == 0:
-                for n in range(5):
-                    assert '%s/wbag_%d.db3' % (WBAG, n) in run.stdout, \
-                        run.stdout
-                assert 'messages:    6074' in run.stdout, run.stdout
-                counts = {}
-                for f in ref.storage_files(os.path.join(real, WBAG)):
-                    for r in ref.read_db3(f):
-                        counts[r[0]] = counts.get(r[0], 0) + 1
-                for topic, n in counts.items():
-                    assert re.search(r'\b%s +%d msgs' % (topic, n),
-                                     run.stdout), (topic, n, run.stdout)
-                assert 'warning: ' in run.stderr, run.stderr
-            elif i == 1:
-                with open(os.path.join(out, 'AAA.csv')) as f:
-                    rows = list(csv.reader(f))
-                assert rows[0] == ['receive_ns', 'data'], rows[0]
-                ours = sorted((int(r[0]), r[1]) for r in rows[1:])
-                want = expected(ref, os.path.join(real, WBAG), 'AAA', False)
-                assert len(want) == 804, len(want)
-                assert ours == want, 'the CSV differs from the messages'
-                times = [int(r[0]) for r in rows[1:]]
-                assert times == sorted(times), 'CSV rows out of time order'
-            else:
-                with open(os.path.join(out, 'topic.jsonl')) as f:
-                    lines = [json.loads(l) for l in f if l.strip()]
-                ours = sorted((l['receive_ns'], l['msg']['data'])
-                              for l in lines)
-                want = expected(ref, os.path.join(real, MSGCOMP), '/topic',
-                                True)
-                assert len(want) == 369, len(want)
-                assert ours == want, 'the JSON lines differ from the messages'
-            print('ok recipe %d' % (i + 1))
-        except (AssertionError, subprocess.TimeoutExpired, OSError) as e:
-            print('FAIL recipe %d:\n%s\n  %s' % (i + 1, block, e))
-            failed += 1
-        finally:
-            shutil.rmtree(top)
-    print('%d passed, %d failed' % (len(blocks) - failed, failed))
-    return 1 if failed else 0
+        return work
+
+    def check(i, run, work):
+        out = os.path.join(work, 'out')
+        if i == 0:
+            for n in range(5):
+                assert '%s/wbag_%d.db3' % (WBAG, n) in run.stdout, run.stdout
+            assert 'messages:    6074' in run.stdout, run.stdout
+            counts = {}
+            for f in ref.storage_files(os.path.join(real, WBAG)):
+                for r in ref.read_db3(f):
+                    counts[r[0]] = counts.get(r[0], 0) + 1
+            for topic, n in counts.items():
+                assert re.search(r'\b%s +%d msgs' % (topic, n), run.stdout), \
+                    (topic, n, run.stdout)
+            assert 'warning: ' in run.stderr, run.stderr
+        elif i == 1:
+            with open(os.path.join(out, 'AAA.csv')) as f:
+                rows = list(csv.reader(f))
+            assert rows[0] == ['receive_ns', 'data'], rows[0]
+            ours = sorted((int(r[0]), r[1]) for r in rows[1:])
+            want = expected(ref, os.path.join(real, WBAG), 'AAA', False)
+            assert len(want) == 804, len(want)
+            assert ours == want, 'the CSV differs from the messages'
+            times = [int(r[0]) for r in rows[1:]]
+            assert times == sorted(times), 'CSV rows out of time order'
+        else:
+            with open(os.path.join(out, 'topic.jsonl')) as f:
+                lines = [json.loads(l) for l in f if l.strip()]
+            ours = sorted((l['receive_ns'], l['msg']['data']) for l in lines)
+            want = expected(ref, os.path.join(real, MSGCOMP), '/topic', True)
+            assert len(want) == 369, len(want)
+            assert ours == want, 'the JSON lines differ from the messages'
+
+    return run_recipes(blocks, make_dir, check, env)
 
 
 if __name__ == '__main__':
