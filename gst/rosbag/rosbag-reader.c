@@ -745,7 +745,8 @@ gst_rosbag_reader_next (GstRosbagReader * r, GstRosbagMessage * msg,
       return GST_ROSBAG_READ_ERROR;
     }
     memset (msg, 0, sizeof (*msg));
-    ok = r->be->parse_message (r->backend, chunk, entry_off, msg, &err);
+    ok = r->be->parse_message (r->backend, c->chunk, chunk, entry_off, msg,
+        &err);
     if (ok) {
       msg->topic = gst_rosbag_recording_lookup_channel (r->rec,
           msg->channel_id);
