@@ -808,6 +808,7 @@ open_part (const gchar * path, GError ** error)
   GstRosbagReadFunc func;
   gpointer ud;
   GDestroyNotify notify;
+  GstRosbagRecording *rec;
   guint64 size;
   gboolean ok;
 
@@ -817,8 +818,15 @@ open_part (const gchar * path, GError ** error)
     ok = gst_rosbag_map_file (path, &func, &ud, &notify, &size, error);
   if (!ok)
     return NULL;
-  return gst_rosbag_recording_open_with_func (func, ud, notify, size, path,
+  rec = gst_rosbag_recording_open_with_func (func, ud, notify, size, path,
       error);
+  if (rec && g_str_has_suffix (path, ".zstd")) {
+    g_free (rec->compression_format);
+    g_free (rec->compression_mode);
+    rec->compression_format = g_strdup ("zstd");
+    rec->compression_mode = g_strdup ("FILE");
+  }
+  return rec;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1220,34 +1228,29 @@ read_metadata (const gchar * path, gsize * len, GError ** error)
   return text;
 }
 
+static gboolean
+non_empty (const gchar * path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 && st.st_size > 0;
+}
+
+/* a database being written (or left by a killed writer) has a journal or
+ * write-ahead log with content beside it: sqlite readers (not we, reading
+ * the file as it is) would replay it. Empty ones are left by readers. */
 static void
 warn_if_written (GstRosbagRecording * rec, const gchar * file)
 {
   gchar *wal = g_strconcat (file, "-wal", NULL);
   gchar *jnl = g_strconcat (file, "-journal", NULL);
 
-  if (g_file_test (wal, G_FILE_TEST_EXISTS)
-      || g_file_test (jnl, G_FILE_TEST_EXISTS))
+  if (non_empty (wal) || non_empty (jnl))
     gst_rosbag_recording_add_warning (rec, "%s has a %s file beside it: it"
         " is being written or was not closed, and what is only in that file"
-        " is not read", file, g_file_test (wal, G_FILE_TEST_EXISTS) ?
-        "-wal" : "-journal");
+        " is not read", file, non_empty (wal) ? "-wal" : "-journal");
   g_free (wal);
   g_free (jnl);
-}
-
-/* a single compressed storage file */
-static GstRosbagRecording *
-open_compressed_file (const gchar * path, GError ** error)
-{
-  GstRosbagRecording *rec = open_part (path, error);
-
-  if (!rec)
-    return NULL;
-  rec->compression_format = g_strdup ("zstd");
-  g_free (rec->compression_mode);
-  rec->compression_mode = g_strdup ("FILE");
-  return rec;
 }
 
 GstRosbagRecording *
@@ -1263,7 +1266,7 @@ gst_rosbag_rosbag2_open (const gchar * path, GError ** error)
 
   if (!g_file_test (path, G_FILE_TEST_IS_DIR)) {
     if (g_str_has_suffix (path, ".zstd"))
-      return open_compressed_file (path, error);
+      return open_part (path, error);
     dir = g_path_get_dirname (path);
     meta = g_strdup (path);
   } else {
@@ -1311,7 +1314,7 @@ gst_rosbag_rosbag2_open (const gchar * path, GError ** error)
     names = list_storage_files (dir, &err);
     if (!names)
       goto no_files;
-    if (!md)
+    if (!md && !g_file_test (meta, G_FILE_TEST_EXISTS))
       gst_rosbag_recording_add_warning (rec, "%s has no metadata.yaml:"
           " reading the %u storage file%s it holds in name order, as"
           " `ros2 bag reindex` would", dir, names->len,

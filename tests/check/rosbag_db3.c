@@ -71,7 +71,10 @@ str_cmp (gconstpointer a, gconstpointer b)
 static GPtrArray *
 cli_lines (const gchar * path, const gchar * sql)
 {
-  const gchar *argv[] = { cli, "-readonly", "-separator", "\t", path, sql,
+  /* immutable: the CLI would otherwise leave -wal and -shm files beside
+   * a WAL-mode database (in ../shared) */
+  gchar *uri = g_strdup_printf ("file:%s?immutable=1", path);
+  const gchar *argv[] = { cli, "-readonly", "-separator", "\t", uri, sql,
     NULL
   };
   gchar *out = NULL, *err = NULL, **lines, **l;
@@ -89,6 +92,7 @@ cli_lines (const gchar * path, const gchar * sql)
   g_strfreev (lines);
   g_free (out);
   g_free (err);
+  g_free (uri);
   return arr;
 }
 
