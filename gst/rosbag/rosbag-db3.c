@@ -80,6 +80,8 @@ struct _GstRosbagDb3
   guint64 total;
   sqlite3_stmt *index_stmt, *data_stmt;
   gboolean message_zstd;        /* rosbag2 MESSAGE-mode compression */
+  gboolean by_id;               /* no timestamp index (Dashing): blocks are
+                                 * id ranges, ids in timestamp order */
 };
 
 /* ---------------------------------------------------------------------- */
@@ -517,7 +519,53 @@ fail:
   return FALSE;
 }
 
-/* the blocks: runs of rows in (timestamp, id) order, from the index */
+/* whether an index on messages starts with the timestamp (Dashing wrote
+ * none) */
+static gboolean
+has_timestamp_index (GstRosbagDb3 * d)
+{
+  sqlite3_stmt *st = prepare (d, "select count(*) from"
+      " pragma_index_list('messages') l, pragma_index_info(l.name) i"
+      " where i.seqno = 0 and i.name = 'timestamp'", NULL);
+  gboolean yes = FALSE;
+
+  if (!st)
+    return FALSE;
+  if (sqlite3_step (st) == SQLITE_ROW)
+    yes = sqlite3_column_int64 (st, 0) > 0;
+  sqlite3_finalize (st);
+  return yes;
+}
+
+/* without the index: whether ids (the rowid) are in timestamp order, as a
+ * recorder inserts them; one pass over the table's b-tree, no sort */
+static gboolean
+ids_in_time_order (GstRosbagDb3 * d)
+{
+  sqlite3_stmt *st = prepare (d, "select timestamp from messages order by id",
+      NULL);
+  gint64 last = G_MININT64;
+  gboolean ordered = TRUE;
+  int rc;
+
+  if (!st)
+    return FALSE;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+    gint64 t = sqlite3_column_int64 (st, 0);
+
+    if (t < last) {
+      ordered = FALSE;
+      break;
+    }
+    last = t;
+  }
+  sqlite3_finalize (st);
+  return ordered && rc == SQLITE_DONE;
+}
+
+/* the blocks: runs of rows in (timestamp, id) order, from the index (or,
+ * without one, from the ids when they are in time order; else sqlite
+ * sorts the table once here) */
 static gboolean
 find_blocks (GstRosbagDb3 * d, GstRosbagBackendInfo * info, GError ** error)
 {
@@ -532,8 +580,9 @@ find_blocks (GstRosbagDb3 * d, GstRosbagBackendInfo * info, GError ** error)
 
   /* over the timestamp index alone: rows of unknown topics are counted
    * here and skipped by the block's index */
-  st = prepare (d, "select timestamp, id from messages"
-      " order by timestamp, id", error);
+  d->by_id = !has_timestamp_index (d) && ids_in_time_order (d);
+  st = prepare (d, d->by_id ? "select timestamp, id from messages order by id"
+      : "select timestamp, id from messages order by timestamp, id", error);
   if (!st)
     return FALSE;
   memset (&b, 0, sizeof (b));
@@ -577,15 +626,27 @@ find_blocks (GstRosbagDb3 * d, GstRosbagBackendInfo * info, GError ** error)
   " and (m.timestamp > ?1 or m.id >= ?2)" \
   " and (m.timestamp < ?3 or m.id <= ?4) order by m.timestamp, m.id"
 
-/* @st reset and bound to the rows of block @i */
+/* the same rows by id alone (d->by_id): ?1 and ?3 unused */
+#define ID_RANGE_WHERE " from messages m" \
+  " where m.id >= ?2 and m.id <= ?4 and ?1 = ?1 and ?3 = ?3 order by m.id"
+
+/* @st reset and bound to the rows of block @i; @select followed by the
+ * range's where clause */
 static sqlite3_stmt *
-range_query (GstRosbagDb3 * d, sqlite3_stmt ** st, const gchar * sql,
+range_query (GstRosbagDb3 * d, sqlite3_stmt ** st, const gchar * select,
     guint i, GError ** error)
 {
   Range *r = &g_array_index (d->ranges, Range, i);
 
-  if (!*st && !(*st = prepare (d, sql, error)))
-    return NULL;
+  if (!*st) {
+    gchar *sql = g_strconcat (select, d->by_id ? ID_RANGE_WHERE : RANGE_WHERE,
+        NULL);
+
+    *st = prepare (d, sql, error);
+    g_free (sql);
+    if (!*st)
+      return NULL;
+  }
   sqlite3_reset (*st);
   sqlite3_bind_int64 (*st, 1, r->t0);
   sqlite3_bind_int64 (*st, 2, r->id0);
@@ -602,7 +663,7 @@ be_load_index (gpointer be, guint i, GHashTable * wanted, GError ** error)
 {
   GstRosbagDb3 *d = be;
   sqlite3_stmt *st = range_query (d, &d->index_stmt,
-      "select m.topic_id, m.timestamp" RANGE_WHERE, i, error);
+      "select m.topic_id, m.timestamp", i, error);
   GArray *out;
   guint32 k = 0;
   int rc;
@@ -647,7 +708,7 @@ be_read_block (gpointer be, guint i, GError ** error)
 {
   GstRosbagDb3 *d = be;
   sqlite3_stmt *st = range_query (d, &d->data_stmt,
-      "select m.topic_id, m.timestamp, m.data" RANGE_WHERE, i, error);
+      "select m.topic_id, m.timestamp, m.data", i, error);
   GArray *rows;
   GByteArray *data;
   guint8 *out;

@@ -186,6 +186,10 @@ struct _GstRosbagRecording
 /* an offered_qos_profiles YAML text as aa{sv} (a full reference), NULL
  * if it is not a list of profiles */
 GVariant *gst_rosbag_qos_parse (const gchar * yaml, gsize len);
+/* a metadata.yaml parsed and dropped, for the fuzzer: how many files and
+ * topics it names, or -1 with @error set */
+gint gst_rosbag_rosbag2_check_metadata (const gchar * text, gsize len,
+    GError ** error);
 gboolean gst_rosbag_recording_is_rosbag2_path (const gchar * path);
 GstRosbagRecording *gst_rosbag_rosbag2_open (const gchar * path,
     GError ** error);

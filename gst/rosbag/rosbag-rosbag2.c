@@ -622,6 +622,20 @@ metadata_parse (const gchar * text, gsize len, const gchar * name,
   return m;
 }
 
+gint
+gst_rosbag_rosbag2_check_metadata (const gchar * text, gsize len,
+    GError ** error)
+{
+  Metadata *m = metadata_parse (text, len, "metadata.yaml", error);
+  gint n;
+
+  if (!m)
+    return -1;
+  n = m->files->len + m->topics->len;
+  metadata_free (m);
+  return n;
+}
+
 /* ---------------------------------------------------------------------- */
 /* storage files */
 
