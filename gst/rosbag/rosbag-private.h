@@ -43,6 +43,9 @@ G_BEGIN_DECLS struct _GstRosbagTopic
   guint64 first_ns, last_ns;    /* bounds of its messages, or of the
                                  * chunks holding them */
   GVariant *qos;                /* rosbag2 offered QoS profiles, aa{sv} */
+  gboolean zstd_messages;       /* rosbag2 MESSAGE mode: each message's data
+                                 * may be one zstd frame (the reader
+                                 * decompresses it) */
 };
 
 GstRosbagTopic *gst_rosbag_topic_new (const gchar * name);

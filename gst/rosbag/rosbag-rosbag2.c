@@ -1401,6 +1401,14 @@ gst_rosbag_rosbag2_open (const gchar * path, GError ** error)
     }
     check_metadata (rec, md);
   }
+  /* MESSAGE mode: sqlite storage decompresses in its blocks; the reader
+   * does it for any other (a message that is no zstd frame stays) */
+  if (rec->compression_mode && g_ascii_strcasecmp (rec->compression_mode,
+          "MESSAGE") == 0) {
+    for (i = 0; i < rec->info.topics->len; i++)
+      ((GstRosbagTopic *) g_ptr_array_index (rec->info.topics,
+              i))->zstd_messages = TRUE;
+  }
   gst_rosbag_recording_finish (rec);
   if (md && md->has_count && md->count != rec->message_count)
     gst_rosbag_recording_add_warning (rec, "metadata.yaml counts %"
