@@ -1414,6 +1414,14 @@ gst_rosbag_rosbag2_open (const gchar * path, GError ** error)
     gst_rosbag_recording_add_warning (rec, "metadata.yaml counts %"
         G_GUINT64_FORMAT " messages; the files hold %" G_GUINT64_FORMAT,
         md->count, rec->message_count);
+  if (md && md->has_start && md->has_duration && rec->message_count > 0
+      && (md->start_ns != rec->start_ns
+          || md->start_ns + md->duration_ns != rec->end_ns))
+    gst_rosbag_recording_add_warning (rec, "metadata.yaml says the"
+        " recording starts at %" G_GUINT64_FORMAT " ns and lasts %"
+        G_GUINT64_FORMAT " ns; its files hold messages from %"
+        G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT " ns", md->start_ns,
+        md->duration_ns, rec->start_ns, rec->end_ns);
   metadata_free (md);
   g_free (dir);
   g_free (meta);

@@ -290,7 +290,10 @@ GST_START_TEST (test_real_splits)
 
     fail_unless_equals_int (gst_rosbag_recording_get_n_files (rec), 5);
     fail_unless_equals_int (gst_rosbag_recording_get_metadata_version (rec), 4);
-    fail_unless_equals_int (count_warnings (rec, NULL), 0);
+    /* its metadata's starting_time and duration are the last file's */
+    fail_unless_equals_int (count_warnings (rec, NULL), 1);
+    fail_unless_equals_int (count_warnings (rec, "starts at 2623 ns and"
+            " lasts 411 ns; its files hold messages from 1000 to 2998"), 1);
     fail_unless_equals_uint64 (gst_rosbag_recording_get_message_count (rec),
         6074);
     fail_unless_equals_int (gst_rosbag_recording_get_n_topics (rec), 8);
@@ -407,6 +410,8 @@ GST_START_TEST (test_real_metadata)
      * (as upstream, see SOURCES.md): the files win */
     if (strstr (meta, "dashing")) {
       fail_unless_equals_int (count_warnings (rec, "metadata.yaml says"), 2);
+    } else if (strstr (meta, "wbag")) {
+      fail_unless_equals_int (count_warnings (rec, "starts at"), 1);
     } else {
       fail_unless_equals_int (count_warnings (rec, NULL), 0);
     }
@@ -778,6 +783,8 @@ GST_START_TEST (test_damaged_directories)
   /* the files win, with warnings: total, a topic's count, a topic no file
    * holds */
   fail_unless_equals_int (count_warnings (rec, "counts 99 messages"), 1);
+  fail_unless_equals_int (count_warnings (rec, "starts at 2 ns and lasts"
+          " 1 ns"), 1);
   fail_unless_equals_int (count_warnings (rec, "/test_topic"), 1);
   fail_unless_equals_int (count_warnings (rec, "/not_there"), 1);
   fail_unless (gst_rosbag_recording_find_topic (rec, "/not_there") == NULL);
