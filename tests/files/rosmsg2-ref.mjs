@@ -198,7 +198,11 @@ const BUILTIN = new Set(['bool', 'byte', 'char', 'int8', 'uint8', 'int16',
   'string', 'wstring', 'time', 'duration']);
 
 function sqliteJson(p, sql) {
-  const r = childProcess.spawnSync('sqlite3', ['-readonly', '-json', p, sql],
+  // immutable: otherwise the CLI leaves -wal and -shm files beside a
+  // WAL-mode database
+  const uri = 'file:' + p.replace(/%/g, '%25').replace(/\?/g, '%3f')
+    .replace(/#/g, '%23') + '?immutable=1';
+  const r = childProcess.spawnSync('sqlite3', ['-readonly', '-json', uri, sql],
     { encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.status !== 0) {
     process.stderr.write('error: sqlite3 ' + p + ': ' + r.stderr + '\n');
