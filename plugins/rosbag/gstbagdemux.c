@@ -1459,6 +1459,9 @@ gst_bag_demux_post_recording_warnings (GstBagDemux * demux)
 
   for (i = 0; warnings && warnings[i]; i++) {
     const gchar *w = warnings[i];
+    /* the file's name in the text, once */
+    const gchar *where = strstr (w, demux->location) ? "" : demux->location;
+    const gchar *sep = *where ? ": " : "";
 
     /* a file that is not there or cannot be read is a resource problem;
      * the rest is about the recording's content */
@@ -1466,12 +1469,10 @@ gst_bag_demux_post_recording_warnings (GstBagDemux * demux)
         strstr (w, "cannot be read") || strstr (w, "unreadable") ||
         strstr (w, "No such file"))
       GST_ELEMENT_WARNING (demux, RESOURCE, NOT_FOUND,
-          ("%s: %s", demux->location, w), ("rosbag2 recording %s",
-              demux->location));
+          ("%s%s%s", where, sep, w), ("rosbag2 recording %s", demux->location));
     else
       GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
-          ("%s: %s", demux->location, w), ("rosbag2 recording %s",
-              demux->location));
+          ("%s%s%s", where, sep, w), ("rosbag2 recording %s", demux->location));
   }
 }
 
@@ -1951,8 +1952,8 @@ gst_bag_demux_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
         return FALSE;
       gst_query_set_seeking (query, GST_FORMAT_TIME,
           demux->pull_mode && demux->opened, 0,
-          GST_CLOCK_TIME_IS_VALID (demux->duration) ? (gint64) demux->
-          duration : -1);
+          GST_CLOCK_TIME_IS_VALID (demux->
+              duration) ? (gint64) demux->duration : -1);
       return TRUE;
     }
     case GST_QUERY_SEGMENT:{

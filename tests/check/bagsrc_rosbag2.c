@@ -247,15 +247,50 @@ assert_recording (Capture * cap, GPtrArray * ref, GHashTable * counts,
   fail_unless_equals_int (n, ref->len);
 }
 
-/* to PAUSED, failing at once on an error */
+/* to PAUSED with every pad, failing at once on an error (a lone bagsrc
+ * may reach PAUSED before its sinks exist: no ASYNC_DONE to wait for) */
 static void
 preroll (Capture * cap, const gchar * what)
 {
+  GstBus *bus = gst_element_get_bus (cap->pipeline);
+  gint64 end = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  gboolean done = FALSE;
+
   gst_element_set_state (cap->pipeline, GST_STATE_PAUSED);
-  fail_unless (capture_wait_message (cap, GST_MESSAGE_ASYNC_DONE),
-      "%s: timed out", what);
+  while (!done && !cap->error && g_get_monotonic_time () < end) {
+    GstMessage *msg = gst_bus_timed_pop (bus, 50 * GST_MSECOND);
+
+    if (msg) {
+      capture_handle_message (cap, msg);
+      gst_message_unref (msg);
+    }
+    g_mutex_lock (&cap->lock);
+    done = cap->nmp_seq >= 0;
+    g_mutex_unlock (&cap->lock);
+  }
+  gst_object_unref (bus);
   fail_if (cap->error, "%s: %s", what, cap->error ? cap->error->message : "");
   capture_wait_no_more_pads (cap);
+  /* prerolled: every sink has its first buffer (a flush before multiqueue
+   * pushed a pad's stream-start drops it, and the next buffer comes
+   * without one) */
+  for (done = FALSE; !done && g_get_monotonic_time () < end;) {
+    guint i;
+
+    g_mutex_lock (&cap->lock);
+    done = TRUE;
+    for (i = 0; i < cap->pads->len; i++) {
+      CapPad *p = g_ptr_array_index (cap->pads, i);
+
+      /* a buffer, or for a topic without messages a gap or EOS */
+      done &= p->bufs->len > 0 || strchr (p->events->str, 'g') ||
+          strchr (p->events->str, 'E');
+    }
+    g_mutex_unlock (&cap->lock);
+    if (!done)
+      g_usleep (10 * 1000);
+  }
+  fail_unless (done, "%s: did not preroll", what);
 }
 
 /* plays @dir given each way; the duration query in PAUSED */
