@@ -799,7 +799,9 @@ print_info (GstRosbagRecording * rec, const gchar * path)
       const gchar *type = str_or_empty (gst_rosbag_topic_get_type (t));
       gchar *extra, *enc;
 
-      if (nchan > 1)
+      /* (split files of a rosbag2 recording have a channel each: not
+       * worth saying) */
+      if (nchan > 1 && !(rosbag2 && n_files > 1))
         extra = g_strdup_printf (" (%u %s)", nchan,
             is_mcap ? "channels" : "connections");
       else
