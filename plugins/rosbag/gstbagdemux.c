@@ -36,6 +36,14 @@
  * sequentially from the start: messages come out in file order and
  * seeking is not possible.
  *
+ * A rosbag2 directory (metadata.yaml and split `.db3` / `.mcap` files,
+ * maybe zstd-compressed) plays as one recording, its files merged in log
+ * time order, when its metadata.yaml comes through the sink pad in pull
+ * mode (bagdemux asks upstream for the file:// URI and opens the files by
+ * path) or when #GstBagDemux:recording names it; the format library's
+ * warnings about it (a missing split, metadata the files contradict...)
+ * are posted as element warnings.
+ *
  * Pads are named after their topic: the topic without its leading `/`,
  * every character outside `[A-Za-z0-9_-]` replaced by `_`
  * (`/cam0/image_raw` gives `cam0_image_raw`); when two topics map to the
@@ -62,6 +70,8 @@
  * gst-launch-1.0 filesrc location=x.bag ! bagdemux name=d  d.cam0_image_raw ! queue ! videoconvert ! autovideosink
  * gst-launch-1.0 filesrc location=run.mcap ! bagdemux name=d topics=/imu  d.imu ! fakesink
  * cat run.mcap | gst-launch-1.0 fdsrc ! bagdemux name=d  d.imu ! fakesink
+ * gst-launch-1.0 filesrc location=run/metadata.yaml ! bagdemux name=d topics=/imu  d.imu ! fakesink
+ * gst-launch-1.0 playbin uri=file:///data/run/metadata.yaml
  * ]|
  */
 
@@ -1952,8 +1962,8 @@ gst_bag_demux_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
         return FALSE;
       gst_query_set_seeking (query, GST_FORMAT_TIME,
           demux->pull_mode && demux->opened, 0,
-          GST_CLOCK_TIME_IS_VALID (demux->
-              duration) ? (gint64) demux->duration : -1);
+          GST_CLOCK_TIME_IS_VALID (demux->duration) ? (gint64) demux->
+          duration : -1);
       return TRUE;
     }
     case GST_QUERY_SEGMENT:{

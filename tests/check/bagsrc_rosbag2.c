@@ -27,7 +27,8 @@
  * metadata.yaml's, timestamps never go back across file boundaries, the
  * duration is the recording's span, a flushing seek into the third file
  * starts every pad at its first message at or after the seek time, the
- * library's warnings are posted; errors (not hangs) for a metadata.yaml
+ * library's warnings are posted, a missing split file leaves the others
+ * playing with a warning; errors (not hangs) for a metadata.yaml
  * whose files are all absent, push mode, no upstream URI, a directory
  * without storage files. Skipped, saying so, without ../shared/mcap/real.
  *
@@ -44,6 +45,7 @@
 #include <gst/check/gstcheck.h>
 #include <gst/base/gsttypefindhelper.h>
 #include <glib/gstdio.h>
+#include <unistd.h>
 #include "rosbag-test-util.h"
 #include "bagcapture.h"
 
@@ -503,6 +505,69 @@ assert_error (Capture * cap, const gchar * needle, const gchar * what)
   g_print ("%s: %s\n", what, cap->error->message);
 }
 
+/* A split file missing (a directory of links to the wbag's metadata.yaml
+ * and four of its five files): the others play, with a warning naming
+ * the missing one */
+GST_START_TEST (test_missing_split)
+{
+  const gchar *names[] = { "metadata.yaml", "wbag_0.db3", "wbag_1.db3",
+    "wbag_2.db3", "wbag_3.db3", NULL
+  };
+  gchar *tmp, *desc;
+  const gchar *args[6] = { "messages" };
+  GPtrArray *ref;
+  Capture *cap;
+  guint i;
+
+  if (!have_real ())
+    return;
+  tmp = g_dir_make_tmp ("bagsrc-rosbag2-XXXXXX", NULL);
+  fail_unless (tmp != NULL);
+  for (i = 0; names[i]; i++) {
+    gchar *target = g_build_filename (SQLITE_WBAG, names[i], NULL);
+    gchar *link = g_build_filename (tmp, names[i], NULL);
+
+    fail_unless (symlink (target, link) == 0);
+    if (i > 0)
+      args[i] = g_strdup (target);
+    g_free (target);
+    g_free (link);
+  }
+  ref = ref2_lines (args);
+  fail_unless_equals_int (ref->len, 6074 - 1108);
+  desc = g_strdup_printf ("bagsrc name=d location=\"%s\" raw=true", tmp);
+  cap = capture_new (desc);
+  fail_unless (capture_run (cap, FALSE));
+  fail_if (cap->error, "%s", cap->error ? cap->error->message : "");
+  fail_unless (capture_has_warning (cap, "wbag_4.db3"));
+  fail_unless (capture_has_warning (cap, "missing"));
+  for (i = 0; i < cap->pads->len; i++) {
+    CapPad *p = g_ptr_array_index (cap->pads, i);
+    GPtrArray *ours = capture_pad_lines (p);
+    GPtrArray *theirs = lines_of_topic (ref, p->topic, 0);
+
+    assert_same_stream (ours, theirs, p->topic);
+    g_ptr_array_free (ours, TRUE);
+    g_ptr_array_free (theirs, TRUE);
+  }
+  fail_unless_equals_int (capture_n_buffers (cap), ref->len);
+  capture_free (cap);
+  g_free (desc);
+  for (i = 0; names[i]; i++) {
+    gchar *link = g_build_filename (tmp, names[i], NULL);
+
+    g_unlink (link);
+    g_free (link);
+    if (i > 0)
+      g_free ((gchar *) args[i]);
+  }
+  g_rmdir (tmp);
+  g_free (tmp);
+  g_ptr_array_free (ref, TRUE);
+}
+
+GST_END_TEST;
+
 /* the pipeline @fmt... fails with an error saying @needle */
 static void
 expect_error (const gchar * needle, const gchar * what, const gchar * fmt, ...)
@@ -658,6 +723,7 @@ bagsrc_rosbag2_suite (void)
   tcase_add_test (tc, test_directory_without_metadata);
   tcase_add_test (tc, test_zstd_file);
   tcase_add_test (tc, test_seek_across_files);
+  tcase_add_test (tc, test_missing_split);
   tcase_add_test (tc, test_errors);
   tcase_add_test (tc, test_bagdemux_and_typefind);
   return s;
