@@ -551,6 +551,26 @@ gst_bag_src_remove_ghosts (GstBagSrc * self)
   g_list_free (ghosts);
 }
 
+/* The children configured from location; FALSE after posting an error */
+static gboolean
+gst_bag_src_prepare (GstBagSrc * self)
+{
+  gchar *location;
+  gboolean ok;
+
+  GST_OBJECT_LOCK (self);
+  location = g_strdup (self->location);
+  GST_OBJECT_UNLOCK (self);
+  if (!location) {
+    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+        ("No recording given: set the location property"), (NULL));
+    return FALSE;
+  }
+  ok = gst_bag_src_configure (self, location);
+  g_free (location);
+  return ok;
+}
+
 static GstStateChangeReturn
 gst_bag_src_change_state (GstElement * element, GstStateChange transition)
 {
@@ -565,23 +585,11 @@ gst_bag_src_change_state (GstElement * element, GstStateChange transition)
             ("a core element is missing"));
         return GST_STATE_CHANGE_FAILURE;
       }
-      if (!self->location) {
-        GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
-            ("No recording given: set the location property"), (NULL));
+      /* fall through */
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      /* (again at READY->PAUSED: location may change in READY) */
+      if (!gst_bag_src_prepare (self))
         return GST_STATE_CHANGE_FAILURE;
-      }
-      {
-        gchar *location;
-        gboolean ok;
-
-        GST_OBJECT_LOCK (self);
-        location = g_strdup (self->location);
-        GST_OBJECT_UNLOCK (self);
-        ok = gst_bag_src_configure (self, location);
-        g_free (location);
-        if (!ok)
-          return GST_STATE_CHANGE_FAILURE;
-      }
       break;
     default:
       break;

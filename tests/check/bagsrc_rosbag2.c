@@ -568,6 +568,27 @@ GST_START_TEST (test_missing_split)
 
 GST_END_TEST;
 
+/* location changed in READY (from a bag to a directory) is what plays */
+GST_START_TEST (test_location_in_ready)
+{
+  Capture *cap;
+
+  if (!have_real ())
+    return;
+  cap = capture_new ("bagsrc name=d raw=true location=\"" TEST_FILES_DIR
+      "/sample.bag\"");
+  fail_if (gst_element_set_state (cap->pipeline, GST_STATE_READY) ==
+      GST_STATE_CHANGE_FAILURE);
+  g_object_set (cap->exposer, "location", MCAP_WBAG, NULL);
+  fail_unless (capture_run (cap, FALSE));
+  fail_if (cap->error, "%s", cap->error ? cap->error->message : "");
+  fail_unless_equals_int (capture_n_buffers (cap), 6074);
+  fail_unless_equals_int (cap->pads->len, 8);
+  capture_free (cap);
+}
+
+GST_END_TEST;
+
 /* the pipeline @fmt... fails with an error saying @needle */
 static void
 expect_error (const gchar * needle, const gchar * what, const gchar * fmt, ...)
@@ -724,6 +745,7 @@ bagsrc_rosbag2_suite (void)
   tcase_add_test (tc, test_zstd_file);
   tcase_add_test (tc, test_seek_across_files);
   tcase_add_test (tc, test_missing_split);
+  tcase_add_test (tc, test_location_in_ready);
   tcase_add_test (tc, test_errors);
   tcase_add_test (tc, test_bagdemux_and_typefind);
   return s;
