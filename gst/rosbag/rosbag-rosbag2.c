@@ -1177,9 +1177,11 @@ merge_parts (GstRosbagRecording * rec, GPtrArray * parts)
   g_hash_table_unref (by_name);
 }
 
-/* the metadata against what the files hold: the files win */
+/* the metadata against what the files hold: the files win. With split
+ * files left out (@complete FALSE) counts cannot agree and are not
+ * compared: the warnings about those files say it. */
 static void
-check_metadata (GstRosbagRecording * rec, Metadata * md)
+check_metadata (GstRosbagRecording * rec, Metadata * md, gboolean complete)
 {
   GString *off = g_string_new (NULL);
   guint i, n_off = 0;
@@ -1196,7 +1198,7 @@ check_metadata (GstRosbagRecording * rec, Metadata * md)
         t = c;
     }
     if (!t) {
-      if (mt->count > 0)
+      if (mt->count > 0 && complete)
         gst_rosbag_recording_add_warning (rec, "metadata.yaml lists %"
             G_GUINT64_FORMAT " messages on %s, which no file holds",
             mt->count, mt->name);
@@ -1211,7 +1213,7 @@ check_metadata (GstRosbagRecording * rec, Metadata * md)
         && !type_names_equal (mt->type, t->type))
       gst_rosbag_recording_add_warning (rec, "metadata.yaml says %s is %s;"
           " the files say %s", mt->name, mt->type, t->type);
-    if (mt->count != t->message_count) {
+    if (complete && mt->count != t->message_count) {
       if (n_off++ < 4)
         g_string_append_printf (off, "%s%s %" G_GUINT64_FORMAT " (metadata %"
             G_GUINT64_FORMAT ")", off->len ? ", " : "", mt->name,
@@ -1275,6 +1277,7 @@ gst_rosbag_rosbag2_open (const gchar * path, GError ** error)
   Metadata *md = NULL;
   gchar *dir, *meta, *text;
   GError *first = NULL, *err = NULL;
+  gboolean complete;
   gsize len;
   guint i;
 
@@ -1385,6 +1388,8 @@ gst_rosbag_rosbag2_open (const gchar * path, GError ** error)
   if (parts->len == 0)
     goto nothing_readable;
   g_clear_error (&first);
+  complete = parts->len == found->len && (!md || md->files->len == 0
+      || found->len == md->files->len);
   g_ptr_array_unref (found);
 
   rec->parts = parts;
@@ -1399,7 +1404,7 @@ gst_rosbag_rosbag2_open (const gchar * path, GError ** error)
       rec->compression_format = g_strdup (md->compression_format);
       rec->compression_mode = g_ascii_strup (md->compression_mode, -1);
     }
-    check_metadata (rec, md);
+    check_metadata (rec, md, complete);
   }
   /* MESSAGE mode: sqlite storage decompresses in its blocks; the reader
    * does it for any other (a message that is no zstd frame stays) */
@@ -1410,11 +1415,12 @@ gst_rosbag_rosbag2_open (const gchar * path, GError ** error)
               i))->zstd_messages = TRUE;
   }
   gst_rosbag_recording_finish (rec);
-  if (md && md->has_count && md->count != rec->message_count)
+  if (md && complete && md->has_count && md->count != rec->message_count)
     gst_rosbag_recording_add_warning (rec, "metadata.yaml counts %"
         G_GUINT64_FORMAT " messages; the files hold %" G_GUINT64_FORMAT,
         md->count, rec->message_count);
-  if (md && md->has_start && md->has_duration && rec->message_count > 0
+  if (md && complete && md->has_start && md->has_duration
+      && rec->message_count > 0
       && (md->start_ns != rec->start_ns
           || md->start_ns + md->duration_ns != rec->end_ns))
     gst_rosbag_recording_add_warning (rec, "metadata.yaml says the"
