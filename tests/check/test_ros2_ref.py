@@ -73,9 +73,6 @@ PINS = ['@mcap/core', '@foxglove/wasm-zstd', '@foxglove/wasm-lz4',
 
 # (file name substring, topic) -> why the reference cannot decode it
 KNOWN = {
-    ('message_compression', None):
-        'rosbag2 message compression: every payload is zstd-compressed'
-        ' (mode MESSAGE, said by metadata.yaml, not read yet)',
     ('cdr_test', None):
         'a .db3 without message definitions whose types (test_msgs) are not'
         ' in the built-in set',

@@ -252,6 +252,21 @@ function composeDefinition(type) {
     '\n' : '') + text).join('\n');
 }
 
+// rosbag2's MESSAGE mode: a payload that is one zstd frame (a CDR payload
+// starts with 0x00) decompressed by the zstd CLI
+function unzstd(data) {
+  if (data.length < 4 || data[0] !== 0x28 || data[1] !== 0xb5 ||
+      data[2] !== 0x2f || data[3] !== 0xfd)
+    return data;
+  const r = childProcess.spawnSync('zstd', ['-d', '-c', '-q'],
+    { input: data, maxBuffer: 1 << 30 });
+  if (r.status !== 0) {
+    process.stderr.write('error: zstd -d: ' + r.stderr + '\n');
+    process.exit(2);
+  }
+  return Uint8Array.from(r.stdout);
+}
+
 function readDb3(p) {
   const channels = new Map();
   const schemas = new Map();
@@ -283,7 +298,7 @@ function readDb3(p) {
     'as timestamp, hex(data) ' +
     'as h from messages order by timestamp, id').map((r) => ({
     channelId: r.topic_id, logTime: BigInt(r.timestamp),
-    data: Uint8Array.from(Buffer.from(r.h, 'hex')) }));
+    data: unzstd(Uint8Array.from(Buffer.from(r.h, 'hex'))) }));
   return { channels, schemas, messages };
 }
 
