@@ -588,13 +588,20 @@ class Rosbag2InfoTest(unittest.TestCase):
             self.assertIn('definition: found in ' + os.path.join(
                 tmp, 'std_msgs', 'msg', 'String.msg'), out.stdout)
             self.assertIn('definition: found in the built-in set', out.stdout)
-        # a type in neither: none
+        # a service event type: its .srv among the built-in services
         db = os.path.join(REAL, 'ros2_rosbag2__rosbag2_cpp__test__rosbag2_'
                           'cpp__bags__topics_and_services.db3')
         if os.path.exists(db):
             o = self.info(db)
             defs = {t['topic']: t['definition'] for t in o['topics']}
-            self.assertEqual(defs['/add_two_ints/_service_event'], 'none')
+            self.assertEqual(defs['/add_two_ints/_service_event'], 'found')
+        # a type in neither (test_msgs): none
+        db = os.path.join(REAL, 'ros2_rosbag2-humble__rosbag2_tests__'
+                          'resources__cdr_test', 'cdr_test_0.db3')
+        if os.path.exists(db):
+            o = self.info(db)
+            defs = {t['topic']: t['definition'] for t in o['topics']}
+            self.assertEqual(defs['/test_topic'], 'none')
             text = run(TOOL, db).stdout
             self.assertIn('definition: none \u2014 stays raw bytes', text)
 

@@ -226,18 +226,22 @@ function composeDefinition(type) {
     if (seen.has(t))
       return true;
     seen.add(t);
-    const [pkg, , name] = t.split('/');
+    const [pkg, kind, name] = t.split('/');
     let text;
     try {
-      text = fs.readFileSync(path.join(opts.definitions, pkg, 'msg',
-        name + '.msg'), 'utf8');
+      // a service event type (pkg/srv/Type_Event) is its .srv text
+      text = kind === 'srv'
+        ? fs.readFileSync(path.join(opts.definitions, pkg, 'srv',
+          name.replace(/_Event$/, '') + '.srv'), 'utf8')
+        : fs.readFileSync(path.join(opts.definitions, pkg, 'msg',
+          name + '.msg'), 'utf8');
     } catch (e) {
       return false;
     }
     blocks.push([t, text]);
     for (const line of text.split('\n')) {
       const l = line.replace(/#.*/, '').trim();
-      if (!l || /^\S+\s+[A-Za-z_]\w*\s*=/.test(l))
+      if (!l || l === '---' || /^\S+\s+[A-Za-z_]\w*\s*=/.test(l))
         continue;
       const base = l.split(/\s+/)[0].replace(/\[.*$/, '')
         .replace(/<=\d+$/, '');
@@ -246,7 +250,7 @@ function composeDefinition(type) {
     }
     return true;
   };
-  if (!visit(full(type, '')))
+  if (!visit(/\/srv\//.test(type) ? type : full(type, '')))
     return null;
   return blocks.map(([t, text], i) => (i ? '='.repeat(80) + '\nMSG: ' + t +
     '\n' : '') + text).join('\n');
