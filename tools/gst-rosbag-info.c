@@ -17,9 +17,11 @@
  * Boston, MA 02110-1301, USA.
  */
 
-/* gst-rosbag-info: what `rosbag info` tells, for ROS 1 bags and MCAP
- * files, read from the index only (a bag's index, an MCAP file's summary;
- * a file without one is scanned), as text or as JSON. */
+/* gst-rosbag-info: what `rosbag info` tells, for ROS 1 bags, MCAP files
+ * and rosbag2 recordings (a .db3, a directory of split files with or
+ * without metadata.yaml, a .zstd file), read from the index only (a bag's
+ * index, an MCAP file's summary, a database's tables; a file without one
+ * is scanned), as text or as JSON. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -32,12 +34,14 @@
 
 #include <gst/rosbag/rosbag-recording.h>
 #include <gst/rosbag/rosbag-reader.h>
+#include <gst/rosbag/rosbag-definitions.h>
 
 static gboolean opt_json = FALSE;
 static gboolean opt_messages = FALSE;
 static gboolean opt_version = FALSE;
 static gboolean opt_freq = FALSE;
 static gchar *opt_topics = NULL;
+static gchar *opt_definitions = NULL;
 static gchar **opt_files = NULL;
 
 static GOptionEntry entries[] = {
@@ -50,6 +54,10 @@ static GOptionEntry entries[] = {
       "With --messages: only these topics (comma list, * globs)", "LIST"},
   {"freq", 'f', 0, G_OPTION_ARG_NONE, &opt_freq,
       "Show each topic's message frequency (median interval)", NULL},
+  {"definitions", 'd', 0, G_OPTION_ARG_STRING, &opt_definitions,
+      "Colon-separated ROS 2 share trees (DIR/pkg/msg/Type.msg) searched "
+        "for the definitions of topics whose recording holds none, before "
+        "the built-in set", "DIRS"},
   {"version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Print the version",
       NULL},
   {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_files, NULL,
@@ -135,6 +143,16 @@ json_string (GString * s, const gchar * str)
   g_string_append_c (s, '"');
 }
 
+/* a string, or null for NULL */
+static void
+json_string_or_null (GString * s, const gchar * str)
+{
+  if (str)
+    json_string (s, str);
+  else
+    g_string_append (s, "null");
+}
+
 static void
 format_frequency (GString * s, gdouble hz)
 {
@@ -216,6 +234,286 @@ text_names (GString * s, const gchar * label, const gchar * const *names)
   g_string_append_c (s, '\n');
 }
 
+/* ---- rosbag2: QoS profiles, definitions ---- */
+
+/* a GVariant of the QoS profiles (aa{sv}, see
+ * gst_rosbag_topic_get_qos_profiles) as JSON */
+static void
+json_variant (GString * s, GVariant * v)
+{
+  if (g_variant_is_of_type (v, G_VARIANT_TYPE_VARIANT)) {
+    GVariant *inner = g_variant_get_variant (v);
+
+    json_variant (s, inner);
+    g_variant_unref (inner);
+  } else if (g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN)) {
+    g_string_append (s, g_variant_get_boolean (v) ? "true" : "false");
+  } else if (g_variant_is_of_type (v, G_VARIANT_TYPE_INT64)) {
+    g_string_append_printf (s, "%" G_GINT64_FORMAT, g_variant_get_int64 (v));
+  } else if (g_variant_is_of_type (v, G_VARIANT_TYPE_UINT64)) {
+    g_string_append_printf (s, "%" G_GUINT64_FORMAT, g_variant_get_uint64 (v));
+  } else if (g_variant_is_of_type (v, G_VARIANT_TYPE_INT32)) {
+    g_string_append_printf (s, "%d", g_variant_get_int32 (v));
+  } else if (g_variant_is_of_type (v, G_VARIANT_TYPE_UINT32)) {
+    g_string_append_printf (s, "%u", g_variant_get_uint32 (v));
+  } else if (g_variant_is_of_type (v, G_VARIANT_TYPE_DOUBLE)) {
+    g_string_append_printf (s, "%.17g", g_variant_get_double (v));
+  } else if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING)) {
+    json_string (s, g_variant_get_string (v, NULL));
+  } else if (g_variant_is_of_type (v, G_VARIANT_TYPE ("a{s*}"))) {
+    GVariantIter iter;
+    gchar *key;
+    GVariant *val;
+    gboolean first = TRUE;
+
+    g_string_append_c (s, '{');
+    g_variant_iter_init (&iter, v);
+    while (g_variant_iter_next (&iter, "{s@*}", &key, &val)) {
+      g_string_append (s, first ? "" : ", ");
+      json_string (s, key);
+      g_string_append (s, ": ");
+      json_variant (s, val);
+      first = FALSE;
+      g_free (key);
+      g_variant_unref (val);
+    }
+    g_string_append_c (s, '}');
+  } else if (g_variant_is_container (v)) {
+    gsize i, n = g_variant_n_children (v);
+
+    g_string_append_c (s, '[');
+    for (i = 0; i < n; i++) {
+      GVariant *child = g_variant_get_child_value (v, i);
+
+      g_string_append (s, i ? ", " : "");
+      json_variant (s, child);
+      g_variant_unref (child);
+    }
+    g_string_append_c (s, ']');
+  } else {
+    gchar *text = g_variant_print (v, FALSE);
+
+    json_string (s, text);
+    g_free (text);
+  }
+}
+
+/* rmw's enums (rmw/types.h), as metadata.yaml stores them up to version 8;
+ * later versions write the names */
+static const gchar *const history_names[] = { "system_default history",
+  "keep_last", "keep_all", "unknown history", NULL
+};
+
+static const gchar *const reliability_names[] = {
+  "system_default reliability", "reliable", "best_effort",
+  "unknown reliability", "best_available reliability", NULL
+};
+
+static const gchar *const durability_names[] = {
+  "system_default durability", "transient_local", "volatile",
+  "unknown durability", "best_available durability", NULL
+};
+
+/* a policy of @profile by its name (integer or string), or NULL */
+static gchar *
+qos_policy (GVariant * profile, const gchar * key,
+    const gchar * const *names, gint64 * number)
+{
+  GVariant *v = g_variant_lookup_value (profile, key, NULL);
+  gchar *ret = NULL;
+
+  if (v == NULL)
+    return NULL;
+  if (g_variant_is_of_type (v, G_VARIANT_TYPE_INT64)) {
+    gint64 x = g_variant_get_int64 (v);
+    guint n = names ? g_strv_length ((gchar **) names) : 0;
+
+    if (number)
+      *number = x;
+    if (x >= 0 && x < n)
+      ret = g_strdup (names[x]);
+    else
+      ret = g_strdup_printf ("%s %" G_GINT64_FORMAT, key, x);
+  } else if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING)) {
+    ret = g_ascii_strdown (g_variant_get_string (v, NULL), -1);
+  }
+  g_variant_unref (v);
+  return ret;
+}
+
+/* "reliable, transient_local, keep_last 10" */
+static gchar *
+qos_summary_one (GVariant * profile)
+{
+  GString *s = g_string_new (NULL);
+  gchar *rel = qos_policy (profile, "reliability", reliability_names, NULL);
+  gchar *dur = qos_policy (profile, "durability", durability_names, NULL);
+  gchar *hist = qos_policy (profile, "history", history_names, NULL);
+  gint64 depth = -1;
+  gchar *d = qos_policy (profile, "depth", NULL, &depth);
+
+  g_string_append (s, rel ? rel : "reliability ?");
+  g_string_append_printf (s, ", %s", dur ? dur : "durability ?");
+  g_string_append_printf (s, ", %s", hist ? hist : "history ?");
+  if (hist && strcmp (hist, "keep_last") == 0 && depth >= 0)
+    g_string_append_printf (s, " %" G_GINT64_FORMAT, depth);
+  g_free (rel);
+  g_free (dur);
+  g_free (hist);
+  g_free (d);
+  return g_string_free (s, FALSE);
+}
+
+/* One line for every profile of a topic: the distinct summaries, each
+ * with how many publishers offered it when more than one did; NULL
+ * without profiles */
+static gchar *
+qos_summary (GVariant * profiles)
+{
+  GPtrArray *seen;
+  GArray *counts;
+  GString *s;
+  gsize i, n;
+  guint j;
+
+  if (profiles == NULL || !g_variant_is_container (profiles)
+      || (n = g_variant_n_children (profiles)) == 0)
+    return NULL;
+  seen = g_ptr_array_new_with_free_func (g_free);
+  counts = g_array_new (FALSE, TRUE, sizeof (guint));
+  for (i = 0; i < n; i++) {
+    GVariant *p = g_variant_get_child_value (profiles, i);
+    gchar *one = NULL;
+
+    if (g_variant_is_of_type (p, G_VARIANT_TYPE_VARDICT))
+      one = qos_summary_one (p);
+    g_variant_unref (p);
+    if (one == NULL)
+      continue;
+    for (j = 0; j < seen->len; j++)
+      if (strcmp (g_ptr_array_index (seen, j), one) == 0)
+        break;
+    if (j == seen->len) {
+      guint zero = 0;
+
+      g_ptr_array_add (seen, one);
+      g_array_append_val (counts, zero);
+    } else {
+      g_free (one);
+    }
+    g_array_index (counts, guint, j)++;
+  }
+  s = g_string_new (NULL);
+  for (j = 0; j < seen->len; j++) {
+    guint c = g_array_index (counts, guint, j);
+
+    g_string_append_printf (s, "%s%s", j ? "; " : "",
+        (const gchar *) g_ptr_array_index (seen, j));
+    if (c > 1)
+      g_string_append_printf (s, " (%u publishers)", c);
+  }
+  g_ptr_array_unref (seen);
+  g_array_unref (counts);
+  if (s->len == 0) {
+    g_string_free (s, TRUE);
+    return NULL;
+  }
+  return g_string_free (s, FALSE);
+}
+
+typedef enum
+{
+  DEF_FILE,                     /* in the recording */
+  DEF_SEARCH_PATH,              /* found in --definitions */
+  DEF_BUILTIN,                  /* found in the built-in set */
+  DEF_NONE
+} DefSource;
+
+static GstRosbagDefinitions *definitions = NULL;
+
+/* Where a topic's message definition comes from, as bagdemux and
+ * rosmsgconvert look for one: the recording's, else (CDR topics) the
+ * search path, else the built-in set */
+static DefSource
+topic_definition (const GstRosbagTopic * t, gchar ** where)
+{
+  gsize len = 0;
+  const guint8 *def = gst_rosbag_topic_get_definition (t, &len);
+  const gchar *type = gst_rosbag_topic_get_type (t);
+  const gchar *menc = gst_rosbag_topic_get_message_encoding (t);
+  const gchar *const *dirs;
+  gchar *text;
+  guint i;
+
+  *where = NULL;
+  if (def && len > 0)
+    return DEF_FILE;
+  if (!type || !*type || !menc || strcmp (menc, "cdr") != 0)
+    return DEF_NONE;
+  if (definitions == NULL)
+    definitions = gst_rosbag_definitions_new (opt_definitions);
+  text = gst_rosbag_definitions_lookup (definitions, type, NULL);
+  if (text == NULL)
+    return DEF_NONE;
+  g_free (text);
+  /* the root type's file in a directory of the path, or built in */
+  dirs = gst_rosbag_definitions_get_search_path (definitions);
+  {
+    gchar **parts = g_strsplit (type, "/", -1);
+    guint n = g_strv_length (parts);
+
+    for (i = 0; dirs && dirs[i] && n >= 2; i++) {
+      gchar *file = g_strconcat (parts[n - 1], ".msg", NULL);
+      gchar *path = g_build_filename (dirs[i], parts[0], "msg", file, NULL);
+
+      g_free (file);
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR)) {
+        *where = path;
+        g_strfreev (parts);
+        return DEF_SEARCH_PATH;
+      }
+      g_free (path);
+    }
+    g_strfreev (parts);
+  }
+  return DEF_BUILTIN;
+}
+
+static const gchar *
+def_source_json (DefSource src)
+{
+  switch (src) {
+    case DEF_FILE:
+      return "file";
+    case DEF_SEARCH_PATH:
+    case DEF_BUILTIN:
+      return "found";
+    default:
+      return "none";
+  }
+}
+
+/* whether @path names a rosbag2 recording rather than one storage file */
+static gboolean
+is_rosbag2_recording (GstRosbagRecording * rec, const gchar * path)
+{
+  return gst_rosbag_recording_get_metadata_version (rec) > 0 ||
+      gst_rosbag_recording_get_n_files (rec) > 1 ||
+      gst_rosbag_recording_get_rosbag2_compression (rec, NULL, NULL) ||
+      g_file_test (path, G_FILE_TEST_IS_DIR) ||
+      g_str_has_suffix (path, ".yaml") || g_str_has_suffix (path, ".zstd");
+}
+
+static void
+print_warnings (GstRosbagRecording * rec)
+{
+  const gchar *const *w = gst_rosbag_recording_get_warnings (rec);
+  guint i;
+
+  for (i = 0; w && w[i]; i++)
+    g_printerr ("warning: %s\n", w[i]);
+}
+
 static int
 print_info (GstRosbagRecording * rec, const gchar * path)
 {
@@ -240,6 +538,15 @@ print_info (GstRosbagRecording * rec, const gchar * path)
   gboolean indexed = gst_rosbag_recording_is_indexed (rec);
   gboolean any_compressed = FALSE;
   gdouble *freqs = NULL;
+  gboolean is_bag =
+      gst_rosbag_recording_get_format (rec) == GST_ROSBAG_FORMAT_BAG;
+  gboolean rosbag2 = is_rosbag2_recording (rec, path);
+  guint n_files = gst_rosbag_recording_get_n_files (rec);
+  const gchar *storage = gst_rosbag_recording_get_storage_identifier (rec);
+  const gchar *distro = gst_rosbag_recording_get_ros_distro (rec);
+  const gchar *cformat = NULL, *cmode = NULL;
+  gboolean r2compressed =
+      gst_rosbag_recording_get_rosbag2_compression (rec, &cformat, &cmode);
 
   if (!is_mcap && version[0] == '\0')
     version = "2.0";
@@ -308,6 +615,29 @@ print_info (GstRosbagRecording * rec, const gchar * path)
         ", \"compressed_size\": %" G_GUINT64_FORMAT, utotal, ctotal);
     json_names (s, "metadata", metadata);
     json_names (s, "attachments", attachments);
+    /* rosbag2: the storage files and what metadata.yaml says */
+    g_string_append (s, ", \"files\": [");
+    for (i = 0; i < n_files; i++) {
+      g_string_append (s, i ? ", " : "");
+      json_string (s, str_or_empty (gst_rosbag_recording_get_file (rec, i)));
+    }
+    g_string_append_printf (s, "], \"metadata_version\": %u, "
+        "\"storage_identifier\": ",
+        gst_rosbag_recording_get_metadata_version (rec));
+    json_string_or_null (s, storage);
+    g_string_append (s, ", \"ros_distro\": ");
+    json_string_or_null (s, distro);
+    g_string_append (s, ", \"rosbag2_compression\": ");
+    if (r2compressed) {
+      g_string_append (s, "{\"format\": ");
+      json_string (s, str_or_empty (cformat));
+      g_string_append (s, ", \"mode\": ");
+      json_string (s, str_or_empty (cmode));
+      g_string_append_c (s, '}');
+    } else {
+      g_string_append (s, "null");
+    }
+    json_names (s, "warnings", gst_rosbag_recording_get_warnings (rec));
     g_string_append (s, ", \"topics\": [");
     for (i = 0; i < n_topics; i++) {
       const GstRosbagTopic *t = gst_rosbag_recording_get_topic (rec, i);
@@ -319,10 +649,7 @@ print_info (GstRosbagRecording * rec, const gchar * path)
       g_string_append (s, ", \"type\": ");
       json_string (s, str_or_empty (gst_rosbag_topic_get_type (t)));
       g_string_append (s, ", \"md5sum\": ");
-      if (md5)
-        json_string (s, md5);
-      else
-        g_string_append (s, "null");
+      json_string_or_null (s, md5);
       g_string_append (s, ", \"schema_encoding\": ");
       json_string (s, str_or_empty (gst_rosbag_topic_get_schema_encoding (t)));
       g_string_append (s, ", \"message_encoding\": ");
@@ -340,7 +667,21 @@ print_info (GstRosbagRecording * rec, const gchar * path)
         json_string (s,
             str_or_empty (gst_rosbag_topic_get_channel_callerid (t, j)));
       }
-      g_string_append (s, "]}");
+      g_string_append (s, "], \"qos_profiles\": ");
+      {
+        GVariant *qos = gst_rosbag_topic_get_qos_profiles (t);
+        gchar *where = NULL;
+        DefSource src = topic_definition (t, &where);
+
+        if (qos)
+          json_variant (s, qos);
+        else
+          g_string_append (s, "null");
+        g_string_append (s, ", \"definition\": ");
+        json_string (s, def_source_json (src));
+        g_free (where);
+      }
+      g_string_append (s, "}");
     }
     g_string_append (s, "]}\n");
     fputs (s->str, stdout);
@@ -400,6 +741,26 @@ print_info (GstRosbagRecording * rec, const gchar * path)
     }
     text_names (s, "metadata:", metadata);
     text_names (s, "attachments:", attachments);
+    if (rosbag2) {
+      guint version = gst_rosbag_recording_get_metadata_version (rec);
+
+      if (version > 0)
+        g_string_append_printf (s, "rosbag2:     metadata.yaml version %u\n",
+            version);
+      else
+        g_string_append (s, "rosbag2:     no metadata.yaml\n");
+      g_string_append_printf (s, "storage:     %s\n", storage ? storage :
+          "unknown");
+      if (distro && *distro)
+        g_string_append_printf (s, "ros distro:  %s\n", distro);
+      if (r2compressed)
+        g_string_append_printf (s, "compressed:  %s, mode %s\n",
+            str_or_empty (cformat), str_or_empty (cmode));
+      for (i = 0; i < n_files; i++)
+        g_string_append_printf (s, "%s%s\n", i ? "             " :
+            "files:       ",
+            str_or_empty (gst_rosbag_recording_get_file (rec, i)));
+    }
 
     for (i = 0; i < n_topics; i++) {
       const GstRosbagTopic *t = gst_rosbag_recording_get_topic (rec, i);
@@ -438,13 +799,16 @@ print_info (GstRosbagRecording * rec, const gchar * path)
       const gchar *type = str_or_empty (gst_rosbag_topic_get_type (t));
       gchar *extra, *enc;
 
-      if (nchan > 1)
+      /* (split files of a rosbag2 recording have a channel each: not
+       * worth saying) */
+      if (nchan > 1 && !(rosbag2 && n_files > 1))
         extra = g_strdup_printf (" (%u %s)", nchan,
             is_mcap ? "channels" : "connections");
       else
         extra = g_strdup ("");
-      /* a bag's topics are all ros1: said for MCAP channels only */
-      enc = is_mcap ? g_strdup_printf (" [%s]", str_or_empty (menc)) :
+      /* a bag's topics are all ros1: said for MCAP channels and rosbag2
+       * topics (their serialization format) only */
+      enc = !is_bag ? g_strdup_printf (" [%s]", str_or_empty (menc)) :
           g_strdup ("");
       g_string_append_printf (s, "%s%-*s %6" G_GUINT64_FORMAT " msg%s",
           i ? "             " : "topics:      ", max_topic,
@@ -458,6 +822,26 @@ print_info (GstRosbagRecording * rec, const gchar * path)
           gst_rosbag_topic_is_latching (t) ? " (latched)" : "");
       g_free (extra);
       g_free (enc);
+      {
+        gchar *qos = qos_summary (gst_rosbag_topic_get_qos_profiles (t));
+        gchar *where = NULL;
+        DefSource src = is_bag ? DEF_FILE : topic_definition (t, &where);
+
+        if (qos)
+          g_string_append_printf (s, "%14s qos: %s\n", "", qos);
+        g_free (qos);
+        if (src == DEF_SEARCH_PATH)
+          g_string_append_printf (s, "%14s definition: found in %s\n",
+              "", where);
+        else if (src == DEF_BUILTIN)
+          g_string_append_printf (s,
+              "%14s definition: found in the built-in set\n", "");
+        else if (src == DEF_NONE && type[0] && menc && strcmp (menc, "cdr")
+            == 0)
+          g_string_append_printf (s, "%14s definition: none \xe2\x80\x94 stays "
+              "raw bytes\n", "");
+        g_free (where);
+      }
     }
     fputs (s->str, stdout);
     g_string_free (s, TRUE);
@@ -474,8 +858,9 @@ main (int argc, char **argv)
   int ret = 0;
   guint i;
 
-  ctx = g_option_context_new ("FILE... - summarise ROS 1 bags and MCAP "
-      "files");
+  ctx = g_option_context_new ("FILE... - summarise ROS 1 bags, MCAP "
+      "files and rosbag2 recordings (a directory, its metadata.yaml, a .db3 "
+      "or .zstd file)");
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_set_description (ctx,
       "Reads only the index of each file (a bag's index, an MCAP file's"
@@ -514,6 +899,7 @@ main (int argc, char **argv)
     }
     if (i > 0 && !opt_json && !opt_messages)
       g_print ("\n");
+    print_warnings (rec);
     if (opt_messages)
       ret |= print_messages (rec);
     else
@@ -522,5 +908,7 @@ main (int argc, char **argv)
   }
   g_strfreev (opt_files);
   g_free (opt_topics);
+  g_free (opt_definitions);
+  g_clear_pointer (&definitions, gst_rosbag_definitions_unref);
   return ret;
 }

@@ -1487,7 +1487,7 @@ gst_rosbag_record_get_message (const GstRosbagRecord * rec,
 }
 
 static gboolean
-bag_be_parse_message (gpointer be, GBytes * block, guint64 offset,
+bag_be_parse_message (gpointer be, guint i, GBytes * block, guint64 offset,
     GstRosbagMessage * msg, GError ** error)
 {
   gsize dlen;

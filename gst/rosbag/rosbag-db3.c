@@ -33,6 +33,7 @@
 
 #include <string.h>
 #include <sqlite3.h>
+#include <zstd.h>
 
 #include "rosbag-private.h"
 
@@ -40,6 +41,12 @@
 #define DB3_BLOCK_BYTES (4 * 1024 * 1024)
 #define DB3_MAX_ROWS 10000
 #define DB3_MIN_ROWS 16
+/* MESSAGE-mode compression: a message decompresses to at most this */
+#define DB3_MAX_MESSAGE_BYTES (G_GUINT64_CONSTANT (1) << 30)
+/* data_len of a row whose data would not decompress */
+#define DB3_BAD_ROW G_MAXUINT64
+
+static const guint8 zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
 
 typedef struct
 {
@@ -72,6 +79,9 @@ struct _GstRosbagDb3
   GHashTable *channels;         /* the info's: topic id -> topic */
   guint64 total;
   sqlite3_stmt *index_stmt, *data_stmt;
+  gboolean message_zstd;        /* rosbag2 MESSAGE-mode compression */
+  gboolean by_id;               /* no timestamp index (Dashing): blocks are
+                                 * id ranges, ids in timestamp order */
 };
 
 /* ---------------------------------------------------------------------- */
@@ -425,6 +435,8 @@ read_topics (GstRosbagDb3 * d, GstRosbagBackendInfo * info, GError ** error)
   GHashTable *by_name = g_hash_table_new (g_str_hash, g_str_equal);
   sqlite3_stmt *st, *defs = NULL;
   gboolean has_format = has_column (d, "topics", "serialization_format");
+  gboolean has_qos = has_column (d, "topics", "offered_qos_profiles");
+  gchar *sql;
   int rc;
 
   if (has_column (d, "message_definitions", "encoded_message_definition")
@@ -432,9 +444,11 @@ read_topics (GstRosbagDb3 * d, GstRosbagBackendInfo * info, GError ** error)
       && has_column (d, "message_definitions", "encoding"))
     defs = prepare (d, "select encoding, encoded_message_definition from"
         " message_definitions where topic_type = ?1 order by id", NULL);
-  st = prepare (d, has_format ?
-      "select id, name, type, serialization_format from topics order by id" :
-      "select id, name, type, '' from topics order by id", error);
+  sql = g_strdup_printf ("select id, name, type, %s, %s from topics order by"
+      " id", has_format ? "serialization_format" : "''",
+      has_qos ? "offered_qos_profiles" : "''");
+  st = prepare (d, sql, error);
+  g_free (sql);
   if (!st)
     goto fail;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
@@ -455,6 +469,9 @@ read_topics (GstRosbagDb3 * d, GstRosbagBackendInfo * info, GError ** error)
       g_free (t->schema_encoding);
       t->schema_encoding = g_strdup ("ros2msg");
       topic_set_definition (d, t, defs);
+      if (sqlite3_column_bytes (st, 4) > 0)
+        t->qos = gst_rosbag_qos_parse (col_text (st, 4),
+            sqlite3_column_bytes (st, 4));
       g_ptr_array_add (info->topics, t);
       g_hash_table_insert (by_name, t->name, t);
     }
@@ -502,7 +519,53 @@ fail:
   return FALSE;
 }
 
-/* the blocks: runs of rows in (timestamp, id) order, from the index */
+/* whether an index on messages starts with the timestamp (Dashing wrote
+ * none) */
+static gboolean
+has_timestamp_index (GstRosbagDb3 * d)
+{
+  sqlite3_stmt *st = prepare (d, "select count(*) from"
+      " pragma_index_list('messages') l, pragma_index_info(l.name) i"
+      " where i.seqno = 0 and i.name = 'timestamp'", NULL);
+  gboolean yes = FALSE;
+
+  if (!st)
+    return FALSE;
+  if (sqlite3_step (st) == SQLITE_ROW)
+    yes = sqlite3_column_int64 (st, 0) > 0;
+  sqlite3_finalize (st);
+  return yes;
+}
+
+/* without the index: whether ids (the rowid) are in timestamp order, as a
+ * recorder inserts them; one pass over the table's b-tree, no sort */
+static gboolean
+ids_in_time_order (GstRosbagDb3 * d)
+{
+  sqlite3_stmt *st = prepare (d, "select timestamp from messages order by id",
+      NULL);
+  gint64 last = G_MININT64;
+  gboolean ordered = TRUE;
+  int rc;
+
+  if (!st)
+    return FALSE;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+    gint64 t = sqlite3_column_int64 (st, 0);
+
+    if (t < last) {
+      ordered = FALSE;
+      break;
+    }
+    last = t;
+  }
+  sqlite3_finalize (st);
+  return ordered && rc == SQLITE_DONE;
+}
+
+/* the blocks: runs of rows in (timestamp, id) order, from the index (or,
+ * without one, from the ids when they are in time order; else sqlite
+ * sorts the table once here) */
 static gboolean
 find_blocks (GstRosbagDb3 * d, GstRosbagBackendInfo * info, GError ** error)
 {
@@ -517,8 +580,9 @@ find_blocks (GstRosbagDb3 * d, GstRosbagBackendInfo * info, GError ** error)
 
   /* over the timestamp index alone: rows of unknown topics are counted
    * here and skipped by the block's index */
-  st = prepare (d, "select timestamp, id from messages"
-      " order by timestamp, id", error);
+  d->by_id = !has_timestamp_index (d) && ids_in_time_order (d);
+  st = prepare (d, d->by_id ? "select timestamp, id from messages order by id"
+      : "select timestamp, id from messages order by timestamp, id", error);
   if (!st)
     return FALSE;
   memset (&b, 0, sizeof (b));
@@ -562,15 +626,27 @@ find_blocks (GstRosbagDb3 * d, GstRosbagBackendInfo * info, GError ** error)
   " and (m.timestamp > ?1 or m.id >= ?2)" \
   " and (m.timestamp < ?3 or m.id <= ?4) order by m.timestamp, m.id"
 
-/* @st reset and bound to the rows of block @i */
+/* the same rows by id alone (d->by_id): ?1 and ?3 unused */
+#define ID_RANGE_WHERE " from messages m" \
+  " where m.id >= ?2 and m.id <= ?4 and ?1 = ?1 and ?3 = ?3 order by m.id"
+
+/* @st reset and bound to the rows of block @i; @select followed by the
+ * range's where clause */
 static sqlite3_stmt *
-range_query (GstRosbagDb3 * d, sqlite3_stmt ** st, const gchar * sql,
+range_query (GstRosbagDb3 * d, sqlite3_stmt ** st, const gchar * select,
     guint i, GError ** error)
 {
   Range *r = &g_array_index (d->ranges, Range, i);
 
-  if (!*st && !(*st = prepare (d, sql, error)))
-    return NULL;
+  if (!*st) {
+    gchar *sql = g_strconcat (select, d->by_id ? ID_RANGE_WHERE : RANGE_WHERE,
+        NULL);
+
+    *st = prepare (d, sql, error);
+    g_free (sql);
+    if (!*st)
+      return NULL;
+  }
   sqlite3_reset (*st);
   sqlite3_bind_int64 (*st, 1, r->t0);
   sqlite3_bind_int64 (*st, 2, r->id0);
@@ -587,7 +663,7 @@ be_load_index (gpointer be, guint i, GHashTable * wanted, GError ** error)
 {
   GstRosbagDb3 *d = be;
   sqlite3_stmt *st = range_query (d, &d->index_stmt,
-      "select m.topic_id, m.timestamp" RANGE_WHERE, i, error);
+      "select m.topic_id, m.timestamp", i, error);
   GArray *out;
   guint32 k = 0;
   int rc;
@@ -632,7 +708,7 @@ be_read_block (gpointer be, guint i, GError ** error)
 {
   GstRosbagDb3 *d = be;
   sqlite3_stmt *st = range_query (d, &d->data_stmt,
-      "select m.topic_id, m.timestamp, m.data" RANGE_WHERE, i, error);
+      "select m.topic_id, m.timestamp, m.data", i, error);
   GArray *rows;
   GByteArray *data;
   guint8 *out;
@@ -691,14 +767,67 @@ be_read_block (gpointer be, guint i, GError ** error)
   return g_bytes_new_take (out, head + k);
 }
 
+/* MESSAGE mode: each row's data is one zstd frame; the block comes out
+ * with every such row decompressed (in a worker: no I/O). A row that
+ * does not decompress is marked and fails alone when parsed. */
 static GBytes *
 be_decode_block (gpointer be, guint i, GBytes * raw, GError ** error)
 {
-  return g_bytes_ref (raw);
+  GstRosbagDb3 *d = be;
+  gsize len, head;
+  const guint8 *p = g_bytes_get_data (raw, &len);
+  GByteArray *data;
+  Row *rows;
+  guint64 n, k;
+  guint8 *out;
+
+  if (!d->message_zstd || len < sizeof (guint64))
+    return g_bytes_ref (raw);
+  memcpy (&n, p, sizeof (n));
+  if (n > (len - sizeof (guint64)) / sizeof (Row))
+    return g_bytes_ref (raw);
+  head = sizeof (guint64) + n * sizeof (Row);
+  rows = g_memdup2 (p + sizeof (guint64), n * sizeof (Row));
+  data = g_byte_array_new ();
+  for (k = 0; k < n; k++) {
+    Row *r = &rows[k];
+    const guint8 *blob = p + r->data_off;
+    unsigned long long size;
+    GBytes *dec = NULL;
+
+    if (r->data_off > len || r->data_len > len - r->data_off) {
+      r->data_len = DB3_BAD_ROW;
+      continue;
+    }
+    if (r->data_len >= 4 && memcmp (blob, zstd_magic, 4) == 0) {
+      size = ZSTD_getFrameContentSize (blob, r->data_len);
+      if (size <= DB3_MAX_MESSAGE_BYTES)
+        dec = gst_rosbag_zstd_decompress (blob, r->data_len, size, NULL);
+      if (!dec) {
+        r->data_len = DB3_BAD_ROW;
+        continue;
+      }
+      r->data_off = head + data->len;
+      r->data_len = g_bytes_get_size (dec);
+      g_byte_array_append (data, g_bytes_get_data (dec, NULL), r->data_len);
+      g_bytes_unref (dec);
+    } else {
+      g_byte_array_append (data, blob, r->data_len);
+      r->data_off = head + data->len - r->data_len;
+    }
+  }
+  out = g_malloc (head + data->len);
+  memcpy (out, &n, sizeof (n));
+  memcpy (out + sizeof (guint64), rows, n * sizeof (Row));
+  memcpy (out + head, data->data, data->len);
+  len = head + data->len;
+  g_free (rows);
+  g_byte_array_unref (data);
+  return g_bytes_new_take (out, len);
 }
 
 static gboolean
-be_parse_message (gpointer be, GBytes * block, guint64 offset,
+be_parse_message (gpointer be, guint i, GBytes * block, guint64 offset,
     GstRosbagMessage * msg, GError ** error)
 {
   gsize len;
@@ -712,6 +841,8 @@ be_parse_message (gpointer be, GBytes * block, guint64 offset,
   if (offset >= n || n > (len - sizeof (guint64)) / sizeof (Row))
     goto bad;
   memcpy (&r, p + sizeof (guint64) + offset * sizeof (Row), sizeof (Row));
+  if (r.data_len == DB3_BAD_ROW)
+    goto no_zstd;
   if (r.data_off > len || r.data_len > len - r.data_off)
     goto bad;
   msg->channel_id = r.topic_id;
@@ -725,6 +856,11 @@ be_parse_message (gpointer be, GBytes * block, guint64 offset,
 bad:
   g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
       "message %" G_GUINT64_FORMAT " is not in its block", offset);
+  return FALSE;
+no_zstd:
+  g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_DECOMPRESS,
+      "message %" G_GUINT64_FORMAT " of the block (compressed one by one)"
+      " does not decompress", offset);
   return FALSE;
 }
 
@@ -770,6 +906,28 @@ info_clear (GstRosbagBackendInfo * info)
   g_hash_table_unref (info->channels);
   g_array_unref (info->blocks);
   memset (info, 0, sizeof (*info));
+}
+
+/* rosbag2's MESSAGE mode leaves no mark in the file but the data: the
+ * first message a zstd frame (a CDR message starts with 0x00) */
+static void
+detect_message_zstd (GstRosbagDb3 * d)
+{
+  sqlite3_stmt *st = prepare (d, "select substr(data, 1, 4) from messages"
+      " limit 1", NULL);
+
+  if (!st)
+    return;
+  if (sqlite3_step (st) == SQLITE_ROW && sqlite3_column_bytes (st, 0) == 4
+      && memcmp (sqlite3_column_blob (st, 0), zstd_magic, 4) == 0)
+    d->message_zstd = TRUE;
+  sqlite3_finalize (st);
+}
+
+gboolean
+gst_rosbag_db3_is_message_compressed (GstRosbagDb3 * d)
+{
+  return d->message_zstd;
 }
 
 /* Opens a rosbag2 sqlite3 file read through @read_func and fills @info.
@@ -826,6 +984,7 @@ gst_rosbag_db3_open (GstRosbagReadFunc read_func, gpointer user_data,
     goto fail;
 
   d->channels = info->channels;
+  detect_message_zstd (d);
   info->funcs = &db3_funcs;
   info->backend = d;
   info->backend_free = (GDestroyNotify) db3_free;

@@ -273,20 +273,24 @@ too_large:
   return FALSE;
 }
 
-/* the .msg text of @type (`pkg/msg/Type`); NULL with an error when it is
- * nowhere or cannot be read */
+/* the .msg text of @type (`pkg/msg/Type`), or the .srv text of a service
+ * (`pkg/srv/Type`); NULL with an error when it is nowhere or cannot be
+ * read */
 static gchar *
 find_text (GstRosbagDefinitions * defs, const gchar * type, gsize * len,
     GError ** error)
 {
   const GstRosbagBuiltinDefinition *b;
   const gchar *slash = strchr (type, '/');
+  gboolean srv = g_str_has_prefix (slash, "/srv/");
   gchar *pkg = g_strndup (type, slash - type);
-  gchar *file = g_strconcat (strrchr (type, '/') + 1, ".msg", NULL);
+  gchar *file = g_strconcat (strrchr (type, '/') + 1, srv ? ".srv" : ".msg",
+      NULL);
   guint i;
 
   for (i = 0; defs->dirs[i]; i++) {
-    gchar *path = g_build_filename (defs->dirs[i], pkg, "msg", file, NULL);
+    gchar *path = g_build_filename (defs->dirs[i], pkg, srv ? "srv" : "msg",
+        file, NULL);
     gchar *text;
 
     if (!read_msg_file (path, &text, len, error)) {
@@ -318,7 +322,7 @@ find_text (GstRosbagDefinitions * defs, const gchar * type, gsize * len,
     return g_strdup (b->text);
   }
   g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_UNSUPPORTED,
-      "no message definition found for %s", type);
+      "no %s definition found for %s", srv ? "service" : "message", type);
   return NULL;
 
 done_error:
@@ -352,6 +356,15 @@ parse_references (const gchar * type, const gchar * text, gsize len,
       p++;
     if (p == eol || *p == '#')
       goto next;
+    /* a service's request / response separator */
+    if (eol - p >= 3 && strncmp (p, "---", 3) == 0) {
+      const gchar *q = p + 3;
+
+      while (q < eol && (*q == ' ' || *q == '\t' || *q == '\r'))
+        q++;
+      if (q == eol)
+        goto next;
+    }
     tok = p;
     while (p < eol && *p != ' ' && *p != '\t' && *p != '\r' && *p != '['
         && *p != '<' && *p != '#')
@@ -468,6 +481,29 @@ failed:
   return FALSE;
 }
 
+/* `pkg/srv/Type_Event` (rosbag2's service event topics) and `pkg/srv/Type`
+ * to `pkg/srv/Type`, whose .srv text is the definition; NULL for anything
+ * else */
+static gchar *
+service_type (const gchar * type)
+{
+  const gchar *slash = strchr (type, '/');
+  const gchar *name;
+  gsize n;
+
+  if (!slash || !g_str_has_prefix (slash, "/srv/")
+      || !is_identifier (type, slash - type))
+    return NULL;
+  name = slash + 5;
+  n = strlen (name);
+  if (g_str_has_suffix (name, "_Event") && n > 6)
+    n -= 6;
+  if (!is_identifier (name, n))
+    return NULL;
+  return g_strdup_printf ("%.*s/srv/%.*s", (gint) (slash - type), type,
+      (gint) n, name);
+}
+
 /**
  * gst_rosbag_definitions_lookup:
  * @defs: a #GstRosbagDefinitions
@@ -478,6 +514,12 @@ failed:
  * refers to (`Header` is `std_msgs/msg/Header`, a bare `Type` is of the
  * same package, `pkg/Type` is `pkg/msg/Type`), each in the first place of
  * the search path that has it, else among the built-in definitions.
+ *
+ * A rosbag2 service event type, `pkg/srv/Type_Event` (and `pkg/srv/Type`),
+ * is found as the service's `pkg/srv/Type.srv`: the definition is then
+ * that text (request, `---`, response) followed by the message types it
+ * refers to, as rosbag2 writes it into MCAP files, and
+ * gst_rosbag_msgdef_parse_schema() decodes the events from it.
  *
  * Returns: (transfer full) (nullable): the complete definition as rosbag2
  *   writes it (schema encoding `ros2msg`): the root's .msg, then every
@@ -502,7 +544,9 @@ gst_rosbag_definitions_lookup (GstRosbagDefinitions * defs,
   g_return_val_if_fail (type != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  root = normalize_type (type, strlen (type));
+  root = service_type (type);
+  if (!root)
+    root = normalize_type (type, strlen (type));
   if (!root) {
     g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_UNSUPPORTED,
         "%s: not a message type name (pkg/msg/Type)", type);

@@ -61,6 +61,7 @@ typedef struct
   gchar *encoding;
   gchar *callerid;
   gchar *md5sum;                /* ros1 profile metadata */
+  gchar *qos;                   /* ros2 profile: offered_qos_profiles */
   gboolean latching;
   guint64 count;
   gboolean counted;
@@ -307,6 +308,7 @@ channel_free (Channel * ch)
   g_free (ch->topic);
   g_free (ch->encoding);
   g_free (ch->callerid);
+  g_free (ch->qos);
   g_free (ch->md5sum);
   g_free (ch);
 }
@@ -338,6 +340,8 @@ topic_fill (GstRosbagTopic * t, Channel * ch, Schema * s)
   }
   if (ch->md5sum && !t->md5sum)
     t->md5sum = g_strdup (ch->md5sum);
+  if (ch->qos && !t->qos)
+    t->qos = gst_rosbag_qos_parse (ch->qos, strlen (ch->qos));
   t->latching |= ch->latching;
 }
 
@@ -404,9 +408,9 @@ gst_rosbag_mcap_parse_channel (const GstRosbagMcapRecord * rec,
   if (c.ok) {
     /* the ros1 profile's channel metadata */
     static const gchar *const keys[] = { "callerid", "md5sum", "latching",
-      NULL
+      "offered_qos_profiles", NULL
     };
-    gchar *values[3] = { NULL, NULL, NULL };
+    gchar *values[4] = { NULL, NULL, NULL, NULL };
 
     cur_map_find (&c, keys, values);
     ch->callerid = values[0];
@@ -414,6 +418,7 @@ gst_rosbag_mcap_parse_channel (const GstRosbagMcapRecord * rec,
     ch->latching = values[2] && (strcmp (values[2], "1") == 0
         || strcmp (values[2], "true") == 0);
     g_free (values[2]);
+    ch->qos = values[3];
   }
   if (!c.ok || !ch->topic || !ch->encoding) {
     g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
@@ -840,7 +845,7 @@ fail:
 }
 
 static gboolean
-be_parse_message (gpointer be, GBytes * block, guint64 offset,
+be_parse_message (gpointer be, guint i, GBytes * block, guint64 offset,
     GstRosbagMessage * msg, GError ** error)
 {
   gsize len;

@@ -43,6 +43,9 @@ G_BEGIN_DECLS struct _GstRosbagTopic
   guint64 first_ns, last_ns;    /* bounds of its messages, or of the
                                  * chunks holding them */
   GVariant *qos;                /* rosbag2 offered QoS profiles, aa{sv} */
+  gboolean zstd_messages;       /* rosbag2 MESSAGE mode: each message's data
+                                 * may be one zstd frame (the reader
+                                 * decompresses it) */
 };
 
 GstRosbagTopic *gst_rosbag_topic_new (const gchar * name);
@@ -77,9 +80,9 @@ typedef struct
   /* @raw decoded: no I/O, safe in any thread */
   GBytes *(*decode_block) (gpointer backend, guint i, GBytes * raw,
       GError ** error);
-  /* the message record at @offset of a decoded block: fills channel_id,
+  /* the message record at @offset of decoded block @i: fills channel_id,
    * times, sequence, data and size of @msg */
-    gboolean (*parse_message) (gpointer backend, GBytes * block,
+    gboolean (*parse_message) (gpointer backend, guint i, GBytes * block,
       guint64 offset, GstRosbagMessage * msg, GError ** error);
 } GstRosbagBackendFuncs;
 
@@ -148,6 +151,8 @@ guint gst_rosbag_mcap_get_n_chunks (GstRosbagMcap * m);
 /* rosbag2 sqlite3 backend (rosbag-db3.c) */
 typedef struct _GstRosbagDb3 GstRosbagDb3;
 #define GST_ROSBAG_DB3_MAGIC "SQLite format 3"  /* and its NUL: 16 bytes */
+/* whether its messages are zstd-compressed one by one (MESSAGE mode) */
+gboolean gst_rosbag_db3_is_message_compressed (GstRosbagDb3 * d);
 GstRosbagDb3 *gst_rosbag_db3_open (GstRosbagReadFunc read_func,
     gpointer user_data, GDestroyNotify notify, guint64 file_size,
     const gchar * name, GstRosbagBackendInfo * info, GError ** error);
@@ -181,10 +186,19 @@ struct _GstRosbagRecording
 };
 
 /* rosbag2 directories (rosbag-rosbag2.c) */
+/* an offered_qos_profiles YAML text as aa{sv} (a full reference), NULL
+ * if it is not a list of profiles */
+GVariant *gst_rosbag_qos_parse (const gchar * yaml, gsize len);
+/* a metadata.yaml parsed and dropped, for the fuzzer: how many files and
+ * topics it names, or -1 with @error set */
+gint gst_rosbag_rosbag2_check_metadata (const gchar * text, gsize len,
+    GError ** error);
 gboolean gst_rosbag_recording_is_rosbag2_path (const gchar * path);
 GstRosbagRecording *gst_rosbag_rosbag2_open (const gchar * path,
     GError ** error);
 void gst_rosbag_rosbag2_clear (GstRosbagRecording * rec);
+/* topics sorted and counted, start and end from the blocks */
+void gst_rosbag_recording_finish (GstRosbagRecording * rec);
 void gst_rosbag_recording_add_warning (GstRosbagRecording * rec,
     const gchar * format, ...) G_GNUC_PRINTF (2, 3);
 

@@ -22,6 +22,7 @@
 #endif
 
 #include <string.h>
+#include <zstd.h>
 
 #include "rosbag-private.h"
 
@@ -698,6 +699,35 @@ cache_drop (GstRosbagReader * r, guint idx)
  *
  * Returns: the result
  */
+/* a message decompressed on its own (rosbag2 MESSAGE mode, where the
+ * storage does not do it: MCAP): @msg then points into the new bytes,
+ * which replace *@chunk */
+static gboolean
+unzstd_message (GstRosbagMessage * msg, GBytes ** chunk, GError ** error)
+{
+  static const guint8 magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
+  unsigned long long size;
+  GBytes *dec;
+
+  if (msg->size < 4 || memcmp (msg->data, magic, 4) != 0)
+    return TRUE;
+  size = ZSTD_getFrameContentSize (msg->data, msg->size);
+  if (size > G_MAXUINT32) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_DECOMPRESS,
+        "message at byte %" G_GUINT64_FORMAT " is a zstd frame of no known"
+        " size", msg->offset);
+    return FALSE;
+  }
+  dec = gst_rosbag_zstd_decompress (msg->data, msg->size, size, error);
+  if (!dec)
+    return FALSE;
+  g_bytes_unref (*chunk);
+  *chunk = dec;
+  msg->chunk = dec;
+  msg->data = g_bytes_get_data (dec, &msg->size);
+  return TRUE;
+}
+
 GstRosbagReadResult
 gst_rosbag_reader_next (GstRosbagReader * r, GstRosbagMessage * msg,
     GError ** error)
@@ -745,7 +775,8 @@ gst_rosbag_reader_next (GstRosbagReader * r, GstRosbagMessage * msg,
       return GST_ROSBAG_READ_ERROR;
     }
     memset (msg, 0, sizeof (*msg));
-    ok = r->be->parse_message (r->backend, chunk, entry_off, msg, &err);
+    ok = r->be->parse_message (r->backend, c->chunk, chunk, entry_off, msg,
+        &err);
     if (ok) {
       msg->topic = gst_rosbag_recording_lookup_channel (r->rec,
           msg->channel_id);
@@ -769,6 +800,8 @@ gst_rosbag_reader_next (GstRosbagReader * r, GstRosbagMessage * msg,
       heap_down (r->heap, 0);
     }
 
+    if (ok && msg->topic->zstd_messages && !unzstd_message (msg, &chunk, &err))
+      ok = FALSE;
     if (!ok) {
       g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
           "%s: chunk at byte %" G_GUINT64_FORMAT ": %s",

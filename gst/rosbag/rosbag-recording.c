@@ -287,8 +287,8 @@ topic_cmp (gconstpointer a, gconstpointer b)
   return strcmp (ta->name, tb->name);
 }
 
-static void
-recording_finish (GstRosbagRecording * rec)
+void
+gst_rosbag_recording_finish (GstRosbagRecording * rec)
 {
   guint i;
 
@@ -324,7 +324,7 @@ recording_take_bag (GstRosbagRecording * rec, GstRosbagBag * bag)
 {
   rec->bag = bag;
   gst_rosbag_bag_backend_init (bag, &rec->info);
-  recording_finish (rec);
+  gst_rosbag_recording_finish (rec);
   /* a bag's start and end come from all chunk infos */
   rec->start_ns = gst_rosbag_bag_get_start_time (bag);
   rec->end_ns = gst_rosbag_bag_get_end_time (bag);
@@ -406,7 +406,11 @@ gst_rosbag_recording_open_with_func (GstRosbagReadFunc read_func,
       g_free (rec);
       return NULL;
     }
-    recording_finish (rec);
+    if (gst_rosbag_db3_is_message_compressed (rec->db3)) {
+      rec->compression_format = g_strdup ("zstd");
+      rec->compression_mode = g_strdup ("MESSAGE");
+    }
+    gst_rosbag_recording_finish (rec);
   } else {
     rec->mcap = gst_rosbag_mcap_open (read_func, user_data, notify,
         file_size, name, &rec->info, error);
@@ -415,7 +419,7 @@ gst_rosbag_recording_open_with_func (GstRosbagReadFunc read_func,
       g_free (rec);
       return NULL;
     }
-    recording_finish (rec);
+    gst_rosbag_recording_finish (rec);
   }
   return rec;
 
@@ -574,6 +578,8 @@ gst_rosbag_recording_get_version (GstRosbagRecording * rec)
 const gchar *
 gst_rosbag_recording_get_profile (GstRosbagRecording * rec)
 {
+  if (rec->parts)
+    return gst_rosbag_recording_get_profile (rec->parts->pdata[0]);
   return rec->mcap ? gst_rosbag_mcap_get_profile (rec->mcap) : NULL;
 }
 
@@ -587,6 +593,8 @@ gst_rosbag_recording_get_profile (GstRosbagRecording * rec)
 const gchar *
 gst_rosbag_recording_get_library (GstRosbagRecording * rec)
 {
+  if (rec->parts)
+    return gst_rosbag_recording_get_library (rec->parts->pdata[0]);
   return rec->mcap ? gst_rosbag_mcap_get_library (rec->mcap) : NULL;
 }
 
@@ -624,6 +632,14 @@ gst_rosbag_recording_get_file_size (GstRosbagRecording * rec)
 gboolean
 gst_rosbag_recording_is_indexed (GstRosbagRecording * rec)
 {
+  if (rec->parts) {
+    guint i;
+
+    for (i = 0; i < rec->parts->len; i++)
+      if (!gst_rosbag_recording_is_indexed (rec->parts->pdata[i]))
+        return FALSE;
+    return TRUE;
+  }
   if (rec->db3)
     return TRUE;
   return rec->bag ? gst_rosbag_bag_is_indexed (rec->bag) :
@@ -641,6 +657,14 @@ gst_rosbag_recording_is_indexed (GstRosbagRecording * rec)
 const gchar *
 gst_rosbag_recording_get_scan_report (GstRosbagRecording * rec)
 {
+  if (rec->parts) {
+    guint i;
+
+    for (i = 0; i < rec->parts->len; i++)
+      if (gst_rosbag_recording_get_scan_report (rec->parts->pdata[i]))
+        return gst_rosbag_recording_get_scan_report (rec->parts->pdata[i]);
+    return NULL;
+  }
   if (rec->db3)
     return NULL;
   return rec->bag ? gst_rosbag_bag_get_scan_report (rec->bag) :
@@ -692,6 +716,13 @@ gst_rosbag_recording_get_message_count (GstRosbagRecording * rec)
 guint
 gst_rosbag_recording_get_n_chunks (GstRosbagRecording * rec)
 {
+  if (rec->parts) {
+    guint i, n = 0;
+
+    for (i = 0; i < rec->parts->len; i++)
+      n += gst_rosbag_recording_get_n_chunks (rec->parts->pdata[i]);
+    return n;
+  }
   if (rec->db3)
     return 0;
   return rec->bag ? gst_rosbag_bag_get_n_chunks (rec->bag) :
@@ -719,7 +750,38 @@ gst_rosbag_recording_get_compression_stats (GstRosbagRecording * rec,
     *stats = rec->stats;
     return TRUE;
   }
-  if (rec->db3) {
+  if (rec->parts) {
+    guint i, j, k;
+
+    rec->stats = g_array_new (FALSE, FALSE, sizeof (GstRosbagCompressionStat));
+    for (i = 0; i < rec->parts->len; i++) {
+      GArray *ps;
+
+      if (!gst_rosbag_recording_get_compression_stats (rec->parts->pdata[i],
+              &ps, error)) {
+        g_clear_pointer (&rec->stats, g_array_unref);
+        return FALSE;
+      }
+      for (j = 0; j < ps->len; j++) {
+        GstRosbagCompressionStat *c = &g_array_index (ps,
+            GstRosbagCompressionStat, j);
+
+        for (k = 0; k < rec->stats->len; k++) {
+          GstRosbagCompressionStat *o = &g_array_index (rec->stats,
+              GstRosbagCompressionStat, k);
+
+          if (g_strcmp0 (o->name, c->name) == 0) {
+            o->chunks += c->chunks;
+            o->compressed_bytes += c->compressed_bytes;
+            o->uncompressed_bytes += c->uncompressed_bytes;
+            break;
+          }
+        }
+        if (k == rec->stats->len)
+          g_array_append_val (rec->stats, *c);
+      }
+    }
+  } else if (rec->db3) {
     rec->stats = g_array_new (FALSE, FALSE, sizeof (GstRosbagCompressionStat));
   } else if (rec->mcap) {
     rec->stats = gst_rosbag_mcap_get_compression_stats (rec->mcap);
@@ -762,6 +824,8 @@ gst_rosbag_recording_get_metadata_names (GstRosbagRecording * rec)
 {
   static const gchar *const none[] = { NULL };
 
+  if (rec->parts)
+    return gst_rosbag_recording_get_metadata_names (rec->parts->pdata[0]);
   return rec->mcap ? gst_rosbag_mcap_get_metadata_names (rec->mcap) : none;
 }
 
@@ -777,6 +841,8 @@ gst_rosbag_recording_get_attachment_names (GstRosbagRecording * rec)
 {
   static const gchar *const none[] = { NULL };
 
+  if (rec->parts)
+    return gst_rosbag_recording_get_attachment_names (rec->parts->pdata[0]);
   return rec->mcap ? gst_rosbag_mcap_get_attachment_names (rec->mcap) : none;
 }
 

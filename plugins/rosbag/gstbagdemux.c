@@ -36,6 +36,14 @@
  * sequentially from the start: messages come out in file order and
  * seeking is not possible.
  *
+ * A rosbag2 directory (metadata.yaml and split `.db3` / `.mcap` files,
+ * maybe zstd-compressed) plays as one recording, its files merged in log
+ * time order, when its metadata.yaml comes through the sink pad in pull
+ * mode (bagdemux asks upstream for the file:// URI and opens the files by
+ * path) or when #GstBagDemux:recording names it; the format library's
+ * warnings about it (a missing split, metadata the files contradict...)
+ * are posted as element warnings.
+ *
  * Pads are named after their topic: the topic without its leading `/`,
  * every character outside `[A-Za-z0-9_-]` replaced by `_`
  * (`/cam0/image_raw` gives `cam0_image_raw`); when two topics map to the
@@ -62,6 +70,8 @@
  * gst-launch-1.0 filesrc location=x.bag ! bagdemux name=d  d.cam0_image_raw ! queue ! videoconvert ! autovideosink
  * gst-launch-1.0 filesrc location=run.mcap ! bagdemux name=d topics=/imu  d.imu ! fakesink
  * cat run.mcap | gst-launch-1.0 fdsrc ! bagdemux name=d  d.imu ! fakesink
+ * gst-launch-1.0 filesrc location=run/metadata.yaml ! bagdemux name=d topics=/imu  d.imu ! fakesink
+ * gst-launch-1.0 playbin uri=file:///data/run/metadata.yaml
  * ]|
  */
 
@@ -88,6 +98,11 @@ GST_DEBUG_CATEGORY_STATIC (gst_bag_demux_debug);
 #define DEFAULT_START_TIME 0
 #define DEFAULT_STOP_TIME GST_CLOCK_TIME_NONE
 #define DEFAULT_CACHE_SIZE GST_ROSBAG_READER_DEFAULT_CACHE_SIZE
+#define DEFAULT_RECORDING NULL
+
+/* how much of the start of the input is looked at for a rosbag2
+ * metadata.yaml (its key may follow comments) */
+#define METADATA_SNIFF_LEN 4096
 
 /* messages are copied out of their chunk, so that a queued message never
  * pins a whole decompressed chunk, unless they are big and most of it */
@@ -107,7 +122,8 @@ enum
   PROP_DEFINITIONS_PATH,
   PROP_START_TIME,
   PROP_STOP_TIME,
-  PROP_CACHE_SIZE
+  PROP_CACHE_SIZE,
+  PROP_RECORDING
 };
 
 /* how a topic's messages are serialized */
@@ -167,6 +183,7 @@ struct _GstBagDemux
   guint64 start_time;
   guint64 stop_time;
   guint64 cache_size;
+  gchar *recording;
 
   /* state */
   gboolean pull_mode;
@@ -200,6 +217,10 @@ struct _GstBagDemux
   /* push mode */
   GstRosbagStreamParser *parser;
   gboolean push_failed;         /* an error was posted: drop the rest */
+  /* the first bytes, held back from the parser until there are enough to
+   * tell a rosbag2 metadata.yaml (which needs pull mode) */
+  GByteArray *head;
+  gboolean head_checked;
 };
 
 #define gst_bag_demux_parent_class parent_class
@@ -210,7 +231,8 @@ GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (bagdemux, "bagdemux", GST_RANK_PRIMARY,
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK,
     GST_PAD_ALWAYS,
-    GST_STATIC_CAPS ("application/x-rosbag; application/x-mcap"));
+    GST_STATIC_CAPS ("application/x-rosbag; application/x-mcap; "
+        "application/x-rosbag2-metadata"));
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("%s",
     GST_PAD_SRC,
@@ -346,6 +368,25 @@ gst_bag_demux_class_init (GstBagDemuxClass * klass)
           G_MAXUINT64, DEFAULT_CACHE_SIZE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+  /**
+   * GstBagDemux:recording:
+   *
+   * A rosbag2 recording to read by path instead of through the sink pad:
+   * a directory (its metadata.yaml, or every storage file it holds), a
+   * metadata.yaml, or a storage file compressed whole (`.db3.zstd`,
+   * `.mcap.zstd`). The split files are read by the format library (mapped
+   * files) and merged into one recording; the sink pad then only drives
+   * scheduling, and must be in pull mode. bagsrc sets it for a directory
+   * without metadata.yaml and for a `.zstd` file.
+   */
+  g_object_class_install_property (gobject_class, PROP_RECORDING,
+      g_param_spec_string ("recording", "Recording",
+          "A rosbag2 recording to read by path, as one recording: a "
+          "directory (its metadata.yaml, or every storage file it holds), "
+          "a metadata.yaml or a .db3.zstd / .mcap.zstd file; the sink pad "
+          "then only drives scheduling (pull mode)", DEFAULT_RECORDING,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
 
   element_class->change_state = GST_DEBUG_FUNCPTR (gst_bag_demux_change_state);
 
@@ -398,6 +439,7 @@ gst_bag_demux_finalize (GObject * object)
 
   g_free (demux->topics);
   g_free (demux->definitions_path);
+  g_free (demux->recording);
   g_clear_pointer (&demux->definitions, gst_rosbag_definitions_unref);
   g_ptr_array_unref (demux->streams);
   g_hash_table_unref (demux->stream_by_topic);
@@ -441,6 +483,10 @@ gst_bag_demux_set_property (GObject * object, guint prop_id,
     case PROP_CACHE_SIZE:
       demux->cache_size = g_value_get_uint64 (value);
       break;
+    case PROP_RECORDING:
+      g_free (demux->recording);
+      demux->recording = g_value_dup_string (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -476,6 +522,9 @@ gst_bag_demux_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_CACHE_SIZE:
       g_value_set_uint64 (value, demux->cache_size);
+      break;
+    case PROP_RECORDING:
+      g_value_set_string (value, demux->recording);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -529,6 +578,10 @@ gst_bag_demux_reset (GstBagDemux * demux)
   g_clear_pointer (&demux->parser, gst_rosbag_stream_parser_free);
   demux->push_failed = FALSE;
   demux->push_index_checked = FALSE;
+  if (demux->head)
+    g_byte_array_unref (demux->head);
+  demux->head = NULL;
+  demux->head_checked = FALSE;
   demux->has_publish_time = FALSE;
   demux->warned_header_source = FALSE;
   g_strfreev (demux->patterns);
@@ -1286,6 +1339,26 @@ gst_bag_demux_pull_read (gpointer user_data, guint64 offset, gsize size,
   return bytes;
 }
 
+/* The local path of upstream's file:// URI, or NULL (no URI, another
+ * scheme) with @uri_out set to the URI if there was one */
+static gchar *
+gst_bag_demux_get_upstream_path (GstBagDemux * demux, gchar ** uri_out)
+{
+  GstQuery *q = gst_query_new_uri ();
+  gchar *uri = NULL, *path = NULL;
+
+  if (gst_pad_peer_query (demux->sinkpad, q))
+    gst_query_parse_uri (q, &uri);
+  gst_query_unref (q);
+  if (uri)
+    path = g_filename_from_uri (uri, NULL, NULL);
+  if (uri_out)
+    *uri_out = uri;
+  else
+    g_free (uri);
+  return path;
+}
+
 static gchar *
 gst_bag_demux_get_location (GstBagDemux * demux)
 {
@@ -1367,16 +1440,102 @@ gst_bag_demux_stream_for (GstBagDemux * demux, const GstRosbagTopic * t,
   return s;
 }
 
+/* Whether the input starts like a rosbag2 metadata.yaml (pull mode) */
 static gboolean
-gst_bag_demux_open_pull (GstBagDemux * demux)
+gst_bag_demux_input_is_metadata (GstBagDemux * demux)
+{
+  GstBuffer *buf = NULL;
+  GstMapInfo map;
+  gboolean ret = FALSE;
+
+  if (gst_pad_pull_range (demux->sinkpad, 0, METADATA_SNIFF_LEN, &buf) !=
+      GST_FLOW_OK)
+    return FALSE;
+  if (gst_buffer_map (buf, &map, GST_MAP_READ)) {
+    ret = gst_rosbag_recording_sniff_metadata (map.data, map.size);
+    gst_buffer_unmap (buf, &map);
+  }
+  gst_buffer_unref (buf);
+  return ret;
+}
+
+/* The warnings of the format library at open (a missing split file,
+ * metadata the files contradict...), one element warning each */
+static void
+gst_bag_demux_post_recording_warnings (GstBagDemux * demux)
+{
+  const gchar *const *warnings = gst_rosbag_recording_get_warnings (demux->rec);
+  guint i;
+
+  for (i = 0; warnings && warnings[i]; i++) {
+    const gchar *w = warnings[i];
+    /* the file's name in the text, once */
+    const gchar *where = strstr (w, demux->location) ? "" : demux->location;
+    const gchar *sep = *where ? ": " : "";
+
+    /* a file that is not there or cannot be read is a resource problem;
+     * the rest is about the recording's content */
+    if (strstr (w, "missing") || strstr (w, "not found") ||
+        strstr (w, "cannot be read") || strstr (w, "unreadable") ||
+        strstr (w, "No such file"))
+      GST_ELEMENT_WARNING (demux, RESOURCE, NOT_FOUND,
+          ("%s%s%s", where, sep, w), ("rosbag2 recording %s", demux->location));
+    else
+      GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
+          ("%s%s%s", where, sep, w), ("rosbag2 recording %s", demux->location));
+  }
+}
+
+/* Opens the recording: by path (the recording property, or a rosbag2
+ * metadata.yaml on the sink pad: the split files are then read by the
+ * library), else through the pull range */
+static gboolean
+gst_bag_demux_open_recording (GstBagDemux * demux)
 {
   GstQuery *q;
   gint64 size = -1;
   GError *err = NULL;
-  guint i, n;
-  gchar *topics;
-  guint64 start_time, stop_time, cache_size;
-  GString *all;
+  gchar *path;
+
+  GST_OBJECT_LOCK (demux);
+  path = g_strdup (demux->recording);
+  GST_OBJECT_UNLOCK (demux);
+
+  if (path == NULL && gst_bag_demux_input_is_metadata (demux)) {
+    gchar *uri = NULL;
+
+    path = gst_bag_demux_get_upstream_path (demux, &uri);
+    if (path == NULL) {
+      demux->location = g_strdup (uri ? uri : "the input");
+      GST_ELEMENT_ERROR (demux, RESOURCE, NOT_FOUND,
+          ("%s is a rosbag2 metadata.yaml, but its storage files cannot be "
+              "found: it must come from a local file (filesrc or bagsrc)",
+              demux->location), ("upstream %s", uri ?
+              "answered the URI query with a URI that is not a local file" :
+              "did not answer the URI query"));
+      g_free (uri);
+      return FALSE;
+    }
+    g_free (uri);
+    GST_INFO_OBJECT (demux, "a rosbag2 metadata.yaml: opening %s", path);
+  }
+
+  if (path) {
+    demux->location = path;
+    demux->rec = gst_rosbag_recording_open (path, &err);
+    if (!demux->rec) {
+      if (err->domain == G_FILE_ERROR || (err->domain == GST_ROSBAG_ERROR
+              && err->code == GST_ROSBAG_ERROR_IO))
+        GST_ELEMENT_ERROR (demux, RESOURCE, OPEN_READ,
+            ("Could not read the rosbag2 recording %s", demux->location),
+            ("%s", err->message));
+      else
+        gst_bag_demux_post_open_error (demux, err);
+      g_clear_error (&err);
+      return FALSE;
+    }
+    return TRUE;
+  }
 
   q = gst_query_new_duration (GST_FORMAT_BYTES);
   if (gst_pad_peer_query (demux->sinkpad, q))
@@ -1401,6 +1560,20 @@ gst_bag_demux_open_pull (GstBagDemux * demux)
     g_clear_error (&err);
     return FALSE;
   }
+  return TRUE;
+}
+
+static gboolean
+gst_bag_demux_open_pull (GstBagDemux * demux)
+{
+  guint i, n;
+  gchar *topics;
+  guint64 start_time, stop_time, cache_size;
+  GString *all;
+
+  if (!gst_bag_demux_open_recording (demux))
+    return FALSE;
+  gst_bag_demux_post_recording_warnings (demux);
   demux->has_publish_time =
       gst_rosbag_recording_get_format (demux->rec) == GST_ROSBAG_FORMAT_MCAP;
   if (!gst_rosbag_recording_is_indexed (demux->rec)) {
@@ -1934,6 +2107,121 @@ gst_bag_demux_push_drain (GstBagDemux * demux)
   return ret;
 }
 
+static gboolean gst_bag_demux_push_check_head (GstBagDemux * demux,
+    const guint8 * data, gsize size);
+
+/* The held-back first bytes once checked (NULL after an error) */
+static GBytes *
+gst_bag_demux_push_flush_head (GstBagDemux * demux)
+{
+  GBytes *bytes;
+
+  bytes = g_byte_array_free_to_bytes (demux->head);
+  demux->head = NULL;
+  if (!gst_bag_demux_push_check_head (demux, g_bytes_get_data (bytes, NULL),
+          g_bytes_get_size (bytes)))
+    g_clear_pointer (&bytes, g_bytes_unref);
+  return bytes;
+}
+
+/* Push mode refuses what needs the files by path: the recording property
+ * and a rosbag2 metadata.yaml. Returns FALSE after posting the error. */
+static gboolean
+gst_bag_demux_push_check_head (GstBagDemux * demux, const guint8 * data,
+    gsize size)
+{
+  gboolean has_recording;
+
+  demux->head_checked = TRUE;
+  GST_OBJECT_LOCK (demux);
+  has_recording = demux->recording != NULL;
+  GST_OBJECT_UNLOCK (demux);
+  if (demux->location == NULL)
+    demux->location = gst_bag_demux_get_location (demux);
+  if (has_recording) {
+    GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
+        ("The recording property needs a seekable source: use bagsrc, or "
+            "filesrc without a queue before bagdemux"),
+        ("the sink pad is in push mode"));
+    goto refuse;
+  }
+  if (gst_rosbag_recording_sniff_metadata (data, size)) {
+    GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
+        ("%s is a rosbag2 metadata.yaml: a rosbag2 directory needs a "
+            "seekable source (use bagsrc, or filesrc without a queue before "
+            "bagdemux)", demux->location),
+        ("the sink pad is in push mode; the storage files are read by "
+            "path, which needs pull mode"));
+    goto refuse;
+  }
+  return TRUE;
+
+refuse:
+  demux->push_failed = TRUE;
+  return FALSE;
+}
+
+/* Whether @data may still turn out to be the start of a rosbag2
+ * metadata.yaml once more bytes come: text (or a BOM) that is not the
+ * start of a recording the library knows */
+static gboolean
+head_may_be_metadata (const guint8 * data, gsize size)
+{
+  GstRosbagFormat format;
+
+  if (size == 0)
+    return TRUE;
+  if (gst_rosbag_recording_sniff (data, size, &format))
+    return FALSE;
+  if (size >= 15 && memcmp (data, "#ROSRECORD V1.2", 15) == 0)
+    return FALSE;
+  return data[0] == 0xef || data[0] == '\t' || data[0] == '\n' ||
+      data[0] == '\r' || (data[0] >= 0x20 && data[0] < 0x7f);
+}
+
+/* Push mode: holds back the first bytes (copied, at most
+ * METADATA_SNIFF_LEN; the rest is not) while they may still be a rosbag2
+ * metadata.yaml. Returns the bytes to feed the parser now, NULL while
+ * holding (or after an error: push_failed), and takes @buffer. */
+static GBytes *
+gst_bag_demux_push_head (GstBagDemux * demux, GstBuffer * buffer)
+{
+  GstMapInfo map;
+  GBytes *bytes;
+
+  if (demux->head == NULL) {
+    bytes = bytes_from_buffer (buffer);
+    if (bytes == NULL) {
+      /* (the caller says so) */
+      demux->head_checked = TRUE;
+      return NULL;
+    }
+    if (g_bytes_get_size (bytes) >= METADATA_SNIFF_LEN ||
+        !head_may_be_metadata (g_bytes_get_data (bytes, NULL),
+            g_bytes_get_size (bytes))) {
+      /* the first buffer is enough to tell: no copy */
+      if (!gst_bag_demux_push_check_head (demux,
+              g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)))
+        g_clear_pointer (&bytes, g_bytes_unref);
+      return bytes;
+    }
+    demux->head = g_byte_array_new ();
+    g_byte_array_append (demux->head, g_bytes_get_data (bytes, NULL),
+        g_bytes_get_size (bytes));
+    g_bytes_unref (bytes);
+    return NULL;
+  }
+  if (gst_buffer_map (buffer, &map, GST_MAP_READ)) {
+    g_byte_array_append (demux->head, map.data, map.size);
+    gst_buffer_unmap (buffer, &map);
+  }
+  gst_buffer_unref (buffer);
+  if (demux->head->len < METADATA_SNIFF_LEN &&
+      head_may_be_metadata (demux->head->data, demux->head->len))
+    return NULL;
+  return gst_bag_demux_push_flush_head (demux);
+}
+
 static GstFlowReturn
 gst_bag_demux_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 {
@@ -1945,6 +2233,20 @@ gst_bag_demux_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
     return GST_FLOW_ERROR;
   }
   gst_bag_demux_get_parser (demux);
+  if (!demux->head_checked) {
+    bytes = gst_bag_demux_push_head (demux, buffer);
+    if (bytes == NULL && !demux->push_failed && demux->head_checked) {
+      GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
+          ("Could not read the recording %s", demux->location),
+          ("cannot map an input buffer"));
+      demux->push_failed = TRUE;
+    }
+    if (bytes == NULL)
+      return demux->push_failed ? GST_FLOW_ERROR : GST_FLOW_OK;
+    gst_rosbag_stream_parser_push (demux->parser, bytes);
+    g_bytes_unref (bytes);
+    return gst_bag_demux_push_drain (demux);
+  }
   /* no copy: the parser keeps what it still needs of the buffer */
   bytes = bytes_from_buffer (buffer);
   if (!bytes) {
@@ -1970,6 +2272,21 @@ gst_bag_demux_push_eos (GstBagDemux * demux, GstEvent * event)
     return;
   }
   gst_bag_demux_get_parser (demux);
+  if (!demux->head_checked) {
+    /* a short input: what was held back */
+    GBytes *bytes;
+
+    if (demux->head == NULL)
+      demux->head = g_byte_array_new ();
+    bytes = gst_bag_demux_push_flush_head (demux);
+    if (bytes == NULL) {
+      gst_event_unref (event);
+      return;
+    }
+    if (g_bytes_get_size (bytes) > 0)
+      gst_rosbag_stream_parser_push (demux->parser, bytes);
+    g_bytes_unref (bytes);
+  }
   gst_rosbag_stream_parser_push_eos (demux->parser);
   if (gst_bag_demux_push_drain (demux) == GST_FLOW_ERROR && demux->push_failed) {
     gst_event_unref (event);

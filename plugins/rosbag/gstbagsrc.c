@@ -20,8 +20,8 @@
 /**
  * SECTION:element-bagsrc
  * @title: bagsrc
- * @short_description: plays a ROS 1 bag or an MCAP file: one source pad
- *     per topic
+ * @short_description: plays a ROS 1 bag, an MCAP file or a rosbag2
+ *     recording: one source pad per topic
  *
  * bagsrc plays a ROS 1 bag (`.bag`) or an MCAP file (`.mcap`, such as a
  * rosbag2 recording), told apart by the file's magic; the caps of each
@@ -37,6 +37,24 @@
  * (`/cam0/image_raw` gives `cam0_image_raw`). It handles `file://` URIs, so
  * playbin and uridecodebin can use it.
  *
+ * #GstBagSrc:location may also name a rosbag2 recording as `ros2 bag
+ * record` leaves it, played as one recording (split files merged in log
+ * time order, topics matched by name across the files, seeking and
+ * duration over the whole recording):
+ *
+ * - a directory with a `metadata.yaml`: filesrc reads the metadata.yaml
+ *   and bagdemux opens the directory's storage files by path;
+ * - a directory without one (a recording whose writer died): filesrc
+ *   reads the first storage file by name (`.db3`, `.mcap`, `.db3.zstd`,
+ *   `.mcap.zstd`) and #GstBagDemux:recording names the directory, whose
+ *   storage files are all read (with a warning that there is no
+ *   metadata); a directory without any storage file fails with
+ *   `RESOURCE/NOT_FOUND`;
+ * - the metadata.yaml itself;
+ * - a storage file compressed whole (compression mode FILE,
+ *   `.db3.zstd`, `.mcap.zstd`): #GstBagDemux:recording names it, and the
+ *   library decompresses it to a temporary file.
+ *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 bagsrc location=x.bag ! fakesink
@@ -44,6 +62,9 @@
  * gst-launch-1.0 bagsrc location=x.bag name=b  b.cam0_image_raw ! videoconvert ! autovideosink  b.imu ! fakesink
  * gst-launch-1.0 bagsrc location=run.mcap topics=/imu ! fakesink dump=true
  * gst-launch-1.0 playbin uri=file:///data/run.mcap
+ * gst-launch-1.0 bagsrc location=/data/rosbag2_2024_01_01-12_00_00 topics=/imu ! rosmsgconvert format=csv ! filesink location=imu.csv
+ * gst-launch-1.0 bagsrc location=/data/run/metadata.yaml topics=/imu ! fakesink
+ * gst-launch-1.0 bagsrc location=/data/run/run_0.db3.zstd ! fakesink
  * ]|
  */
 
@@ -51,6 +72,7 @@
 #include "config.h"
 #endif
 
+#include <string.h>
 #include <gst/base/gstflowcombiner.h>
 
 #include "gstrosbagelements.h"
@@ -131,7 +153,9 @@ gst_bag_src_class_init (GstBagSrcClass * klass)
 
   g_object_class_install_property (gobject_class, PROP_LOCATION,
       g_param_spec_string ("location", "Location",
-          "Path of the ROS 1 bag or MCAP file to play",
+          "Path of the ROS 1 bag, MCAP file or rosbag2 recording to play "
+          "(a .db3, a directory with or without metadata.yaml, a "
+          "metadata.yaml, a .db3.zstd / .mcap.zstd file)",
           DEFAULT_LOCATION, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_TOPICS,
@@ -362,13 +386,116 @@ gst_bag_src_set_property (GObject * object, guint prop_id,
   GstElement *child = child_for_prop (self, prop_id);
 
   if (prop_id == PROP_LOCATION) {
+    /* the children get theirs at NULL->READY (a directory is not what
+     * filesrc reads) */
     GST_OBJECT_LOCK (self);
     g_free (self->location);
     self->location = g_value_dup_string (value);
     GST_OBJECT_UNLOCK (self);
+    return;
   }
   if (child)
     g_object_set_property (G_OBJECT (child), pspec->name, value);
+}
+
+/* the storage file kinds rosbag2 writes, in the order a directory
+ * without metadata.yaml is looked through */
+static const gchar *const storage_suffixes[] = { ".db3", ".mcap",
+  ".db3.zstd", ".mcap.zstd", NULL
+};
+
+static gboolean
+is_storage_file (const gchar * name)
+{
+  guint i;
+
+  for (i = 0; storage_suffixes[i]; i++)
+    if (g_str_has_suffix (name, storage_suffixes[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const gchar * const *) a, *(const gchar * const *) b);
+}
+
+/* The first storage file of @dir by name (any kind), or NULL */
+static gchar *
+first_storage_file (const gchar * dir, GError ** error)
+{
+  GDir *d = g_dir_open (dir, 0, error);
+  GPtrArray *names;
+  const gchar *name;
+  gchar *ret = NULL;
+
+  if (!d)
+    return NULL;
+  names = g_ptr_array_new_with_free_func (g_free);
+  while ((name = g_dir_read_name (d))) {
+    gchar *path;
+
+    if (!is_storage_file (name))
+      continue;
+    path = g_build_filename (dir, name, NULL);
+    if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+      g_ptr_array_add (names, g_strdup (name));
+    g_free (path);
+  }
+  g_dir_close (d);
+  g_ptr_array_sort (names, compare_names);
+  if (names->len > 0)
+    ret = g_build_filename (dir, g_ptr_array_index (names, 0), NULL);
+  g_ptr_array_unref (names);
+  return ret;
+}
+
+/* What filesrc reads and what bagdemux opens by path for @location: a
+ * bag or MCAP file goes through filesrc alone; a rosbag2 directory with
+ * metadata.yaml is read through its metadata.yaml (bagdemux sees it and
+ * opens the directory); a directory without one, and a file compressed
+ * whole, are named to bagdemux's recording property, filesrc reading a
+ * file only to drive scheduling */
+static gboolean
+gst_bag_src_configure (GstBagSrc * self, const gchar * location)
+{
+  gchar *file = NULL, *recording = NULL;
+  GError *err = NULL;
+
+  if (g_file_test (location, G_FILE_TEST_IS_DIR)) {
+    gchar *meta = g_build_filename (location, "metadata.yaml", NULL);
+
+    if (g_file_test (meta, G_FILE_TEST_IS_REGULAR)) {
+      file = meta;
+    } else {
+      g_free (meta);
+      file = first_storage_file (location, &err);
+      if (!file)
+        goto no_storage;
+      recording = g_strdup (location);
+    }
+  } else if (g_str_has_suffix (location, ".zstd")) {
+    file = g_strdup (location);
+    recording = g_strdup (location);
+  } else {
+    file = g_strdup (location);
+  }
+  GST_DEBUG_OBJECT (self, "%s: filesrc reads %s, bagdemux recording=%s",
+      location, file, GST_STR_NULL (recording));
+  g_object_set (self->source, "location", file, NULL);
+  g_object_set (self->demux, "recording", recording, NULL);
+  g_free (file);
+  g_free (recording);
+  return TRUE;
+
+no_storage:
+  GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+      ("%s is a directory without a rosbag2 recording: no metadata.yaml "
+          "and no storage file (.db3, .mcap, .db3.zstd, .mcap.zstd)",
+          location), ("%s", err ? err->message : "no storage file"));
+  g_clear_error (&err);
+  return FALSE;
 }
 
 static void
@@ -424,6 +551,26 @@ gst_bag_src_remove_ghosts (GstBagSrc * self)
   g_list_free (ghosts);
 }
 
+/* The children configured from location; FALSE after posting an error */
+static gboolean
+gst_bag_src_prepare (GstBagSrc * self)
+{
+  gchar *location;
+  gboolean ok;
+
+  GST_OBJECT_LOCK (self);
+  location = g_strdup (self->location);
+  GST_OBJECT_UNLOCK (self);
+  if (!location) {
+    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+        ("No recording given: set the location property"), (NULL));
+    return FALSE;
+  }
+  ok = gst_bag_src_configure (self, location);
+  g_free (location);
+  return ok;
+}
+
 static GstStateChangeReturn
 gst_bag_src_change_state (GstElement * element, GstStateChange transition)
 {
@@ -438,11 +585,11 @@ gst_bag_src_change_state (GstElement * element, GstStateChange transition)
             ("a core element is missing"));
         return GST_STATE_CHANGE_FAILURE;
       }
-      if (!self->location) {
-        GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
-            ("No recording given: set the location property"), (NULL));
+      /* fall through */
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      /* (again at READY->PAUSED: location may change in READY) */
+      if (!gst_bag_src_prepare (self))
         return GST_STATE_CHANGE_FAILURE;
-      }
       break;
     default:
       break;

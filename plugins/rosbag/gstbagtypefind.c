@@ -21,7 +21,9 @@
  * so that bagdemux can say clearly that it is not supported) and MCAP
  * files (the magic `89 4D 43 41 50 30 0D 0A`), so that gst-discoverer-1.0,
  * playbin and decodebin find bagdemux. The format library tells the magics
- * apart. */
+ * apart. A rosbag2 metadata.yaml (its `rosbag2_bagfile_information:` key)
+ * is application/x-rosbag2-metadata, which bagdemux takes too: it then
+ * reads the directory's storage files by path. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -34,6 +36,7 @@
 
 #define ROSBAG_CAPS "application/x-rosbag"
 #define MCAP_CAPS "application/x-mcap"
+#define METADATA_CAPS "application/x-rosbag2-metadata"
 
 /* the longest magic the library needs to look at */
 #define SNIFF_LEN 16
@@ -63,11 +66,34 @@ recording_type_find (GstTypeFind * tf, gpointer user_data)
   }
 }
 
+/* the key may follow comments and blank lines: look at up to this much */
+#define METADATA_SNIFF_LEN 4096
+
+static void
+metadata_type_find (GstTypeFind * tf, gpointer user_data)
+{
+  const guint8 *data = NULL;
+  guint64 len = gst_type_find_get_length (tf);
+  gsize n = METADATA_SNIFF_LEN;
+
+  /* a short file (or unknown length): as much as there is */
+  if (len > 0 && len < n)
+    n = len;
+  while (n >= 28 && (data = gst_type_find_peek (tf, 0, n)) == NULL)
+    n = n > 256 ? n / 2 : n - 1;
+  if (data == NULL)
+    return;
+  if (gst_rosbag_recording_sniff_metadata (data, n))
+    gst_type_find_suggest_empty_simple (tf, GST_TYPE_FIND_LIKELY,
+        METADATA_CAPS);
+}
+
 static gboolean
 rosbag_type_find_register (GstPlugin * plugin)
 {
   GstCaps *caps = gst_caps_new_empty_simple (ROSBAG_CAPS);
   GstCaps *mcap_caps = gst_caps_new_empty_simple (MCAP_CAPS);
+  GstCaps *metadata_caps = gst_caps_new_empty_simple (METADATA_CAPS);
   gboolean ret;
 
   ret = gst_type_find_register (plugin, "application/x-rosbag",
@@ -76,8 +102,11 @@ rosbag_type_find_register (GstPlugin * plugin)
   ret &= gst_type_find_register (plugin, "application/x-mcap",
       GST_RANK_PRIMARY, recording_type_find, "mcap", mcap_caps,
       (gpointer) MCAP_CAPS, NULL);
+  ret &= gst_type_find_register (plugin, "application/x-rosbag2-metadata",
+      GST_RANK_PRIMARY, metadata_type_find, "yaml", metadata_caps, NULL, NULL);
   gst_caps_unref (caps);
   gst_caps_unref (mcap_caps);
+  gst_caps_unref (metadata_caps);
   return ret;
 }
 

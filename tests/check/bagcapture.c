@@ -451,8 +451,8 @@ capture_free (Capture * cap)
 }
 
 /* returns the message type handled */
-static GstMessageType
-handle_message (Capture * cap, GstMessage * msg)
+GstMessageType
+capture_handle_message (Capture * cap, GstMessage * msg)
 {
   GstMessageType t = GST_MESSAGE_TYPE (msg);
 
@@ -509,7 +509,7 @@ capture_wait_message (Capture * cap, GstMessageType type)
 
     if (!msg)
       break;
-    t = handle_message (cap, msg);
+    t = capture_handle_message (cap, msg);
     gst_message_unref (msg);
     if (t == type || t == GST_MESSAGE_ERROR || t == GST_MESSAGE_EOS) {
       ret = TRUE;

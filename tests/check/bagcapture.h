@@ -108,6 +108,9 @@ void capture_attach_pad (Capture * cap, GstPad * srcpad);
 gboolean capture_run (Capture * cap, gboolean until_segment_done);
 /* Pops bus messages (recording them) until @type or an error/EOS arrives */
 gboolean capture_wait_message (Capture * cap, GstMessageType type);
+/* Records a bus message as capture_run does (warnings, the error, EOS,
+ * element messages, segment-done); returns its type */
+GstMessageType capture_handle_message (Capture * cap, GstMessage * msg);
 /* Waits until no-more-pads was emitted */
 void capture_wait_no_more_pads (Capture * cap);
 

@@ -27,7 +27,7 @@
 #include "rosbag-test-util.h"
 
 gchar *
-ref_run (const gchar * const *args, gboolean * exit_ok)
+script_run (const gchar * script, const gchar * const *args, gboolean * exit_ok)
 {
   GPtrArray *argv = g_ptr_array_new ();
   gchar *out = NULL, *err = NULL;
@@ -36,18 +36,17 @@ ref_run (const gchar * const *args, gboolean * exit_ok)
   gboolean ok;
 
   g_ptr_array_add (argv, (gpointer) TEST_PYTHON);
-  g_ptr_array_add (argv, (gpointer) REF_SCRIPT);
+  g_ptr_array_add (argv, (gpointer) script);
   for (; *args; args++)
     g_ptr_array_add (argv, (gpointer) * args);
   g_ptr_array_add (argv, NULL);
   ok = g_spawn_sync (NULL, (gchar **) argv->pdata, NULL, G_SPAWN_DEFAULT,
       NULL, NULL, &out, &err, &status, &error);
   g_ptr_array_free (argv, TRUE);
-  fail_unless (ok, "cannot run %s: %s", REF_SCRIPT,
-      error ? error->message : "?");
+  fail_unless (ok, "cannot run %s: %s", script, error ? error->message : "?");
   ok = g_spawn_check_wait_status (status, NULL);
   if (!ok) {
-    g_print ("rosbag-ref.py failed: %s", err);
+    g_print ("%s failed: %s", script, err);
     g_free (out);
     out = NULL;
   }
@@ -55,6 +54,25 @@ ref_run (const gchar * const *args, gboolean * exit_ok)
   if (exit_ok)
     *exit_ok = ok;
   return out;
+}
+
+gchar *
+ref_run (const gchar * const *args, gboolean * exit_ok)
+{
+  return script_run (REF_SCRIPT, args, exit_ok);
+}
+
+GPtrArray *
+split_lines (const gchar * text)
+{
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+  gchar **split = g_strsplit (text ? text : "", "\n", -1), **l;
+
+  for (l = split; *l; l++)
+    if (**l)
+      g_ptr_array_add (lines, g_strdup (*l));
+  g_strfreev (split);
+  return lines;
 }
 
 void

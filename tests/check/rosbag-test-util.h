@@ -54,6 +54,12 @@ typedef struct
 
 /* Runs rosbag-ref.py with @args (NULL-terminated); returns its stdout, or
  * NULL (and *exit_ok FALSE) if it failed */
+/* runs the python script @script with @args: its output, or NULL (and
+ * *exit_ok FALSE) when it fails */
+gchar *script_run (const gchar * script, const gchar * const *args,
+    gboolean * exit_ok);
+/* the non-empty lines of @text */
+GPtrArray *split_lines (const gchar * text);
 gchar *ref_run (const gchar * const *args, gboolean * exit_ok);
 /* what runs rosbag-ref.py: ref_run, or a caching wrapper around it */
 typedef gchar *(*RefRunner) (const gchar * const *args, gboolean * exit_ok);

@@ -51,6 +51,10 @@ is_builtin (const gchar * type)
   gboolean found = FALSE;
   guint i;
 
+  /* a service event type is its service's */
+  if (strstr (s, "/srv/") && g_str_has_suffix (s, "_Event"))
+    s[strlen (s) - 6] = '\0';
+
   for (i = 0; b[i] && !found; i++) {
     gchar *t = short_name (b[i]);
 
@@ -251,11 +255,14 @@ GST_START_TEST (test_builtin_parse)
   fail_unless (g_strv_length ((gchar **) b) > 80);
   for (i = 0; b[i]; i++) {
     gchar *text = gst_rosbag_definitions_lookup (defs, b[i], &err);
+    /* a service is parsed as its events, as rosbag2 records them */
+    gchar *as = strstr (b[i], "/srv/") ? g_strconcat (b[i], "_Event", NULL)
+        : g_strdup (b[i]);
     GstRosbagMsgDef *def;
 
     fail_unless (text != NULL, "%s: %s", b[i], err ? err->message : "?");
-    def = gst_rosbag_msgdef_parse_schema (b[i], "ros2msg", "cdr", text, -1,
-        &err);
+    def = gst_rosbag_msgdef_parse_schema (as, "ros2msg", "cdr", text, -1, &err);
+    g_free (as);
     fail_unless (def != NULL, "%s: %s\n%s", b[i], err ? err->message : "?",
         text);
     gst_rosbag_msgdef_unref (def);
@@ -334,6 +341,115 @@ rm_rf (const gchar * path)
   }
   g_remove (path);
 }
+
+/* every message of @topic in @path as JSON lines, decoded with @text (or
+ * the topic's own definition when NULL) */
+static GPtrArray *
+event_json (const gchar * path, const gchar * topic, const gchar * text)
+{
+  GError *err = NULL;
+  GstRosbagRecording *rec = gst_rosbag_recording_open (path, &err);
+  const GstRosbagTopic *t;
+  const gchar *const pats[] = { topic, NULL };
+  GstRosbagReader *r;
+  GstRosbagMessage m;
+  GstRosbagMsgDef *def;
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  gsize size;
+
+  fail_unless (rec != NULL, "%s: %s", path, err ? err->message : "?");
+  t = gst_rosbag_recording_find_topic (rec, topic);
+  fail_unless (t != NULL, "%s: no %s", path, topic);
+  if (!text)
+    text = (const gchar *) gst_rosbag_topic_get_definition (t, &size);
+  def = gst_rosbag_msgdef_parse_schema (gst_rosbag_topic_get_type (t),
+      "ros2msg", "cdr", text, -1, &err);
+  fail_unless (def != NULL, "%s: %s", path, err ? err->message : "?");
+  r = gst_rosbag_reader_new (rec);
+  gst_rosbag_reader_set_topics (r, pats);
+  while (gst_rosbag_reader_next (r, &m, NULL) == GST_ROSBAG_READ_OK) {
+    GString *s = g_string_new (NULL);
+
+    fail_unless (gst_rosbag_msgdef_to_json (def, m.data, m.size,
+            GST_ROSBAG_MSGDEF_FLAGS_NONE, s, &err), "%s",
+        err ? err->message : "?");
+    g_ptr_array_add (out, g_string_free (s, FALSE));
+  }
+  gst_rosbag_reader_free (r);
+  gst_rosbag_msgdef_unref (def);
+  gst_rosbag_recording_unref (rec);
+  return out;
+}
+
+/* rosbag2 service events: the .db3 holds no definition for them; the
+ * composed one (AddTwoInts.srv) is the text the MCAP of the same
+ * recording carries, and decodes the .db3's events as the MCAP's own
+ * schema decodes the MCAP's */
+GST_START_TEST (test_service_events)
+{
+  const gchar *base = TEST_MCAP_DIR "/real/"
+      "ros2_rosbag2__rosbag2_cpp__test__rosbag2_cpp__bags__topics_and_services";
+  const gchar *topic = "/add_two_ints/_service_event";
+  gchar *db3 = g_strconcat (base, ".db3", NULL);
+  gchar *mcap = g_strconcat (base, ".mcap", NULL);
+  GstRosbagDefinitions *defs = gst_rosbag_definitions_new (NULL);
+  GstRosbagRecording *rec;
+  GError *err = NULL;
+  GPtrArray *ours, *theirs;
+  gchar *text;
+  gsize size;
+  guint i;
+
+  text = gst_rosbag_definitions_lookup (defs,
+      "example_interfaces/srv/AddTwoInts_Event", &err);
+  fail_unless (text != NULL, "%s", err ? err->message : "?");
+  fail_unless_equals_string (text, "int64 a\nint64 b\n---\nint64 sum\n");
+  if (!g_file_test (db3, G_FILE_TEST_EXISTS)) {
+    g_print ("SKIP: %s is absent\n", db3);
+    goto done;
+  }
+  rec = gst_rosbag_recording_open (mcap, &err);
+  fail_unless (rec != NULL);
+  {
+    const gchar *d = (const gchar *) gst_rosbag_topic_get_definition
+        (gst_rosbag_recording_find_topic (rec, topic), &size);
+
+    /* the MCAP's schema, trailing newlines aside */
+    fail_unless (g_str_has_prefix (text, d) || g_str_has_prefix (d, text)
+        || strncmp (text, d, strlen (text) - 1) == 0, "%s vs %s", text, d);
+  }
+  gst_rosbag_recording_unref (rec);
+  ours = event_json (db3, topic, text);
+  theirs = event_json (mcap, topic, NULL);
+  fail_unless_equals_int (ours->len, 6);
+  fail_unless_equals_int (ours->len, theirs->len);
+  for (i = 0; i < ours->len; i++) {
+    const gchar *a = g_ptr_array_index (ours, i);
+    const gchar *b = g_ptr_array_index (theirs, i);
+
+    GRegex *re = g_regex_new ("\"(stamp|client_gid)\":(\"[^\"]*\"|[0-9]+)",
+        0, 0, NULL);
+    gchar *ca = g_regex_replace_literal (re, a, -1, 0, "\\1", 0, NULL);
+    gchar *cb = g_regex_replace_literal (re, b, -1, 0, "\\1", 0, NULL);
+
+    fail_unless (strstr (a, "\"request\"") && strstr (a, "\"info\""), "%s", a);
+    /* the same calls (event types, sequence numbers, values); stamps and
+     * gids differ between the two recordings of the test */
+    fail_unless_equals_string (ca, cb);
+    g_free (ca);
+    g_free (cb);
+    g_regex_unref (re);
+  }
+  g_ptr_array_unref (ours);
+  g_ptr_array_unref (theirs);
+done:
+  g_free (text);
+  g_free (db3);
+  g_free (mcap);
+  gst_rosbag_definitions_unref (defs);
+}
+
+GST_END_TEST;
 
 GST_START_TEST (test_search_path)
 {
@@ -490,6 +606,7 @@ rosbag_definitions_suite (void)
   tcase_add_test (tc, test_builtin_parse);
   tcase_add_test (tc, test_files);
   tcase_add_test (tc, test_search_path);
+  tcase_add_test (tc, test_service_events);
   tcase_add_test (tc, test_hostile);
   return s;
 }

@@ -15,7 +15,13 @@ written with @mcap/core, and ../shared/mcap/real): --json against what
 @mcap/core's McapStreamReader reads (profile, library, chunks and their
 compression, metadata and attachment names, topics with schema and message
 encodings and counts; the README's counts where node is not there),
-the text output, --freq, --messages.
+the text output, --freq, --messages. rosbag2 directories of
+../shared/mcap/real (every one with a metadata.yaml, given as the directory
+and as its metadata.yaml): the metadata fields against PyYAML's reading
+(tests/files/rosbag2-ref.py), the files, counts and span against the
+storage files read one at a time, QoS profiles and their text summary,
+warnings on stderr, directories without metadata.yaml, a .zstd file,
+--definitions, a metadata.yaml whose files are absent.
 """
 
 import glob
@@ -404,6 +410,212 @@ class McapInfoTest(unittest.TestCase):
             if r is not None:
                 self.assertEqual(sorted(ours), sorted(
                     '\t'.join(str(x) for x in m) for m in r['messages']))
+
+
+# rosbag2 recordings: directories of ../shared/mcap/real
+REAL = os.path.join(os.path.dirname(REALBAGS), 'mcap', 'real')
+REF2 = os.path.join(FILES, 'rosbag2-ref.py')
+REINDEX = os.path.join(
+    REAL, 'ros2_rosbag2-humble__rosbag2_tests__resources__reindex_test_bags')
+WBAG = os.path.join(REAL,
+                    'ros2_rosbag2__rosbag2_py__test__resources__sqlite3__wbag')
+
+
+def rosbag2_dirs():
+    return sorted(d for d in glob.glob(os.path.join(REAL, '*'))
+                  if os.path.exists(os.path.join(d, 'metadata.yaml')))
+
+
+def ref2(*args):
+    out = run(PY, REF2, *args)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+class Rosbag2InfoTest(unittest.TestCase):
+
+    def setUp(self):
+        if not os.path.isdir(REAL):
+            self.skipTest('%s is absent' % REAL)
+
+    def info(self, path, *opts):
+        out = run(TOOL, '--json', *opts, path)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        o = json.loads(out.stdout)
+        # every warning on stderr as "warning: ...", the same as in JSON
+        warn = [l for l in out.stderr.splitlines() if l]
+        self.assertEqual(warn, ['warning: ' + w for w in o['warnings']])
+        return o
+
+    def one_by_one(self, files):
+        """topic -> count, start, end of the files read one at a time"""
+        counts, start, end = {}, None, None
+        for f in files:
+            o = self.info(f)
+            for t in o['topics']:
+                counts[t['topic']] = counts.get(t['topic'], 0) + \
+                    t['messages']
+            if o['messages']:
+                start = o['start_ns'] if start is None else min(
+                    start, o['start_ns'])
+                end = o['end_ns'] if end is None else max(end, o['end_ns'])
+        return counts, start, end
+
+    def test_directories_json(self):
+        n = 0
+        for d in rosbag2_dirs():
+            with self.subTest(dir=os.path.basename(d)):
+                m = json.loads(ref2('metadata', d))
+                o = self.info(d)
+                y = self.info(os.path.join(d, 'metadata.yaml'))
+                self.assertEqual(y.pop('path'), os.path.join(d,
+                                                             'metadata.yaml'))
+                self.assertEqual(o.pop('path'), d)
+                self.assertEqual(o, y)
+                self.assertEqual(o['metadata_version'], m['version'])
+                self.assertEqual(o['storage_identifier'],
+                                 m['storage_identifier'])
+                self.assertEqual(o['ros_distro'] or '', m['ros_distro'] or '')
+                if m['compression_mode']:
+                    self.assertEqual(o['rosbag2_compression'],
+                                     {'format': m['compression_format'],
+                                      'mode': m['compression_mode']})
+                else:
+                    self.assertIsNone(o['rosbag2_compression'])
+                self.assertEqual([os.path.relpath(f, d) for f in o['files']],
+                                 m['files'])
+                counts, start, end = self.one_by_one(o['files'])
+                topics = {t['topic']: t for t in o['topics']}
+                self.assertEqual({k: v['messages'] for k, v in
+                                  topics.items()}, counts)
+                self.assertEqual(o['messages'], sum(counts.values()))
+                if o['messages']:
+                    self.assertEqual((o['start_ns'], o['end_ns']),
+                                     (start, end))
+                # the metadata where the files agree; a warning where not
+                said = {k: v['messages'] for k, v in m['topics'].items()}
+                if said != {k: v for k, v in counts.items() if k in said}:
+                    self.assertTrue(o['warnings'], 'the metadata counts %s, '
+                                    'the files %s' % (said, counts))
+                for name, t in m['topics'].items():
+                    self.assertIn(name, topics)
+                    # the files win over the metadata, with a warning
+                    if topics[name]['type'] != t['type']:
+                        self.assertTrue(any(name in w and t['type'] in w
+                                            for w in o['warnings']),
+                                        (name, t['type'], o['warnings']))
+                    self.assertEqual(topics[name]['message_encoding'],
+                                     t['serialization_format'])
+                    self.assertEqual(topics[name]['qos_profiles'] or [],
+                                     t['qos'])
+                    self.assertIn(topics[name]['definition'],
+                                  ('file', 'found', 'none'))
+                n += 1
+        self.assertGreater(n, 8)
+
+    def test_wbag_text(self):
+        for d in (WBAG, os.path.join(WBAG, 'metadata.yaml')):
+            out = run(TOOL, d)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            for word in ('rosbag2:     metadata.yaml version 4',
+                         'storage:     sqlite3', 'messages:    6074',
+                         'files:       ' + os.path.join(WBAG, 'wbag_0.db3'),
+                         '             ' + os.path.join(WBAG, 'wbag_4.db3'),
+                         'AAA    804 msgs : std_msgs/msg/String [cdr]'):
+                self.assertIn(word, out.stdout)
+            # the metadata says 2623 ns + 411 ns, the files 1000 to 2998 ns
+            self.assertIn('warning: ', out.stderr)
+            o = self.info(d)
+            self.assertEqual((o['start_ns'], o['end_ns']), (1000, 2998))
+
+    def test_qos_text(self):
+        d = os.path.join(REAL, 'ros2_rosbag2__rosbag2_py__test__resources__'
+                         'mcap__talker')
+        out = run(TOOL, d)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        # history 3 (unknown), reliability 1, durability 2 / 1
+        lines = out.stdout.splitlines()
+        i = next(i for i, l in enumerate(lines) if '/rosout ' in l)
+        self.assertEqual(lines[i + 1].strip(),
+                         'qos: reliable, transient_local, unknown history')
+        i = next(i for i, l in enumerate(lines) if '/topic ' in l)
+        self.assertEqual(lines[i + 1].strip(),
+                         'qos: reliable, volatile, unknown history')
+
+    def test_without_metadata(self):
+        for name, target in (('message_compression', 1127),
+                             ('file_compression', 775)):
+            d = os.path.join(REINDEX, name)
+            o = self.info(d)
+            self.assertEqual(o['metadata_version'], 0)
+            self.assertTrue(o['warnings'])
+            self.assertEqual(len(o['files']), 4)
+            self.assertEqual(o['messages'], target)
+            said = {k: v['messages'] for k, v in json.loads(ref2(
+                'metadata', os.path.join(REINDEX, 'target_metadata',
+                                         name)))['topics'].items()}
+            self.assertEqual({t['topic']: t['messages'] for t in o['topics']},
+                             said)
+            text = run(TOOL, d)
+            self.assertIn('rosbag2:     no metadata.yaml', text.stdout)
+            self.assertIn('warning: ', text.stderr)
+
+    def test_zstd_file(self):
+        f = os.path.join(REINDEX, 'file_compression',
+                         'file_compression_0.db3.zstd')
+        o = self.info(f)
+        lines = ref2('messages', f).splitlines()
+        self.assertEqual(o['messages'], len(lines))
+        self.assertEqual(o['files'], [f])
+
+    def test_definitions(self):
+        # a Humble .db3 holds no definitions: the built-in set has
+        # std_msgs and rcl_interfaces; a search path with its own
+        # std_msgs/msg/String wins, and says where
+        d = os.path.join(REINDEX, 'message_compression')
+        o = self.info(d)
+        self.assertEqual({t['topic']: t['definition'] for t in o['topics']},
+                         {'/parameter_events': 'found', '/rosout': 'found',
+                          '/topic': 'found'})
+        import tempfile
+        with tempfile.TemporaryDirectory() as tmp:
+            os.makedirs(os.path.join(tmp, 'std_msgs', 'msg'))
+            with open(os.path.join(tmp, 'std_msgs', 'msg', 'String.msg'),
+                      'w') as f:
+                f.write('string data\n')
+            out = run(TOOL, '--definitions', '/nonexistent:' + tmp, d)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            self.assertIn('definition: found in ' + os.path.join(
+                tmp, 'std_msgs', 'msg', 'String.msg'), out.stdout)
+            self.assertIn('definition: found in the built-in set', out.stdout)
+        # a service event type: its .srv among the built-in services
+        db = os.path.join(REAL, 'ros2_rosbag2__rosbag2_cpp__test__rosbag2_'
+                          'cpp__bags__topics_and_services.db3')
+        if os.path.exists(db):
+            o = self.info(db)
+            defs = {t['topic']: t['definition'] for t in o['topics']}
+            self.assertEqual(defs['/add_two_ints/_service_event'], 'found')
+        # a type in neither (test_msgs): none
+        db = os.path.join(REAL, 'ros2_rosbag2-humble__rosbag2_tests__'
+                          'resources__cdr_test', 'cdr_test_0.db3')
+        if os.path.exists(db):
+            o = self.info(db)
+            defs = {t['topic']: t['definition'] for t in o['topics']}
+            self.assertEqual(defs['/test_topic'], 'none')
+            text = run(TOOL, db).stdout
+            self.assertIn('definition: none \u2014 stays raw bytes', text)
+
+    def test_errors(self):
+        # a metadata.yaml whose files are all absent
+        for p in (os.path.join(REINDEX, 'target_metadata', 'file_compression'),
+                  os.path.join(REINDEX, 'target_metadata', 'file_compression',
+                               'metadata.yaml')):
+            out = run(TOOL, p)
+            self.assertNotEqual(out.returncode, 0)
+            self.assertEqual(out.stdout, '')
+            lines = out.stderr.strip().splitlines()
+            self.assertEqual(len(lines), 1, out.stderr)
+            self.assertIn(p.rstrip('/').split('/metadata.yaml')[0], lines[0])
 
 
 if __name__ == '__main__':

@@ -59,13 +59,41 @@ from test_ros2_ref import npm_unavailable
 SECTION = '## ROS 2 recordings (MCAP)'
 
 
-def recipe_blocks(page):
+def recipe_blocks(page, title=SECTION):
+    """the ```sh blocks of the section @title of @page"""
     with open(page) as f:
         text = f.read()
-    start = text.index(SECTION)
-    end = text.find('\n## ', start + len(SECTION))
+    start = text.index(title)
+    end = text.find('\n## ', start + len(title))
     section = text[start:end if end >= 0 else len(text)]
     return re.findall(r'```sh\n(.*?)```', section, re.S)
+
+
+def run_recipes(blocks, make_dir, check, env=None):
+    """Runs each block with bash -e in the directory make_dir(top) makes
+    inside a fresh temporary directory top, then check(i, run, cwd) (run:
+    the CompletedProcess); one line ok / FAIL per block, then a total.
+    Returns the exit status."""
+    failed = 0
+    for i, block in enumerate(blocks):
+        top = tempfile.mkdtemp(prefix='recipes-')
+        try:
+            cwd = make_dir(top)
+            run = subprocess.run(['bash', '-e', '-c', block], cwd=cwd,
+                                 stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True,
+                                 timeout=300, env=env)
+            assert run.returncode == 0, 'exit %d: %s%s' % (
+                run.returncode, run.stdout, run.stderr)
+            check(i, run, cwd)
+            print('ok recipe %d' % (i + 1))
+        except (AssertionError, subprocess.TimeoutExpired, OSError) as e:
+            print('FAIL recipe %d:\n%s\n  %s' % (i + 1, block, e))
+            failed += 1
+        finally:
+            shutil.rmtree(top)
+    print('%d passed, %d failed' % (len(blocks) - failed, failed))
+    return 1 if failed else 0
 
 
 def ref(npm, root, *args):
@@ -201,55 +229,41 @@ def main():
         return 77
     blocks = recipe_blocks(os.path.join(root, 'docs', 'recipes.md'))
     assert len(blocks) == 4, '%d recipe blocks' % len(blocks)
-    failed = 0
-    for i, block in enumerate(blocks):
-        work = tempfile.mkdtemp(prefix='recipes-ros2-')
-        os.symlink(os.path.join(root, 'tests'), os.path.join(work, 'tests'))
-        try:
-            run = subprocess.run(['bash', '-e', '-c', block], cwd=work,
-                                 stdout=subprocess.PIPE,
-                                 stderr=subprocess.STDOUT, text=True,
-                                 timeout=300)
-            assert run.returncode == 0, 'exit %d: %s' % (run.returncode,
-                                                          run.stdout)
-            out = os.path.join(work, 'out')
-            if i == 0:
-                msgs = ref_msgs(npm, root, 'ros2-images.mcap',
-                                '/cam_left/image_raw')
-                files = sorted(os.listdir(out))
-                assert len(files) == len(msgs) == 10, files
-                for f, m in zip(files, msgs):
-                    check_png(os.path.join(out, f), m)
-            elif i == 1:
-                check_mp4(os.path.join(out, 'cam.mp4'),
-                          ref_msgs(npm, root, 'ros2-video.mcap',
-                                   '/cam/video'))
-            elif i == 2:
-                cmp = ref(npm, root, 'compare-csv',
-                          os.path.join(root, 'tests', 'files', 'mcap',
-                                       'ros2-types.mcap'),
-                          '/joint_states',
-                          os.path.join(out, 'joint_states.csv'))
-                assert cmp.returncode == 0, cmp.stdout + cmp.stderr
-            else:
-                for cam, side in (('/cam_left/image_raw', 'left'),
-                                  ('/cam_right/image_raw', 'right')):
-                    msgs = ref_msgs(npm, root, 'ros2-images.mcap', cam)
-                    assert len(msgs) == 10
-                    for n, m in enumerate(msgs):
-                        check_png(os.path.join(out, '%s_%05d.png' % (side, n)),
-                                  m)
-                with open(os.path.join(out, 'index.csv')) as f:
-                    rows = f.read().splitlines()
-                assert len(rows) == 11, rows
-            print('ok recipe %d' % (i + 1))
-        except (AssertionError, subprocess.TimeoutExpired) as e:
-            print('FAIL recipe %d:\n%s\n  %s' % (i + 1, block, e))
-            failed += 1
-        finally:
-            shutil.rmtree(work)
-    print('%d passed, %d failed' % (len(blocks) - failed, failed))
-    return 1 if failed else 0
+
+    def make_dir(top):
+        os.symlink(os.path.join(root, 'tests'), os.path.join(top, 'tests'))
+        return top
+
+    def check(i, run, work):
+        out = os.path.join(work, 'out')
+        if i == 0:
+            msgs = ref_msgs(npm, root, 'ros2-images.mcap',
+                            '/cam_left/image_raw')
+            files = sorted(os.listdir(out))
+            assert len(files) == len(msgs) == 10, files
+            for f, m in zip(files, msgs):
+                check_png(os.path.join(out, f), m)
+        elif i == 1:
+            check_mp4(os.path.join(out, 'cam.mp4'),
+                      ref_msgs(npm, root, 'ros2-video.mcap', '/cam/video'))
+        elif i == 2:
+            cmp = ref(npm, root, 'compare-csv',
+                      os.path.join(root, 'tests', 'files', 'mcap',
+                                   'ros2-types.mcap'),
+                      '/joint_states', os.path.join(out, 'joint_states.csv'))
+            assert cmp.returncode == 0, cmp.stdout + cmp.stderr
+        else:
+            for cam, side in (('/cam_left/image_raw', 'left'),
+                              ('/cam_right/image_raw', 'right')):
+                msgs = ref_msgs(npm, root, 'ros2-images.mcap', cam)
+                assert len(msgs) == 10
+                for n, m in enumerate(msgs):
+                    check_png(os.path.join(out, '%s_%05d.png' % (side, n)), m)
+            with open(os.path.join(out, 'index.csv')) as f:
+                rows = f.read().splitlines()
+            assert len(rows) == 11, rows
+
+    return run_recipes(blocks, make_dir, check)
 
 
 if __name__ == '__main__':

@@ -73,15 +73,9 @@ PINS = ['@mcap/core', '@foxglove/wasm-zstd', '@foxglove/wasm-lz4',
 
 # (file name substring, topic) -> why the reference cannot decode it
 KNOWN = {
-    ('message_compression', None):
-        'rosbag2 message compression: every payload is zstd-compressed'
-        ' (mode MESSAGE, said by metadata.yaml, not read yet)',
     ('cdr_test', None):
         'a .db3 without message definitions whose types (test_msgs) are not'
         ' in the built-in set',
-    ('topics_and_services.db3', None):
-        'service events in a .db3: message_definitions has no entry for'
-        ' the _Event types',
     ('ros2_talker.mcap', 'ros_discovery_info'):
         'DDS Record & Replay heads the dependency blocks "MSG:'
         ' fastdds/rmw_dds_common/msg/Gid" while the fields say'

@@ -198,7 +198,11 @@ const BUILTIN = new Set(['bool', 'byte', 'char', 'int8', 'uint8', 'int16',
   'string', 'wstring', 'time', 'duration']);
 
 function sqliteJson(p, sql) {
-  const r = childProcess.spawnSync('sqlite3', ['-readonly', '-json', p, sql],
+  // immutable: otherwise the CLI leaves -wal and -shm files beside a
+  // WAL-mode database
+  const uri = 'file:' + p.replace(/%/g, '%25').replace(/\?/g, '%3f')
+    .replace(/#/g, '%23') + '?immutable=1';
+  const r = childProcess.spawnSync('sqlite3', ['-readonly', '-json', uri, sql],
     { encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.status !== 0) {
     process.stderr.write('error: sqlite3 ' + p + ': ' + r.stderr + '\n');
@@ -222,18 +226,22 @@ function composeDefinition(type) {
     if (seen.has(t))
       return true;
     seen.add(t);
-    const [pkg, , name] = t.split('/');
+    const [pkg, kind, name] = t.split('/');
     let text;
     try {
-      text = fs.readFileSync(path.join(opts.definitions, pkg, 'msg',
-        name + '.msg'), 'utf8');
+      // a service event type (pkg/srv/Type_Event) is its .srv text
+      text = kind === 'srv'
+        ? fs.readFileSync(path.join(opts.definitions, pkg, 'srv',
+          name.replace(/_Event$/, '') + '.srv'), 'utf8')
+        : fs.readFileSync(path.join(opts.definitions, pkg, 'msg',
+          name + '.msg'), 'utf8');
     } catch (e) {
       return false;
     }
     blocks.push([t, text]);
     for (const line of text.split('\n')) {
       const l = line.replace(/#.*/, '').trim();
-      if (!l || /^\S+\s+[A-Za-z_]\w*\s*=/.test(l))
+      if (!l || l === '---' || /^\S+\s+[A-Za-z_]\w*\s*=/.test(l))
         continue;
       const base = l.split(/\s+/)[0].replace(/\[.*$/, '')
         .replace(/<=\d+$/, '');
@@ -242,10 +250,25 @@ function composeDefinition(type) {
     }
     return true;
   };
-  if (!visit(full(type, '')))
+  if (!visit(/\/srv\//.test(type) ? type : full(type, '')))
     return null;
   return blocks.map(([t, text], i) => (i ? '='.repeat(80) + '\nMSG: ' + t +
     '\n' : '') + text).join('\n');
+}
+
+// rosbag2's MESSAGE mode: a payload that is one zstd frame (a CDR payload
+// starts with 0x00) decompressed by the zstd CLI
+function unzstd(data) {
+  if (data.length < 4 || data[0] !== 0x28 || data[1] !== 0xb5 ||
+      data[2] !== 0x2f || data[3] !== 0xfd)
+    return data;
+  const r = childProcess.spawnSync('zstd', ['-d', '-c', '-q'],
+    { input: data, maxBuffer: 1 << 30 });
+  if (r.status !== 0) {
+    process.stderr.write('error: zstd -d: ' + r.stderr + '\n');
+    process.exit(2);
+  }
+  return Uint8Array.from(r.stdout);
 }
 
 function readDb3(p) {
@@ -279,7 +302,7 @@ function readDb3(p) {
     'as timestamp, hex(data) ' +
     'as h from messages order by timestamp, id').map((r) => ({
     channelId: r.topic_id, logTime: BigInt(r.timestamp),
-    data: Uint8Array.from(Buffer.from(r.h, 'hex')) }));
+    data: unzstd(Uint8Array.from(Buffer.from(r.h, 'hex'))) }));
   return { channels, schemas, messages };
 }
 

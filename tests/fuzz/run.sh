@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 secs=${1:-20}
 [ $# -gt 0 ] && shift
-harnesses=${*:-"fuzz_record fuzz_bag fuzz_chunk fuzz_msgdef fuzz_mcap fuzz_idl fuzz_video"}
+harnesses=${*:-"fuzz_record fuzz_bag fuzz_chunk fuzz_msgdef fuzz_mcap fuzz_idl fuzz_video fuzz_metadata"}
 build="$root/build-fuzz"
 
 if [ ! -f "$build/build.ninja" ]; then
