@@ -42,8 +42,9 @@
 //     "publish_time","sequence","data":[...]}],"metadata":[names],
 //     "attachments":[names]}, numbers as decimal strings.
 //   --messages: the summary plus "list": every message in that order as
-//     [topic, log_time (a decimal string), size, sha256 of the data]
-//     (test_rosbag2_ref.py merges the split files of a rosbag2 directory).
+//     [topic, log_time (a decimal string), size, sha256 of the data], and
+//     "qos": {topic: the offered_qos_profiles metadata of its first
+//     channel} (test_rosbag2_ref.py merges a rosbag2 directory's files).
 //
 // A file that stops early (cut off, a bad record, a CRC mismatch) is read
 // as a streaming reader does: what was read before the problem is reported,
@@ -314,9 +315,14 @@ async function crossCheck() {
 }
 
 function listOut() {
-  return { ...summary(), list: messages.map((m) => [topicOf(m.channelId),
-    String(m.logTime), BigInt(m.data.length),
-    crypto.createHash('sha256').update(m.data).digest('hex')]) };
+  const qos = {};
+  for (const ch of channels.values()) {
+    if (!(ch.topic in qos) && ch.metadata.has('offered_qos_profiles'))
+      qos[ch.topic] = ch.metadata.get('offered_qos_profiles');
+  }
+  return { ...summary(), qos, list: messages.map((m) =>
+    [topicOf(m.channelId), String(m.logTime), BigInt(m.data.length),
+      crypto.createHash('sha256').update(m.data).digest('hex')]) };
 }
 
 await crossCheck();
