@@ -226,8 +226,12 @@ gst_rosbag_recording_get_rosbag2_compression (GstRosbagRecording * rec,
  * `avoid_ros_namespace_conventions`); integers are `x`, booleans `b`,
  * other scalars `s`, and durations dictionaries of `sec` and `nsec`.
  *
+ * They come from a rosbag2 directory's metadata.yaml, else from the
+ * storage file itself (the `offered_qos_profiles` column of a `.db3`'s
+ * topics table, an MCAP channel's `offered_qos_profiles` metadata).
+ *
  * Returns: (transfer none) (nullable): the profiles, or %NULL where the
- * recording has none (no metadata.yaml, or a ROS 1 bag)
+ * recording has none (a ROS 1 bag, a file written without them)
  */
 GVariant *
 gst_rosbag_topic_get_qos_profiles (const GstRosbagTopic * topic)
@@ -1177,6 +1181,59 @@ merge_parts (GstRosbagRecording * rec, GPtrArray * parts)
   g_hash_table_unref (by_name);
 }
 
+/* the compression metadata.yaml says against what the files show (a
+ * compressed .zstd name, zstd frames in a .db3's rows; an MCAP file's
+ * messages only show when read): the files win where they can tell */
+static void
+check_compression (GstRosbagRecording * rec, Metadata * md, GPtrArray * parts)
+{
+  const gchar *said = md->compression_mode ? md->compression_mode : "";
+  gboolean said_message = g_ascii_strcasecmp (said, "MESSAGE") == 0;
+  gboolean said_file = g_ascii_strcasecmp (said, "FILE") == 0;
+  gboolean db3_plain = FALSE, db3_zstd = FALSE, any_file = FALSE;
+  guint i;
+
+  for (i = 0; i < parts->len; i++) {
+    GstRosbagRecording *p = g_ptr_array_index (parts, i);
+
+    if (p->compression_mode && strcmp (p->compression_mode, "FILE") == 0)
+      any_file = TRUE;
+    else if (p->db3 && p->message_count > 0) {
+      if (gst_rosbag_db3_is_message_compressed (p->db3))
+        db3_zstd = TRUE;
+      else
+        db3_plain = TRUE;
+    }
+  }
+  if (said_message && db3_plain && !db3_zstd)
+    gst_rosbag_recording_add_warning (rec, "metadata.yaml says compression"
+        " mode MESSAGE but the messages of the files are not compressed:"
+        " they are read as they are");
+  else if (!said_message && db3_zstd)
+    gst_rosbag_recording_add_warning (rec, "metadata.yaml says compression"
+        " mode \"%s\" but the messages of the files are zstd-compressed one"
+        " by one (MESSAGE): they are decompressed", said);
+  if (said_file && !any_file)
+    gst_rosbag_recording_add_warning (rec, "metadata.yaml says compression"
+        " mode FILE but no file is compressed (no .zstd name)");
+  else if (!said_file && any_file && !said_message)
+    gst_rosbag_recording_add_warning (rec, "metadata.yaml says compression"
+        " mode \"%s\" but its files are compressed whole (FILE)", said);
+
+  /* what is reported: what the files show, else what the metadata says */
+  if (db3_zstd || any_file)
+    return;
+  g_free (rec->compression_format);
+  g_free (rec->compression_mode);
+  rec->compression_format = NULL;
+  rec->compression_mode = NULL;
+  if (said_message && !db3_plain) {
+    rec->compression_format = g_strdup (md->compression_format ?
+        md->compression_format : "zstd");
+    rec->compression_mode = g_strdup ("MESSAGE");
+  }
+}
+
 /* the metadata against what the files hold: the files win. With split
  * files left out (@complete FALSE) counts cannot agree and are not
  * compared: the warnings about those files say it. */
@@ -1374,6 +1431,11 @@ gst_rosbag_rosbag2_open (const gchar * path, GError ** error)
     }
     if (part->format == GST_ROSBAG_FORMAT_DB3)
       warn_if_written (rec, f);
+    if (!gst_rosbag_recording_is_indexed (part))
+      gst_rosbag_recording_add_warning (rec, "split file %s has no usable"
+          " index and was scanned: %s", f,
+          gst_rosbag_recording_get_scan_report (part) ?
+          gst_rosbag_recording_get_scan_report (part) : "no report");
     if (parts->len == 0)
       rec->format = part->format;
     rec->file_size += part->file_size;
@@ -1398,12 +1460,7 @@ gst_rosbag_rosbag2_open (const gchar * path, GError ** error)
     rec->metadata_version = md->version;
     rec->storage_id = g_strdup (md->storage_id);
     rec->ros_distro = g_strdup (md->ros_distro);
-    if (md->compression_mode) {
-      g_free (rec->compression_format);
-      g_free (rec->compression_mode);
-      rec->compression_format = g_strdup (md->compression_format);
-      rec->compression_mode = g_ascii_strup (md->compression_mode, -1);
-    }
+    check_compression (rec, md, parts);
     check_metadata (rec, md, complete);
   }
   /* MESSAGE mode: sqlite storage decompresses in its blocks; the reader

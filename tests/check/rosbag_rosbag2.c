@@ -976,6 +976,103 @@ GST_START_TEST (test_metadata_yaml)
 
 GST_END_TEST;
 
+/* a copy of fixture directory @name in a new temporary directory: links
+ * to its storage files, metadata.yaml with @from replaced by @to */
+static gchar *
+copy_fixture (const gchar * name, const gchar * from, const gchar * to)
+{
+  gchar *src = g_build_filename (TEST_FILES_DIR, "rosbag2", name, NULL);
+  gchar *dir = tmp_dir (), *meta, *text, **parts, *joined;
+  GDir *d = g_dir_open (src, 0, NULL);
+  const gchar *n;
+
+  fail_unless (d != NULL, "%s", src);
+  while ((n = g_dir_read_name (d))) {
+    gchar *p = g_build_filename (src, n, NULL);
+
+    if (strcmp (n, "metadata.yaml") != 0)
+      link_into (dir, p, n);
+    g_free (p);
+  }
+  g_dir_close (d);
+  meta = g_build_filename (src, "metadata.yaml", NULL);
+  fail_unless (g_file_get_contents (meta, &text, NULL, NULL));
+  fail_unless (strstr (text, from) != NULL, "%s: no %s", meta, from);
+  parts = g_strsplit (text, from, -1);
+  joined = g_strjoinv (to, parts);
+  write_file (dir, "metadata.yaml", joined);
+  g_strfreev (parts);
+  g_free (joined);
+  g_free (text);
+  g_free (meta);
+  g_free (src);
+  return dir;
+}
+
+/* compression modes the files contradict, a cut split file: warned, the
+ * files win */
+GST_START_TEST (test_fixture_disagreements)
+{
+  GstRosbagRecording *rec;
+  const gchar *mode;
+  gchar *dir;
+
+  /* compressed messages, metadata says none */
+  dir = copy_fixture ("message-zstd", "compression_mode: MESSAGE",
+      "compression_mode: \"\"");
+  rec = open_ok (dir);
+  fail_unless_equals_int (count_warnings (rec, "zstd-compressed one by one"),
+      1);
+  fail_unless (gst_rosbag_recording_get_rosbag2_compression (rec, NULL, &mode));
+  fail_unless_equals_string (mode, "MESSAGE");
+  {
+    GPtrArray *l = read_all (rec, NULL, NULL);
+
+    fail_unless_equals_int (l->len, 120);
+    g_ptr_array_unref (l);
+  }
+  gst_rosbag_recording_unref (rec);
+  rm_rf (dir);
+  g_free (dir);
+
+  /* plain messages, metadata says MESSAGE */
+  dir = copy_fixture ("humble-images", "compression_mode: \"\"",
+      "compression_mode: MESSAGE");
+  rec = open_ok (dir);
+  fail_unless_equals_int (count_warnings (rec, "are not compressed"), 1);
+  fail_if (gst_rosbag_recording_get_rosbag2_compression (rec, NULL, NULL));
+  gst_rosbag_recording_unref (rec);
+  rm_rf (dir);
+  g_free (dir);
+
+  /* the middle split cut short: scanned, named */
+  dir = copy_fixture ("split-mcap", "split-mcap_0", "split-mcap_0");
+  {
+    gchar *p = g_build_filename (dir, "split-mcap_1.mcap", NULL);
+    gchar *src = g_build_filename (TEST_FILES_DIR, "rosbag2", "split-mcap",
+        "split-mcap_1.mcap", NULL);
+    gchar *data;
+    gsize len;
+
+    fail_unless (g_file_get_contents (src, &data, &len, NULL));
+    g_unlink (p);
+    fail_unless (g_file_set_contents (p, data, len * 2 / 3, NULL));
+    rec = open_ok (dir);
+    fail_unless_equals_int (count_warnings (rec, "split-mcap_1.mcap has no"
+            " usable index and was scanned"), 1);
+    fail_unless (gst_rosbag_recording_get_message_count (rec) < 454);
+    fail_unless (gst_rosbag_recording_get_message_count (rec) > 300);
+    gst_rosbag_recording_unref (rec);
+    g_free (data);
+    g_free (src);
+    g_free (p);
+  }
+  rm_rf (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 rosbag2_suite (void)
 {
@@ -992,6 +1089,7 @@ rosbag2_suite (void)
   tcase_add_test (tc, test_natural_order);
   tcase_add_test (tc, test_damaged_directories);
   tcase_add_test (tc, test_metadata_yaml);
+  tcase_add_test (tc, test_fixture_disagreements);
   return s;
 }
 
