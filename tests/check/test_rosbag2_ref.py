@@ -155,15 +155,26 @@ def read_db3(path, message_mode, tmp):
                     for r, b in zip(rows, blobs)], message_mode, profiles
 
 
-def read_mcap(path, env):
-    rc, out, err = run(['node', MCAP_REF, path, '--messages'], env=env)
+def read_mcap(path, env, message_mode, tmp):
+    """as read_db3 (messages as (size, sha256)); in MESSAGE mode (the
+    metadata says so) the payloads that are zstd frames decompressed by the
+    `zstd` command"""
+    rc, out, err = run(['node', MCAP_REF, path, '--messages'] +
+                       (['--hex'] if message_mode else []), env=env)
     if rc != 0 or 'warning' in err:
         raise Problem('mcap-ref.mjs %s: exit %d %s' % (path, rc, err.strip()))
     d = json.loads(out)
     topics = dict((t['name'], (t['type'], t['schema_encoding'],
                                t['message_encoding'])) for t in d['topics'])
-    return topics, [(int(m[1]), m[0], (m[2], m[3])) for m in d['list']], \
-        d['qos']
+    if not message_mode:
+        return topics, [(int(m[1]), m[0], (m[2], m[3])) for m in d['list']], \
+            d['qos']
+    blobs = [bytes.fromhex(m[4]) for m in d['list']]
+    framed = [i for i, b in enumerate(blobs) if b[:4] == ZSTD_MAGIC]
+    for i, b in zip(framed, zstd_each([blobs[i] for i in framed], tmp)):
+        blobs[i] = b
+    return topics, [(int(m[1]), m[0], (len(b), hashlib.sha256(b).hexdigest()))
+                    for m, b in zip(d['list'], blobs)], d['qos']
 
 
 def reference(files, message_mode, env, tmp):
@@ -189,7 +200,7 @@ def reference(files, message_mode, env, tmp):
         else:
             if env is None:
                 raise Problem('needs @mcap/core: ' + os.path.basename(path))
-            t, msgs, q = read_mcap(plain, env)
+            t, msgs, q = read_mcap(plain, env, message_mode, tmp)
         for n, v in t.items():
             topics.setdefault(n, v)
         for n, v in q.items():

@@ -699,12 +699,37 @@ async function fixtureFileZstd() {
   fs.writeFileSync(path.join(dir, 'metadata.yaml'), metadataYaml(bag));
 }
 
+// message-zstd-mcap: 1 MCAP file in MESSAGE mode (uncompressed chunks,
+// every message's data one zstd frame), as rosbag2 writes it with
+// --compression-mode message over the mcap storage
+async function fixtureMessageZstdMcap() {
+  const name = 'message-zstd-mcap';
+  const dir = freshDir(name);
+  const ch = (k, ns) => msg('/chatter', 'std_msgs/msg/String', ns,
+    { data: 'message ' + k + ' ' + 'z'.repeat(k * 7) });
+  const im = (k, ns) => msg('/imu', 'sensor_msgs/msg/Imu', ns, imu(k, ns));
+  const plainMsgs = [...series(10, 10, BASE_NS, ch), ...series(50, 50,
+    BASE_NS + 1n * MS, im)].sort(byTime);
+  const z = zstdEach(plainMsgs.map((m) => m.data), ['-1', '--no-check']);
+  const msgs = plainMsgs.map((m, k) => ({ ...m, data: z[k] }));
+  const bag = { version: 9, storage: 'mcap', distro: 'jazzy',
+    compression: ['zstd', 'MESSAGE'],
+    topics: [
+      { name: '/chatter', type: 'std_msgs/msg/String', qos: [JAZZY_QOS] },
+      { name: '/imu', type: 'sensor_msgs/msg/Imu', qos: [JAZZY_QOS] }],
+    files: [{ path: name + '_0.mcap', msgs }] };
+  await writeMcap(path.join(dir, bag.files[0].path), bag, 0,
+    ['/chatter', '/imu'], 1, 'none');
+  fs.writeFileSync(path.join(dir, 'metadata.yaml'), metadataYaml(bag));
+}
+
 const FIXTURES = {
   'humble-images': fixtureHumbleImages,
   'split-mcap': fixtureSplitMcap,
   'missing-split': fixtureMissingSplit,
   'message-zstd': fixtureMessageZstd,
   'file-zstd': fixtureFileZstd,
+  'message-zstd-mcap': fixtureMessageZstdMcap,
 };
 
 await zstd.isLoaded;

@@ -44,7 +44,9 @@
 //   --messages: the summary plus "list": every message in that order as
 //     [topic, log_time (a decimal string), size, sha256 of the data], and
 //     "qos": {topic: the offered_qos_profiles metadata of its first
-//     channel} (test_rosbag2_ref.py merges a rosbag2 directory's files).
+//     channel} (test_rosbag2_ref.py merges a rosbag2 directory's files);
+//     with --hex each entry also has the data in hex (rosbag2's MESSAGE
+//     mode: the caller decompresses it).
 //
 // A file that stops early (cut off, a bad record, a CRC mismatch) is read
 // as a streaming reader does: what was read before the problem is reported,
@@ -68,11 +70,11 @@ const lz4 = require('@foxglove/wasm-lz4');
 
 function usage() {
   process.stderr.write('usage: mcap-ref.mjs FILE' +
-    ' [--conformance|--messages]\n');
+    ' [--conformance|--messages [--hex]]\n');
   process.exit(2);
 }
 
-const MODES = ['--summary', '--conformance', '--messages'];
+const MODES = ['--summary', '--conformance', '--messages', '--hex'];
 const args = process.argv.slice(2);
 const conformance = args.includes('--conformance');
 const listing = args.includes('--messages');
@@ -322,7 +324,9 @@ function listOut() {
   }
   return { ...summary(), qos, list: messages.map((m) =>
     [topicOf(m.channelId), String(m.logTime), BigInt(m.data.length),
-      crypto.createHash('sha256').update(m.data).digest('hex')]) };
+      crypto.createHash('sha256').update(m.data).digest('hex'),
+      ...(args.includes('--hex') ? [Buffer.from(m.data).toString('hex')] :
+        [])]) };
 }
 
 await crossCheck();
