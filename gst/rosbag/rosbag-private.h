@@ -197,6 +197,7 @@ gboolean gst_rosbag_recording_is_rosbag2_path (const gchar * path);
 GstRosbagRecording *gst_rosbag_rosbag2_open (const gchar * path,
     GError ** error);
 void gst_rosbag_rosbag2_clear (GstRosbagRecording * rec);
+gboolean gst_rosbag_db3_path_is_written (const gchar * file);
 /* topics sorted and counted, start and end from the blocks */
 void gst_rosbag_recording_finish (GstRosbagRecording * rec);
 void gst_rosbag_recording_add_warning (GstRosbagRecording * rec,

@@ -453,6 +453,8 @@ GstRosbagRecording *
 gst_rosbag_recording_open (const gchar * path, GError ** error)
 {
   GstRosbagReadFunc func;
+  GstRosbagRecording *rec;
+  GError *err = NULL;
   gpointer ud;
   GDestroyNotify notify;
   guint64 size;
@@ -461,8 +463,15 @@ gst_rosbag_recording_open (const gchar * path, GError ** error)
     return gst_rosbag_rosbag2_open (path, error);
   if (!gst_rosbag_map_file (path, &func, &ud, &notify, &size, error))
     return NULL;
-  return gst_rosbag_recording_open_with_func (func, ud, notify, size, path,
-      error);
+  rec = gst_rosbag_recording_open_with_func (func, ud, notify, size, path,
+      &err);
+  if (!rec) {
+    if (gst_rosbag_db3_path_is_written (path))
+      g_prefix_error (&err, "%s is being written (a journal with unfinished"
+          " writes is beside it): ", path);
+    g_propagate_error (error, err);
+  }
+  return rec;
 }
 
 /* a read function over a GBytes (the user data) */

@@ -1309,6 +1309,21 @@ non_empty (const gchar * path)
   return g_stat (path, &st) == 0 && st.st_size > 0;
 }
 
+/* for an error opening @file: whether a journal with content is beside it
+ * (the file is being written: pages of an unfinished transaction may
+ * already be in it) */
+gboolean
+gst_rosbag_db3_path_is_written (const gchar * file)
+{
+  gchar *wal = g_strconcat (file, "-wal", NULL);
+  gchar *jnl = g_strconcat (file, "-journal", NULL);
+  gboolean yes = non_empty (wal) || non_empty (jnl);
+
+  g_free (wal);
+  g_free (jnl);
+  return yes;
+}
+
 /* a database being written (or left by a killed writer) has a journal or
  * write-ahead log with content beside it: sqlite readers (not we, reading
  * the file as it is) would replay it. Empty ones are left by readers. */
@@ -1405,7 +1420,11 @@ gst_rosbag_rosbag2_open (const gchar * path, GError ** error)
   rec->files = g_ptr_array_new_with_free_func (g_free);
   for (i = 0; i < found->len; i++) {
     const gchar *f = g_ptr_array_index (found, i);
-    GstRosbagRecording *part = open_part (f, &err);
+    GstRosbagRecording *part;
+
+    if (g_str_has_suffix (f, ".db3"))
+      warn_if_written (rec, f);
+    part = open_part (f, &err);
 
     if (part && part->format != GST_ROSBAG_FORMAT_MCAP
         && part->format != GST_ROSBAG_FORMAT_DB3) {
@@ -1429,8 +1448,6 @@ gst_rosbag_rosbag2_open (const gchar * path, GError ** error)
       err = NULL;
       continue;
     }
-    if (part->format == GST_ROSBAG_FORMAT_DB3)
-      warn_if_written (rec, f);
     if (!gst_rosbag_recording_is_indexed (part))
       gst_rosbag_recording_add_warning (rec, "split file %s has no usable"
           " index and was scanned: %s", f,

@@ -1073,6 +1073,89 @@ GST_START_TEST (test_fixture_disagreements)
 
 GST_END_TEST;
 
+/* a database another process is writing: an exclusive transaction whose
+ * pages have spilled into the file, its hot journal beside it. It opens
+ * (sqlite's locks are not ours: we read the file as it is) with a
+ * warning, and reading it never crashes */
+GST_START_TEST (test_locked_database)
+{
+  const gchar *script =
+      "import sqlite3, sys\n"
+      "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+      "db.execute('pragma journal_mode=delete')\n"
+      "db.execute('pragma cache_size=1')\n"
+      "db.execute('begin exclusive')\n"
+      "for i in range(200):\n"
+      "    db.execute('insert into messages (topic_id, timestamp, data)"
+      " select topic_id, timestamp + 1, data from messages limit 1')\n"
+      "print('locked', flush=True)\n" "sys.stdin.read()\n";
+  gchar *dir = tmp_dir ();
+  gchar *db = g_build_filename (dir, "w_0.db3", NULL);
+  gchar *src = g_build_filename (TEST_FILES_DIR, "rosbag2", "humble-images",
+      "humble-images_0.db3", NULL);
+  GError *err = NULL;
+  GSubprocess *p;
+  GDataInputStream *out;
+  GstRosbagRecording *rec;
+  gchar *data, *line;
+  gsize len;
+  guint errors = 0;
+
+  fail_unless (g_file_get_contents (src, &data, &len, NULL));
+  fail_unless (g_file_set_contents (db, data, len, NULL));
+  g_free (data);
+  p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE, &err, TEST_PYTHON, "-c", script, db,
+      NULL);
+  fail_unless (p != NULL, "%s", err ? err->message : "?");
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (p));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &err);
+  fail_unless_equals_string (line, "locked");
+  g_free (line);
+
+  /* alone: it opens as the file is, or fails saying it is being written */
+  rec = gst_rosbag_recording_open (db, &err);
+  if (rec) {
+    gst_rosbag_recording_unref (rec);
+  } else {
+    fail_unless (strstr (err->message, "is being written") != NULL, "%s",
+        err->message);
+    g_clear_error (&err);
+  }
+  /* as a split beside a good one: the warning names it, the good split
+   * plays whole */
+  link_into (dir, src, "w_1.db3");
+  {
+    gchar *good = g_build_filename (dir, "w_1.db3", NULL);
+    GstRosbagRecording *one = open_ok (src);
+    guint64 n_good = gst_rosbag_recording_get_message_count (one);
+    GPtrArray *l;
+
+    rec = open_ok (dir);
+    fail_unless_equals_int (count_warnings (rec, "w_0.db3 has a -journal"
+            " file beside it"), 1);
+    fail_unless (gst_rosbag_recording_get_message_count (rec) >= n_good);
+    l = read_all (rec, NULL, &errors);
+    fail_unless (l->len >= n_good);
+    g_ptr_array_unref (l);
+    gst_rosbag_recording_unref (rec);
+    gst_rosbag_recording_unref (one);
+    g_free (good);
+  }
+
+  fail_unless (g_output_stream_close (g_subprocess_get_stdin_pipe (p), NULL,
+          NULL));
+  fail_unless (g_subprocess_wait (p, NULL, NULL));
+  g_object_unref (out);
+  g_object_unref (p);
+  rm_rf (dir);
+  g_free (dir);
+  g_free (db);
+  g_free (src);
+}
+
+GST_END_TEST;
+
 static Suite *
 rosbag2_suite (void)
 {
@@ -1090,6 +1173,7 @@ rosbag2_suite (void)
   tcase_add_test (tc, test_damaged_directories);
   tcase_add_test (tc, test_metadata_yaml);
   tcase_add_test (tc, test_fixture_disagreements);
+  tcase_add_test (tc, test_locked_database);
   return s;
 }
 
