@@ -44,6 +44,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import urllib.parse
 import subprocess
 import sys
 import tempfile
@@ -144,7 +145,11 @@ def read_db3(path):
             subprocess.run(['zstd', '-dcq', path], stdout=f, check=True)
         path = tmp
     try:
-        db = sqlite3.connect('file:%s?mode=ro' % path, uri=True)
+        # immutable: a WAL-mode database would otherwise get -wal and -shm
+        # files written beside it (in ../shared)
+        db = sqlite3.connect('file:%s?immutable=1'
+                             % urllib.parse.quote(os.path.abspath(path)),
+                             uri=True)
         rows = db.execute('SELECT t.name, m.timestamp, m.data FROM messages m'
                           ' JOIN topics t ON m.topic_id = t.id'
                           ' ORDER BY m.id').fetchall()
