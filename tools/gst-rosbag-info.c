@@ -862,6 +862,7 @@ typedef struct
 {
   gint fd;
   gchar *path;
+  guint64 size;
 } File;
 
 static void
@@ -876,8 +877,14 @@ static GBytes *
 file_read (gpointer user_data, guint64 offset, gsize size, GError ** error)
 {
   File *f = user_data;
-  guint8 *buf = g_malloc (size ? size : 1);
+  guint8 *buf;
   gsize got = 0;
+
+  /* never more than the file holds, whatever a header claims */
+  if (offset >= f->size)
+    return g_bytes_new (NULL, 0);
+  size = MIN (size, f->size - offset);
+  buf = g_malloc (size ? size : 1);
 
   while (got < size) {
     gssize n = pread (f->fd, buf + got, size - got, offset + got);
@@ -915,6 +922,7 @@ open_recording (const gchar * path, GError ** error)
     return gst_rosbag_recording_open (path, error);
   }
   f->path = g_strdup (path);
+  f->size = st.st_size;
   return gst_rosbag_recording_open_with_func (file_read, f,
       (GDestroyNotify) file_free, st.st_size, path, error);
 }
