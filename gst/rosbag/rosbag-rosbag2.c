@@ -903,7 +903,7 @@ static GArray *
 m_load_index (gpointer be, guint i, GHashTable * wanted, GError ** error)
 {
   Merged *m = be;
-  guint local, k, pi = g_array_index (m->block_part, guint, i);
+  guint local, k, kept, pi = g_array_index (m->block_part, guint, i);
   Part *p = block_part (m, i, &local);
   GHashTable *lw = NULL;
   GArray *out;
@@ -930,20 +930,19 @@ m_load_index (gpointer be, guint i, GHashTable * wanted, GError ** error)
     g_hash_table_unref (lw);
   if (!out)
     return NULL;
-  /* renumber; entries of channels without a global id (a topic dropped
-   * for its type) go */
-  for (k = 0; k < out->len;) {
-    GstRosbagIndexEntry *e = &g_array_index (out, GstRosbagIndexEntry, k);
+  /* renumber, in place; entries of channels without a global id (a topic
+   * dropped for its type) go */
+  for (k = 0, kept = 0; k < out->len; k++) {
+    GstRosbagIndexEntry e = g_array_index (out, GstRosbagIndexEntry, k);
     guint g = GPOINTER_TO_UINT (g_hash_table_lookup (p->to_global,
-            GUINT_TO_POINTER (e->conn_id)));
+            GUINT_TO_POINTER (e.conn_id)));
 
-    if (g == 0) {
-      g_array_remove_index (out, k);
+    if (g == 0)
       continue;
-    }
-    e->conn_id = g - 1;
-    k++;
+    e.conn_id = g - 1;
+    g_array_index (out, GstRosbagIndexEntry, kept++) = e;
   }
+  g_array_set_size (out, kept);
   return out;
 }
 
@@ -1309,36 +1308,44 @@ non_empty (const gchar * path)
   return g_stat (path, &st) == 0 && st.st_size > 0;
 }
 
-/* for an error opening @file: whether a journal with content is beside it
- * (the file is being written: pages of an unfinished transaction may
- * already be in it) */
+/* A database being written (or left by a killed writer) has a journal or
+ * write-ahead log with content beside it: sqlite readers (not we, reading
+ * the file as it is) would replay it; pages of an unfinished transaction
+ * may already be in the file. Empty ones are left by readers. Returns
+ * "-wal", "-journal" or NULL. */
+static const gchar *
+written_journal (const gchar * file)
+{
+  static const gchar *const suffixes[] = { "-wal", "-journal", NULL };
+  const gchar *found = NULL;
+  guint i;
+
+  for (i = 0; suffixes[i] && !found; i++) {
+    gchar *p = g_strconcat (file, suffixes[i], NULL);
+
+    if (non_empty (p))
+      found = suffixes[i];
+    g_free (p);
+  }
+  return found;
+}
+
+/* for an error opening @file: whether it is being written */
 gboolean
 gst_rosbag_db3_path_is_written (const gchar * file)
 {
-  gchar *wal = g_strconcat (file, "-wal", NULL);
-  gchar *jnl = g_strconcat (file, "-journal", NULL);
-  gboolean yes = non_empty (wal) || non_empty (jnl);
-
-  g_free (wal);
-  g_free (jnl);
-  return yes;
+  return written_journal (file) != NULL;
 }
 
-/* a database being written (or left by a killed writer) has a journal or
- * write-ahead log with content beside it: sqlite readers (not we, reading
- * the file as it is) would replay it. Empty ones are left by readers. */
 static void
 warn_if_written (GstRosbagRecording * rec, const gchar * file)
 {
-  gchar *wal = g_strconcat (file, "-wal", NULL);
-  gchar *jnl = g_strconcat (file, "-journal", NULL);
+  const gchar *journal = written_journal (file);
 
-  if (non_empty (wal) || non_empty (jnl))
+  if (journal)
     gst_rosbag_recording_add_warning (rec, "%s has a %s file beside it: it"
         " is being written or was not closed, and what is only in that file"
-        " is not read", file, non_empty (wal) ? "-wal" : "-journal");
-  g_free (wal);
-  g_free (jnl);
+        " is not read", file, journal);
 }
 
 GstRosbagRecording *
