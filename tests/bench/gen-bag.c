@@ -35,10 +35,16 @@
  * Image data: a moving gradient with noise, half of it in 64-pixel
  * segments that repeat the row above, so lz4 reaches about 2:1.
  *
- * Chunks are uncompressed or lz4 (an LZ4 frame with independent 1 MiB
+ * --small: a bag of small messages only, as a robot's state topics are:
+ * /imu at 1 kHz, /joint_states at 500 Hz, /tf (tf2_msgs/TFMessage, 2
+ * transforms) at 2 kHz; no cameras. 100 MB of payload is about 420,000
+ * messages (120 s of recording).
+ *
+ * Chunks are uncompressed, bz2 (block size 9, as rosbag writes them) or
+ * lz4 (an LZ4 frame with independent 1 MiB
  * blocks and a content checksum, as roslz4 writes them).
  *
- * Usage: gen-bag OUT.bag SIZE_MB [none|lz4] [--chunk-kb N]
+ * Usage: gen-bag OUT.bag SIZE_MB [none|lz4|bz2] [--chunk-kb N] [--small]
  * SIZE_MB is the payload (serialized message bytes); it stops after the
  * first message past it.
  */
@@ -49,10 +55,11 @@
 #include <string.h>
 #include <errno.h>
 #include <lz4frame.h>
+#include <bzlib.h>
 
 #include "msgdefs.h"
 
-#define N_CONNS 4
+#define N_CONNS 5
 #define IMG_W 640
 #define IMG_H 480
 #define IMG_BYTES (IMG_W * IMG_H * 3)
@@ -220,7 +227,13 @@ static Conn conns[N_CONNS] = {
       5000000, 1000000, {0}},
   {3, "/joint_states", MSGDEF_JOINTSTATE_TYPE, MSGDEF_JOINTSTATE_MD5,
       MSGDEF_JOINTSTATE_TEXT, 10000000, 2000000, {0}},
+  {4, "/tf", MSGDEF_TFMESSAGE_TYPE, MSGDEF_TFMESSAGE_MD5,
+      MSGDEF_TFMESSAGE_TEXT, 0, 3000000, {0}},
 };
+
+/* the connections in the bag: all but /tf by default; --small: /imu at 1
+ * kHz, /joint_states at 500 Hz, /tf (2 transforms) at 2 kHz, no cameras */
+static int conn_on[N_CONNS] = { 1, 1, 1, 1, 0 };
 
 static uint8_t *frames[N_FRAMES];
 
@@ -318,6 +331,22 @@ serialize (Conn * c, uint64_t ns, Buf * m)
       }
       break;
     }
+    case 4:{
+      static const char *frames_[2][2] = { {"odom", "base_link"},
+      {"base_link", "tool0"}
+      };
+      buf_u32 (m, 2);
+      for (i = 0; i < 2; i++) {
+        int k;
+        header_msg (m, c->seq, ns, frames_[i][0]);
+        buf_str (m, frames_[i][1]);
+        for (k = 0; k < 3; k++)
+          buf_f64 (m, 0.01 * (c->seq % 1000) + i + k);
+        for (k = 0; k < 4; k++)
+          buf_f64 (m, k == 3 ? 1.0 : 0.0001 * (c->seq % 100));
+      }
+      break;
+    }
   }
 }
 
@@ -388,8 +417,8 @@ main (int argc, char **argv)
   LZ4F_preferences_t prefs;
 
   if (argc < 3) {
-    fprintf (stderr, "usage: %s OUT.bag SIZE_MB [none|lz4] "
-        "[--chunk-kb N]\n", argv[0]);
+    fprintf (stderr, "usage: %s OUT.bag SIZE_MB [none|lz4|bz2] "
+        "[--chunk-kb N] [--small]\n", argv[0]);
     return 2;
   }
   path = argv[1];
@@ -397,11 +426,19 @@ main (int argc, char **argv)
   for (i = 3; i < argc; i++) {
     if (!strcmp (argv[i], "lz4"))
       lz4 = 1;
+    else if (!strcmp (argv[i], "bz2"))
+      lz4 = 2;
     else if (!strcmp (argv[i], "none"))
       lz4 = 0;
     else if (!strcmp (argv[i], "--chunk-kb") && i + 1 < argc)
       threshold = (size_t) atoi (argv[++i]) * 1024;
-    else {
+    else if (!strcmp (argv[i], "--small")) {
+      conn_on[0] = conn_on[1] = 0;
+      conn_on[4] = 1;
+      conns[2].period_ns = 1000000;
+      conns[3].period_ns = 2000000;
+      conns[4].period_ns = 500000;
+    } else {
       fprintf (stderr, "gen-bag: unknown argument %s\n", argv[i]);
       return 2;
     }
@@ -415,7 +452,8 @@ main (int argc, char **argv)
 
   make_frames ();
   for (i = 0; i < N_CONNS; i++)
-    conns[i].next_ns = (uint64_t) START_SEC *1000000000u + conns[i].offset_ns;
+    conns[i].next_ns = conn_on[i] ?
+        (uint64_t) START_SEC *1000000000u + conns[i].offset_ns : UINT64_MAX;
 
   out_f = fopen (path, "wb");
   if (!out_f) {
@@ -470,7 +508,20 @@ main (int argc, char **argv)
       const uint8_t *data = chunk.data;
       size_t data_len = chunk.len;
 
-      if (lz4) {
+      if (lz4 == 2) {
+        unsigned int n = chunk.len + chunk.len / 100 + 600;
+        int r;
+        buf_reserve (&z, n);
+        /* as rosbag writes them: block size 9, work factor 30 */
+        r = BZ2_bzBuffToBuffCompress ((char *) z.data, &n,
+            (char *) chunk.data, chunk.len, 9, 0, 30);
+        if (r != BZ_OK) {
+          fprintf (stderr, "gen-bag: bz2: error %d\n", r);
+          return 1;
+        }
+        data = z.data;
+        data_len = n;
+      } else if (lz4) {
         size_t bound = LZ4F_compressFrameBound (chunk.len, &prefs);
         size_t n;
         buf_reserve (&z, bound);
@@ -485,7 +536,7 @@ main (int argc, char **argv)
       h.len = 0;
       rec.len = 0;
       field_u8 (&h, "op", 0x05);
-      field_str (&h, "compression", lz4 ? "lz4" : "none");
+      field_str (&h, "compression", lz4 == 2 ? "bz2" : lz4 ? "lz4" : "none");
       field_u32 (&h, "size", chunk.len);
       buf_u32 (&rec, h.len);
       buf_add (&rec, h.data, h.len);
@@ -523,7 +574,8 @@ main (int argc, char **argv)
   index_pos = out_pos;
   rec.len = 0;
   for (i = 0; i < N_CONNS; i++)
-    conn_record (&rec, &conns[i]);
+    if (conn_on[i])
+      conn_record (&rec, &conns[i]);
   for (size_t k = 0; k < n_infos; k++) {
     ChunkInfo *ci = &infos[k];
     uint32_t n = 0;
@@ -551,7 +603,8 @@ main (int argc, char **argv)
     perror ("fseek");
     return 1;
   }
-  bag_header (index_pos, N_CONNS, n_infos);
+  bag_header (index_pos, conn_on[0] + conn_on[1] + conn_on[2] + conn_on[3] +
+      conn_on[4], n_infos);
   if (fclose (out_f) != 0) {
     perror ("fclose");
     return 1;

@@ -60,6 +60,9 @@
  * messages (about 300 bytes each, 400 per second of recording), for
  * the message-decoding benchmark (run.sh --cdr).
  *
+ * --small: --no-cameras with /imu at 1 kHz, /joint_states at 500 Hz and
+ * /tf at 2 kHz (the shape of gen-bag --small).
+ *
  * --frames-out FILE: also writes every chunk's compressed records (one
  * zstd or LZ4 frame per chunk) back to back into FILE, in file order, so
  * `zstd -d` / `lz4 -d` can decompress exactly the same chunks.
@@ -960,7 +963,8 @@ usage (const gchar * argv0)
 {
   fprintf (stderr, "usage: %s OUT.mcap SIZE_MB [none|lz4|zstd] "
       "[--chunk-kb N] [--level N] [--overlap] [--overlap-span S] "
-      "[--overlap-batch N] [--frames-out FILE] [--no-cameras]\n", argv0);
+      "[--overlap-batch N] [--frames-out FILE] [--no-cameras] [--small]\n",
+      argv0);
 }
 
 int
@@ -1008,7 +1012,13 @@ main (int argc, char **argv)
       frames_path = argv[++i];
     else if (!strcmp (argv[i], "--no-cameras"))
       no_cameras = TRUE;
-    else {
+    else if (!strcmp (argv[i], "--small")) {
+      /* gen-bag --small's shape: state topics at kHz rates */
+      no_cameras = TRUE;
+      chans[2].rate_hz = 1000;
+      chans[3].rate_hz = 500;
+      chans[4].rate_hz = 2000;
+    } else {
       usage (argv[0]);
       return 2;
     }

@@ -47,10 +47,21 @@ static int exit_code = 0;
 static GstPadProbeReturn
 count_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
-  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+    /* bagdemux's lists of small messages */
+    GstBufferList *list = GST_PAD_PROBE_INFO_BUFFER_LIST (info);
+    guint i, n = gst_buffer_list_length (list);
 
-  g_atomic_pointer_add (&n_buffers, 1);
-  g_atomic_pointer_add (&n_bytes, gst_buffer_get_size (buf));
+    g_atomic_pointer_add (&n_buffers, n);
+    for (i = 0; i < n; i++)
+      g_atomic_pointer_add (&n_bytes,
+          gst_buffer_get_size (gst_buffer_list_get (list, i)));
+  } else {
+    GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+
+    g_atomic_pointer_add (&n_buffers, 1);
+    g_atomic_pointer_add (&n_bytes, gst_buffer_get_size (buf));
+  }
   return GST_PAD_PROBE_OK;
 }
 
@@ -75,8 +86,8 @@ pad_added (GstElement * src, GstPad * pad, gpointer user_data)
   }
   gst_element_sync_state_with_parent (sink);
   sinkpad = gst_element_get_static_pad (sink, "sink");
-  gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER, count_probe, NULL,
-      NULL);
+  gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_BUFFER_LIST, count_probe, NULL, NULL);
   gst_object_unref (sinkpad);
   sinkpad = gst_element_get_static_pad (first, "sink");
   if (gst_pad_link (pad, sinkpad) != GST_PAD_LINK_OK) {
@@ -138,7 +149,7 @@ main (int argc, char **argv)
   gboolean raw = FALSE, trace = FALSE;
   gint trace_ms = 500;
   gdouble stop_time = -1;
-  gint64 max_bytes = -1, cache_mb = -1;
+  gint64 max_bytes = -1, cache_mb = -1, batch_time = -1;
   int i;
 
   gst_init (&argc, &argv);
@@ -166,6 +177,8 @@ main (int argc, char **argv)
       max_bytes = g_ascii_strtoll (argv[++i], NULL, 10);
     else if (!strcmp (argv[i], "--cache-mb") && i + 1 < argc)
       cache_mb = g_ascii_strtoll (argv[++i], NULL, 10);
+    else if (!strcmp (argv[i], "--batch-time") && i + 1 < argc)
+      batch_time = g_ascii_strtoll (argv[++i], NULL, 10);
     else {
       fprintf (stderr, "play-all: unknown argument %s\n", argv[i]);
       return 2;
@@ -185,6 +198,8 @@ main (int argc, char **argv)
     g_object_set (src, "max-size-bytes", (guint) max_bytes, NULL);
   if (cache_mb >= 0)
     g_object_set (src, "cache-size", (guint64) cache_mb << 20, NULL);
+  if (batch_time >= 0)
+    g_object_set (src, "batch-time", (guint64) batch_time, NULL);
   gst_bin_add (GST_BIN (pipeline), src);
   g_signal_connect (src, "pad-added", G_CALLBACK (pad_added), NULL);
 
