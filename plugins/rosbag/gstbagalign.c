@@ -43,8 +43,8 @@
  * `timestamp/x-bagalign-pts`. With a single sink pad (and no rate) buffers
  * pass through untouched.
  *
- * Every sink pad needs its own streaming thread (bagsrc's multiqueue gives
- * that; otherwise put a queue before each sink pad), as with
+ * Every sink pad needs its own streaming thread (bagsrc's per-topic queues
+ * give that; otherwise put a queue before each sink pad), as with
  * streamsynchronizer.
  *
  * ## Example launch lines

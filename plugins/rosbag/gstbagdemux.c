@@ -99,6 +99,13 @@ GST_DEBUG_CATEGORY_STATIC (gst_bag_demux_debug);
 #define DEFAULT_STOP_TIME GST_CLOCK_TIME_NONE
 #define DEFAULT_CACHE_SIZE GST_ROSBAG_READER_DEFAULT_CACHE_SIZE
 #define DEFAULT_RECORDING NULL
+#define DEFAULT_BATCH_TIME 0
+
+/* batching: a list holds at most this many messages and bytes; a message
+ * bigger than this goes alone (images, point clouds) */
+#define BATCH_MAX_BUFFERS 256
+#define BATCH_MAX_BYTES (256 * 1024)
+#define BATCH_MAX_MESSAGE (16 * 1024)
 
 /* how much of the start of the input is looked at for a rosbag2
  * metadata.yaml (its key may follow comments) */
@@ -123,7 +130,8 @@ enum
   PROP_START_TIME,
   PROP_STOP_TIME,
   PROP_CACHE_SIZE,
-  PROP_RECORDING
+  PROP_RECORDING,
+  PROP_BATCH_TIME
 };
 
 /* how a topic's messages are serialized */
@@ -165,6 +173,15 @@ typedef struct
   GstClockTime prev_pts;        /* of the last image buffer */
   GstClockTime period;          /* mean interval of the topic, or NONE */
   guint64 n_buffers;
+  /* batching (streaming thread only): buffers not pushed yet, the
+   * receive time of the first, their bytes */
+  GstBufferList *pending;
+  guint64 pending_first_ns;
+  gsize pending_bytes;
+  /* small messages are copied into buffers of this pool, recycled with
+   * their timestamp metas; its buffers hold pool_size bytes */
+  GstBufferPool *pool;
+  gsize pool_size;
 } GstBagStream;
 
 struct _GstBagDemux
@@ -184,6 +201,7 @@ struct _GstBagDemux
   guint64 stop_time;
   guint64 cache_size;
   gchar *recording;
+  guint64 batch_time;
 
   /* state */
   gboolean pull_mode;
@@ -213,6 +231,10 @@ struct _GstBagDemux
   guint64 base_ns;              /* the recording's start time */
   gboolean base_known;
   guint64 duration;
+
+  /* batching: the receive time at which the oldest pending list is due
+   * (G_MAXUINT64: nothing pending) */
+  guint64 batch_due_ns;
 
   /* push mode */
   GstRosbagStreamParser *parser;
@@ -388,6 +410,29 @@ gst_bag_demux_class_init (GstBagDemuxClass * klass)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
+  /**
+   * GstBagDemux:batch-time:
+   *
+   * Small messages (up to 16 KB) of one topic are pushed together, as a
+   * #GstBufferList of consecutive messages of that topic, once the first
+   * of them is this much receive time old (or the list holds 256 messages
+   * or 256 KB): one hand-off per list instead of one per message, which
+   * is what makes topics at hundreds of Hz to kHz cheap to play. Every
+   * buffer keeps its own timestamps and metas, and each topic's order is
+   * unchanged; only the interleaving of pushes across pads changes, by at
+   * most this much. Events (caps, GAP, segment, EOS) on a pad follow what
+   * it holds. Bigger messages (images) are pushed at once. 0 (the default)
+   * pushes every message by itself, in receive-time order across pads;
+   * bagsrc sets 20 ms.
+   */
+  g_object_class_install_property (gobject_class, PROP_BATCH_TIME,
+      g_param_spec_uint64 ("batch-time", "Batch time",
+          "Push small messages of a topic together, as a buffer list, once "
+          "the first is this old in receive time (ns; 0 = every message "
+          "alone)", 0, G_MAXUINT64, DEFAULT_BATCH_TIME,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
   element_class->change_state = GST_DEBUG_FUNCPTR (gst_bag_demux_change_state);
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
@@ -418,6 +463,8 @@ gst_bag_demux_init (GstBagDemux * demux)
 
   demux->ts_source = DEFAULT_TIMESTAMP_SOURCE;
   demux->raw = DEFAULT_RAW;
+  demux->batch_time = DEFAULT_BATCH_TIME;
+  demux->batch_due_ns = G_MAXUINT64;
   demux->start_time = DEFAULT_START_TIME;
   demux->stop_time = DEFAULT_STOP_TIME;
   demux->cache_size = DEFAULT_CACHE_SIZE;
@@ -487,6 +534,9 @@ gst_bag_demux_set_property (GObject * object, guint prop_id,
       g_free (demux->recording);
       demux->recording = g_value_dup_string (value);
       break;
+    case PROP_BATCH_TIME:
+      demux->batch_time = g_value_get_uint64 (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -526,6 +576,9 @@ gst_bag_demux_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_RECORDING:
       g_value_set_string (value, demux->recording);
       break;
+    case PROP_BATCH_TIME:
+      g_value_set_uint64 (value, demux->batch_time);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -549,6 +602,13 @@ gst_bag_stream_free (GstBagStream * s)
   gst_clear_caps (&s->caps);
   gst_clear_caps (&s->msg_caps);
   gst_clear_object (&s->stream);
+  if (s->pending)
+    gst_buffer_list_unref (s->pending);
+  if (s->pool) {
+    /* (buffers still downstream keep it until they come back) */
+    gst_buffer_pool_set_active (s->pool, FALSE);
+    gst_object_unref (s->pool);
+  }
   g_free (s);
 }
 
@@ -595,6 +655,7 @@ gst_bag_demux_reset (GstBagDemux * demux)
   demux->need_segment = TRUE;
   demux->segment_seqnum = gst_util_seqnum_next ();
   demux->last_pull_ret = GST_FLOW_OK;
+  demux->batch_due_ns = G_MAXUINT64;
   gst_segment_init (&demux->segment, GST_FORMAT_TIME);
   demux->group_id = gst_util_group_id_next ();
 }
@@ -972,6 +1033,161 @@ peer_accepts_video_meta (GstPad * pad, GstCaps * caps)
 /* ---------------------------------------------------------------------- */
 /* pushing */
 
+/* A buffer holding a copy of a small message: one of @s's pool, whose
+ * buffers come back when downstream is done with them, so a topic at kHz
+ * allocates nothing per message; bigger ones are allocated. The pool's
+ * size is the biggest message so far rounded up to a power of two. */
+static GstBuffer *
+gst_bag_stream_copy_message (GstBagStream * s, const guint8 * data, gsize size)
+{
+  GstBuffer *buf = NULL;
+
+  if (size == 0)
+    return gst_buffer_new ();
+  if (size > BATCH_MAX_MESSAGE)
+    return gst_buffer_new_memdup (data, size);
+  if (s->pool == NULL || size > s->pool_size) {
+    GstStructure *config;
+    gsize want = 256;
+
+    while (want < size)
+      want <<= 1;
+    if (s->pool) {
+      gst_buffer_pool_set_active (s->pool, FALSE);
+      gst_object_unref (s->pool);
+    }
+    s->pool = gst_buffer_pool_new ();
+    config = gst_buffer_pool_get_config (s->pool);
+    gst_buffer_pool_config_set_params (config, NULL, want, 0, 0);
+    if (!gst_buffer_pool_set_config (s->pool, config)
+        || !gst_buffer_pool_set_active (s->pool, TRUE)) {
+      gst_clear_object (&s->pool);
+      return gst_buffer_new_memdup (data, size);
+    }
+    s->pool_size = want;
+  }
+  if (gst_buffer_pool_acquire_buffer (s->pool, &buf, NULL) != GST_FLOW_OK)
+    return gst_buffer_new_memdup (data, size);
+  /* (a buffer back from downstream may have any size up to pool_size) */
+  gst_buffer_set_size (buf, size);
+  if (gst_buffer_fill (buf, 0, data, size) != size) {
+    gst_buffer_unref (buf);
+    return gst_buffer_new_memdup (data, size);
+  }
+  return buf;
+}
+
+/* Sets @buf's reference timestamp for @ref (a pooled buffer has its meta
+ * from its last use: it is kept with the buffer) */
+static void
+set_reference_timestamp (GstBuffer * buf, GstCaps * ref, guint64 ts)
+{
+  gpointer state = NULL;
+  GstMeta *meta;
+  GstReferenceTimestampMeta *rmeta;
+
+  while ((meta = gst_buffer_iterate_meta_filtered (buf, &state,
+              GST_REFERENCE_TIMESTAMP_META_API_TYPE))) {
+    rmeta = (GstReferenceTimestampMeta *) meta;
+    if (rmeta->reference == ref) {
+      rmeta->timestamp = ts;
+      return;
+    }
+  }
+  rmeta = gst_buffer_add_reference_timestamp_meta (buf, ref, ts,
+      GST_CLOCK_TIME_NONE);
+  GST_META_FLAG_SET (rmeta, GST_META_FLAG_POOLED);
+}
+
+/* Takes @ref's timestamp off @buf (a pooled buffer may have it) */
+static void
+clear_reference_timestamp (GstBuffer * buf, GstCaps * ref)
+{
+  gpointer state = NULL;
+  GstMeta *meta;
+
+  if (buf->pool == NULL)
+    return;
+  while ((meta = gst_buffer_iterate_meta_filtered (buf, &state,
+              GST_REFERENCE_TIMESTAMP_META_API_TYPE))) {
+    if (((GstReferenceTimestampMeta *) meta)->reference == ref) {
+      gst_buffer_remove_meta (buf, meta);
+      return;
+    }
+  }
+}
+
+/* Pushes what @s holds back (the streaming thread, or a thread holding the
+ * stream lock) */
+static GstFlowReturn
+gst_bag_demux_push_batch (GstBagDemux * demux, GstBagStream * s)
+{
+  GstBufferList *list = s->pending;
+  GstFlowReturn ret;
+
+  if (list == NULL)
+    return GST_FLOW_OK;
+  s->pending = NULL;
+  s->pending_bytes = 0;
+  if (gst_buffer_list_length (list) == 1) {
+    GstBuffer *buf = gst_buffer_ref (gst_buffer_list_get (list, 0));
+
+    gst_buffer_list_unref (list);
+    ret = gst_pad_push (s->pad, buf);
+  } else {
+    GST_LOG_OBJECT (s->pad, "pushing a list of %u",
+        gst_buffer_list_length (list));
+    ret = gst_pad_push_list (s->pad, list);
+  }
+  return gst_flow_combiner_update_pad_flow (demux->flowcombiner, s->pad, ret);
+}
+
+/* Pushes the lists whose first message is batch-time old at receive time
+ * @now_ns (all of them: G_MAXUINT64) and finds when the next is due */
+static GstFlowReturn
+gst_bag_demux_push_batches (GstBagDemux * demux, guint64 now_ns)
+{
+  GstFlowReturn ret = GST_FLOW_OK;
+  guint64 due = G_MAXUINT64;
+  guint i;
+
+  for (i = 0; i < demux->streams->len; i++) {
+    GstBagStream *s = g_ptr_array_index (demux->streams, i);
+    guint64 s_due;
+
+    if (s->pending == NULL)
+      continue;
+    s_due = s->pending_first_ns + demux->batch_time;
+    if (now_ns == G_MAXUINT64 || s_due <= now_ns) {
+      GstFlowReturn r = gst_bag_demux_push_batch (demux, s);
+
+      if (r != GST_FLOW_OK)
+        ret = r;
+    } else {
+      due = MIN (due, s_due);
+    }
+  }
+  demux->batch_due_ns = due;
+  return ret;
+}
+
+/* Drops what the streams hold back (flushing; with the stream lock) */
+static void
+gst_bag_demux_drop_batches (GstBagDemux * demux)
+{
+  guint i;
+
+  for (i = 0; i < demux->streams->len; i++) {
+    GstBagStream *s = g_ptr_array_index (demux->streams, i);
+
+    if (s->pending)
+      gst_buffer_list_unref (s->pending);
+    s->pending = NULL;
+    s->pending_bytes = 0;
+  }
+  demux->batch_due_ns = G_MAXUINT64;
+}
+
 static void
 gst_bag_demux_push_segment (GstBagDemux * demux)
 {
@@ -983,6 +1199,7 @@ gst_bag_demux_push_segment (GstBagDemux * demux)
 
     if (!s->exposed)
       continue;
+    gst_bag_demux_push_batch (demux, s);
     ev = gst_event_new_segment (&demux->segment);
     gst_event_set_seqnum (ev, demux->segment_seqnum);
     gst_pad_push_event (s->pad, ev);
@@ -990,17 +1207,27 @@ gst_bag_demux_push_segment (GstBagDemux * demux)
   demux->need_segment = FALSE;
 }
 
+/* A serialized event follows what each pad holds back; flush-stop drops
+ * it (its callers hold the stream lock); flush-start may come from any
+ * thread and leaves it alone */
 static void
 gst_bag_demux_push_event_all (GstBagDemux * demux, GstEvent * event)
 {
   guint i;
 
+  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP)
+    gst_bag_demux_drop_batches (demux);
   for (i = 0; i < demux->streams->len; i++) {
     GstBagStream *s = g_ptr_array_index (demux->streams, i);
 
-    if (s->exposed)
-      gst_pad_push_event (s->pad, gst_event_ref (event));
+    if (!s->exposed)
+      continue;
+    if (GST_EVENT_IS_SERIALIZED (event))
+      gst_bag_demux_push_batch (demux, s);
+    gst_pad_push_event (s->pad, gst_event_ref (event));
   }
+  if (GST_EVENT_IS_SERIALIZED (event))
+    demux->batch_due_ns = G_MAXUINT64;
   gst_event_unref (event);
 }
 
@@ -1025,6 +1252,7 @@ gst_bag_demux_send_gaps (GstBagDemux * demux, GstBagStream * current,
 
       GST_LOG_OBJECT (s->pad, "gap %" GST_TIME_FORMAT " - %" GST_TIME_FORMAT,
           GST_TIME_ARGS (from), GST_TIME_ARGS (gap_ts));
+      gst_bag_demux_push_batch (demux, s);
       gst_pad_push_event (s->pad, gst_event_new_gap (from, gap_ts - from));
       s->last_ts = gap_ts;
     }
@@ -1045,12 +1273,14 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
   gboolean is_frame;
   guint64 ts_ns;
   GstClockTime pts;
-  GBytes *bytes;
+  GBytes *bytes = NULL;
   GstFlowReturn ret;
 
+  /* images and video are cut from the message's bytes; the others are
+   * copied into a pooled buffer unless they share their chunk */
   if (shared)
     bytes = g_bytes_ref (shared);
-  else
+  else if (s->is_image || s->is_video)
     bytes = g_bytes_new (data, size);
 
   if (s->has_header) {
@@ -1160,15 +1390,20 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
   is_frame = buf != NULL;
   if (buf == NULL) {
     /* (GBytes of size 0 may have no data pointer) */
-    buf = size > 0 ? gst_buffer_new_wrapped_bytes (bytes) : gst_buffer_new ();
+    if (bytes && size > 0)
+      buf = gst_buffer_new_wrapped_bytes (bytes);
+    else
+      buf = gst_bag_stream_copy_message (s, data, size);
     caps = gst_caps_ref (s->msg_caps);
   }
-  g_bytes_unref (bytes);
+  if (bytes)
+    g_bytes_unref (bytes);
 
   if (s->caps == NULL || !gst_caps_is_equal (s->caps, caps)) {
     GST_DEBUG_OBJECT (s->pad, "caps %" GST_PTR_FORMAT, caps);
     gst_caps_replace (&s->caps, caps);
     gst_stream_set_caps (s->stream, caps);
+    gst_bag_demux_push_batch (demux, s);
     gst_pad_push_event (s->pad, gst_event_new_caps (caps));
     if (s->is_image) {
       gboolean vm = peer_accepts_video_meta (s->pad, caps);
@@ -1221,14 +1456,13 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
   GST_BUFFER_OFFSET (buf) = s->n_buffers++;
   if (s->n_buffers == 1)
     GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
-  gst_buffer_add_reference_timestamp_meta (buf, demux->receive_caps, recv_ns,
-      GST_CLOCK_TIME_NONE);
+  set_reference_timestamp (buf, demux->receive_caps, recv_ns);
   if (have_stamp)
-    gst_buffer_add_reference_timestamp_meta (buf, demux->header_caps, stamp_ns,
-        GST_CLOCK_TIME_NONE);
+    set_reference_timestamp (buf, demux->header_caps, stamp_ns);
+  else
+    clear_reference_timestamp (buf, demux->header_caps);
   if (demux->has_publish_time)
-    gst_buffer_add_reference_timestamp_meta (buf, demux->publish_caps,
-        msg->publish_time_ns, GST_CLOCK_TIME_NONE);
+    set_reference_timestamp (buf, demux->publish_caps, msg->publish_time_ns);
 
   if (demux->need_segment)
     gst_bag_demux_push_segment (demux);
@@ -1247,10 +1481,34 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
       || pts > demux->segment.position)
     demux->segment.position = pts;
 
-  ret = gst_pad_push (s->pad, buf);
-  ret = gst_flow_combiner_update_pad_flow (demux->flowcombiner, s->pad, ret);
-  GST_LOG_OBJECT (s->pad, "pushed %" GST_TIME_FORMAT ": %s",
-      GST_TIME_ARGS (pts), gst_flow_get_name (ret));
+  if (demux->batch_time > 0 && !is_frame && size <= BATCH_MAX_MESSAGE) {
+    /* held back, to go with the topic's next small messages */
+    if (s->pending == NULL) {
+      s->pending = gst_buffer_list_new_sized (32);
+      s->pending_first_ns = recv_ns;
+      if (recv_ns + demux->batch_time < demux->batch_due_ns)
+        demux->batch_due_ns = recv_ns + demux->batch_time;
+    }
+    gst_buffer_list_add (s->pending, buf);
+    s->pending_bytes += size;
+    ret = GST_FLOW_OK;
+    if (gst_buffer_list_length (s->pending) >= BATCH_MAX_BUFFERS
+        || s->pending_bytes >= BATCH_MAX_BYTES)
+      ret = gst_bag_demux_push_batch (demux, s);
+  } else {
+    if (s->pending)
+      gst_bag_demux_push_batch (demux, s);
+    ret = gst_pad_push (s->pad, buf);
+    ret = gst_flow_combiner_update_pad_flow (demux->flowcombiner, s->pad, ret);
+    GST_LOG_OBJECT (s->pad, "pushed %" GST_TIME_FORMAT ": %s",
+        GST_TIME_ARGS (pts), gst_flow_get_name (ret));
+  }
+  if (recv_ns >= demux->batch_due_ns) {
+    GstFlowReturn r = gst_bag_demux_push_batches (demux, recv_ns);
+
+    if (ret == GST_FLOW_OK)
+      ret = r;
+  }
   return ret;
 }
 

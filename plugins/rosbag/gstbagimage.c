@@ -359,6 +359,8 @@ map_image (GstRosbagMsgDef * def, GBytes * msg_bytes, gboolean use_video_meta,
         *buffer = gst_buffer_new_allocate (NULL,
             (gsize) gst_stride * height, NULL);
         gst_buffer_map (*buffer, &map, GST_MAP_WRITE);
+        /* (the row padding too: never stale memory downstream) */
+        memset (map.data, 0, map.size);
         copy_rows (map.data, gst_stride, data, step, width, height);
         gst_buffer_unmap (*buffer, &map);
       }
@@ -414,6 +416,8 @@ map_image (GstRosbagMsgDef * def, GBytes * msg_bytes, gboolean use_video_meta,
 
       *buffer = gst_buffer_new_allocate (NULL, info.size, NULL);
       gst_buffer_map (*buffer, &map, GST_MAP_WRITE);
+      /* (the row padding too: never stale memory downstream) */
+      memset (map.data, 0, map.size);
       for (p = 0; p < n_planes; p++)
         copy_rows (map.data + GST_VIDEO_INFO_PLANE_OFFSET (&info, p),
             GST_VIDEO_INFO_PLANE_STRIDE (&info, p), data + ros_offset[p],

@@ -29,10 +29,13 @@
  * `encoding=ros1` or `encoding=cdr`, application/x-mcap-message for the
  * other MCAP message encodings, video for ROS 1 images).
  *
- * bagsrc is a source bin: filesrc, bagdemux and a multiqueue that bounds
- * what each topic may hold (#GstBagSrc:max-size-buffers,
+ * bagsrc is a source bin: filesrc, bagdemux and one queue per topic that
+ * bounds what the topic may hold (#GstBagSrc:max-size-buffers,
  * #GstBagSrc:max-size-bytes, #GstBagSrc:max-size-time), so memory is
  * governed by these limits and the chunk cache, never by the file's size.
+ * Each topic's queue has its own streaming thread, and moves the buffer
+ * lists bagdemux makes of small messages (#GstBagSrc:batch-time) as one
+ * item each.
  * Its source pads are named after the topics as bagdemux names them
  * (`/cam0/image_raw` gives `cam0_image_raw`). It handles `file://` URIs, so
  * playbin and uridecodebin can use it.
@@ -86,6 +89,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_bag_src_debug);
 #define DEFAULT_MAX_SIZE_BUFFERS 0
 #define DEFAULT_MAX_SIZE_BYTES (16 * 1024 * 1024)
 #define DEFAULT_MAX_SIZE_TIME GST_SECOND
+#define DEFAULT_BATCH_TIME (20 * GST_MSECOND)
 
 enum
 {
@@ -100,7 +104,8 @@ enum
   PROP_CACHE_SIZE,
   PROP_MAX_SIZE_BUFFERS,
   PROP_MAX_SIZE_BYTES,
-  PROP_MAX_SIZE_TIME
+  PROP_MAX_SIZE_TIME,
+  PROP_BATCH_TIME
 };
 
 struct _GstBagSrc
@@ -109,11 +114,15 @@ struct _GstBagSrc
 
   GstElement *source;
   GstElement *demux;
-  GstElement *queue;
   gchar *location;
+  /* the topics' queues (owned by the bin) and their limits, under the
+   * object lock */
+  GList *queues;
+  guint max_size_buffers, max_size_bytes;
+  guint64 max_size_time;
   GList *ghosts;                /* GstPad* owned by the bin */
   /* the ghost pads' last flows, under the object lock: when no topic is
-   * linked the multiqueue's threads stop with nobody to say so (bagdemux
+   * linked the queues' threads stop with nobody to say so (bagdemux
    * may have pushed everything into the queue already) */
   GstFlowCombiner *flows;
   gboolean posted_not_linked;
@@ -217,6 +226,13 @@ gst_bag_src_class_init (GstBagSrcClass * klass)
           DEFAULT_MAX_SIZE_TIME,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_BATCH_TIME,
+      g_param_spec_uint64 ("batch-time", "Batch time",
+          "Push small messages of a topic together, as a buffer list, once "
+          "the first is this old in receive time (ns; 0 = every message "
+          "alone)", 0, G_MAXUINT64, DEFAULT_BATCH_TIME,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
 
   element_class->change_state = GST_DEBUG_FUNCPTR (gst_bag_src_change_state);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -228,7 +244,7 @@ gst_bag_src_class_init (GstBagSrcClass * klass)
   GST_DEBUG_CATEGORY_INIT (gst_bag_src_debug, "bagsrc", 0, "ROS bag source");
 }
 
-/* what a multiqueue thread got back from downstream of a ghost pad */
+/* what a queue's thread got back from downstream of a ghost pad */
 static void
 gst_bag_src_update_flow (GstBagSrc * self, GstPad * ghost, GstFlowReturn ret)
 {
@@ -277,26 +293,29 @@ static void
 gst_bag_src_demux_pad_added (GstElement * demux, GstPad * pad, GstBagSrc * self)
 {
   GstPad *qsink, *qsrc, *ghost;
-  gchar *qsrc_name;
-  const gchar *qsink_name;
+  GstElement *queue;
+  gchar *name;
 
-  qsink = gst_element_request_pad_simple (self->queue, "sink_%u");
-  if (!qsink || gst_pad_link (pad, qsink) != GST_PAD_LINK_OK) {
-    GST_ELEMENT_ERROR (self, CORE, PAD, ("Could not link a topic's queue"),
-        ("pad %s", GST_PAD_NAME (pad)));
-    gst_clear_object (&qsink);
-    return;
+  name = g_strdup_printf ("queue_%s", GST_PAD_NAME (pad));
+  queue = gst_element_factory_make ("queue", name);
+  g_free (name);
+  if (!queue)
+    goto no_queue;
+  GST_OBJECT_LOCK (self);
+  g_object_set (queue, "max-size-buffers", self->max_size_buffers,
+      "max-size-bytes", self->max_size_bytes, "max-size-time",
+      self->max_size_time, "silent", TRUE, NULL);
+  self->queues = g_list_prepend (self->queues, gst_object_ref (queue));
+  GST_OBJECT_UNLOCK (self);
+  gst_bin_add (GST_BIN (self), queue);
+  qsink = gst_element_get_static_pad (queue, "sink");
+  if (gst_pad_link (pad, qsink) != GST_PAD_LINK_OK) {
+    gst_object_unref (qsink);
+    goto no_queue;
   }
-  qsink_name = GST_PAD_NAME (qsink);
-  qsrc_name = g_strdup_printf ("src_%s", qsink_name + 5);
-  qsrc = gst_element_get_static_pad (self->queue, qsrc_name);
-  g_free (qsrc_name);
   gst_object_unref (qsink);
-  if (!qsrc) {
-    GST_ELEMENT_ERROR (self, CORE, PAD, ("Could not link a topic's queue"),
-        ("no multiqueue source pad for %s", GST_PAD_NAME (pad)));
-    return;
-  }
+  gst_element_sync_state_with_parent (queue);
+  qsrc = gst_element_get_static_pad (queue, "src");
   ghost = gst_ghost_pad_new_from_template (GST_PAD_NAME (pad), qsrc,
       gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self), "%s"));
   gst_object_unref (qsrc);
@@ -316,6 +335,11 @@ gst_bag_src_demux_pad_added (GstElement * demux, GstPad * pad, GstBagSrc * self)
   gst_flow_combiner_add_pad (self->flows, ghost);
   GST_OBJECT_UNLOCK (self);
   gst_element_add_pad (GST_ELEMENT (self), ghost);
+  return;
+
+no_queue:
+  GST_ELEMENT_ERROR (self, CORE, PAD, ("Could not link a topic's queue"),
+      ("pad %s", GST_PAD_NAME (pad)));
 }
 
 static void
@@ -324,24 +348,34 @@ gst_bag_src_demux_no_more_pads (GstElement * demux, GstBagSrc * self)
   gst_element_no_more_pads (GST_ELEMENT (self));
 }
 
+static gboolean
+have_queue (void)
+{
+  GstElementFactory *f = gst_element_factory_find ("queue");
+
+  if (f)
+    gst_object_unref (f);
+  return f != NULL;
+}
+
 static void
 gst_bag_src_init (GstBagSrc * self)
 {
   self->flows = gst_flow_combiner_new ();
   self->source = gst_element_factory_make ("filesrc", "source");
   self->demux = gst_element_factory_make ("bagdemux", "demux");
-  self->queue = gst_element_factory_make ("multiqueue", "queue");
-  if (!self->source || !self->demux || !self->queue) {
+  self->max_size_buffers = DEFAULT_MAX_SIZE_BUFFERS;
+  self->max_size_bytes = DEFAULT_MAX_SIZE_BYTES;
+  self->max_size_time = DEFAULT_MAX_SIZE_TIME;
+  if (!self->source || !self->demux || !have_queue ()) {
     /* reported at state change */
     gst_clear_object (&self->source);
     gst_clear_object (&self->demux);
-    gst_clear_object (&self->queue);
   } else {
-    g_object_set (self->queue, "max-size-buffers", DEFAULT_MAX_SIZE_BUFFERS,
-        "max-size-bytes", DEFAULT_MAX_SIZE_BYTES, "max-size-time",
-        (guint64) DEFAULT_MAX_SIZE_TIME, NULL);
-    gst_bin_add_many (GST_BIN (self), self->source, self->demux, self->queue,
+    /* the queues keep lists whole: batch small messages */
+    g_object_set (self->demux, "batch-time", (guint64) DEFAULT_BATCH_TIME,
         NULL);
+    gst_bin_add_many (GST_BIN (self), self->source, self->demux, NULL);
     gst_element_link (self->source, self->demux);
     g_signal_connect (self->demux, "pad-added",
         G_CALLBACK (gst_bag_src_demux_pad_added), self);
@@ -359,6 +393,7 @@ gst_bag_src_finalize (GObject * object)
   GstBagSrc *self = GST_BAG_SRC (object);
 
   g_free (self->location);
+  g_list_free_full (self->queues, gst_object_unref);
   gst_flow_combiner_free (self->flows);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -372,7 +407,7 @@ child_for_prop (GstBagSrc * self, guint prop_id)
     case PROP_MAX_SIZE_BUFFERS:
     case PROP_MAX_SIZE_BYTES:
     case PROP_MAX_SIZE_TIME:
-      return self->queue;
+      return NULL;
     default:
       return self->demux;
   }
@@ -391,6 +426,23 @@ gst_bag_src_set_property (GObject * object, guint prop_id,
     GST_OBJECT_LOCK (self);
     g_free (self->location);
     self->location = g_value_dup_string (value);
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+  if (prop_id == PROP_MAX_SIZE_BUFFERS || prop_id == PROP_MAX_SIZE_BYTES
+      || prop_id == PROP_MAX_SIZE_TIME) {
+    GList *l;
+
+    /* every topic's queue */
+    GST_OBJECT_LOCK (self);
+    if (prop_id == PROP_MAX_SIZE_BUFFERS)
+      self->max_size_buffers = g_value_get_uint (value);
+    else if (prop_id == PROP_MAX_SIZE_BYTES)
+      self->max_size_bytes = g_value_get_uint (value);
+    else
+      self->max_size_time = g_value_get_uint64 (value);
+    for (l = self->queues; l; l = l->next)
+      g_object_set_property (G_OBJECT (l->data), pspec->name, value);
     GST_OBJECT_UNLOCK (self);
     return;
   }
@@ -511,6 +563,18 @@ gst_bag_src_get_property (GObject * object, guint prop_id, GValue * value,
     GST_OBJECT_UNLOCK (self);
     return;
   }
+  if (prop_id == PROP_MAX_SIZE_BUFFERS || prop_id == PROP_MAX_SIZE_BYTES
+      || prop_id == PROP_MAX_SIZE_TIME) {
+    GST_OBJECT_LOCK (self);
+    if (prop_id == PROP_MAX_SIZE_BUFFERS)
+      g_value_set_uint (value, self->max_size_buffers);
+    else if (prop_id == PROP_MAX_SIZE_BYTES)
+      g_value_set_uint (value, self->max_size_bytes);
+    else
+      g_value_set_uint64 (value, self->max_size_time);
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
   if (child)
     g_object_get_property (G_OBJECT (child), pspec->name, value);
   else
@@ -520,11 +584,13 @@ gst_bag_src_get_property (GObject * object, guint prop_id, GValue * value,
 static void
 gst_bag_src_remove_ghosts (GstBagSrc * self)
 {
-  GList *ghosts, *l;
+  GList *ghosts, *queues, *l;
 
   GST_OBJECT_LOCK (self);
   ghosts = self->ghosts;
   self->ghosts = NULL;
+  queues = self->queues;
+  self->queues = NULL;
   gst_flow_combiner_clear (self->flows);
   self->posted_not_linked = FALSE;
   GST_OBJECT_UNLOCK (self);
@@ -534,21 +600,21 @@ gst_bag_src_remove_ghosts (GstBagSrc * self)
 
     gst_pad_set_active (ghost, FALSE);
     gst_element_remove_pad (GST_ELEMENT (self), ghost);
-    if (target) {
-      /* release the multiqueue pair */
-      gchar *sname = g_strdup_printf ("sink_%s", GST_PAD_NAME (target) + 4);
-      GstPad *qsink = gst_element_get_static_pad (self->queue, sname);
-
-      if (qsink) {
-        gst_element_release_request_pad (self->queue, qsink);
-        gst_object_unref (qsink);
-      }
-      g_free (sname);
+    if (target)
       gst_object_unref (target);
-    }
     gst_object_unref (ghost);
   }
   g_list_free (ghosts);
+  /* the topics' queues go with their pads */
+  for (l = queues; l; l = l->next) {
+    GstElement *queue = l->data;
+
+    gst_element_set_locked_state (queue, TRUE);
+    gst_element_set_state (queue, GST_STATE_NULL);
+    gst_bin_remove (GST_BIN (self), queue);
+    gst_object_unref (queue);
+  }
+  g_list_free (queues);
 }
 
 /* The children configured from location; FALSE after posting an error */
@@ -581,7 +647,7 @@ gst_bag_src_change_state (GstElement * element, GstStateChange transition)
     case GST_STATE_CHANGE_NULL_TO_READY:
       if (!self->source) {
         GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
-            ("bagsrc needs filesrc, bagdemux and multiqueue"),
+            ("bagsrc needs filesrc, bagdemux and queue"),
             ("a core element is missing"));
         return GST_STATE_CHANGE_FAILURE;
       }

@@ -18,7 +18,7 @@
  */
 
 /* bagalign through GstHarness: synthetic streams with known timestamps,
- * one feeding thread per sink pad (as bagsrc's multiqueue gives), and the
+ * one feeding thread per sink pad (as bagsrc's queues give), and the
  * exact outputs expected on every src pad. Then the fixture bags end to
  * end through bagsrc, against an alignment computed from python3-rosbag. */
 

@@ -236,9 +236,17 @@ sink_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 
   if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER)
     record_buffer (p, GST_PAD_PROBE_INFO_BUFFER (info));
-  else if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER_LIST)
-    fail ("unexpected buffer list");
-  else if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_EVENT_BOTH)
+  else if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+    /* bagdemux's lists of small messages: each buffer in order */
+    GstBufferList *list = GST_PAD_PROBE_INFO_BUFFER_LIST (info);
+    guint i;
+
+    g_mutex_lock (&p->cap->lock);
+    p->n_lists++;
+    g_mutex_unlock (&p->cap->lock);
+    for (i = 0; i < gst_buffer_list_length (list); i++)
+      record_buffer (p, gst_buffer_list_get (list, i));
+  } else if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_EVENT_BOTH)
     record_event (p, GST_PAD_PROBE_INFO_EVENT (info));
   return GST_PAD_PROBE_OK;
 }

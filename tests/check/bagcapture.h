@@ -63,6 +63,7 @@ typedef struct
   GstStream *stream;            /* of the stream-start event */
   GstTagList *tags;             /* merged stream tags */
   guint n_eos;
+  guint n_lists;                /* buffer lists among the buffers */
   gint added_seq;               /* order of pad-added */
   gboolean collection_had_stream;       /* the last collection posted
                                          * before pad-added held its stream */

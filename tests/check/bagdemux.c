@@ -1880,6 +1880,88 @@ http_thread (gpointer data)
   return NULL;
 }
 
+/* batch-time: small messages come as buffer lists, each pad's buffers the
+ * same as without batching (order, timestamps, metas, bytes); events
+ * follow the buffers held back */
+static void
+assert_same_pads (Capture * a, Capture * b, const gchar * what)
+{
+  guint i, k;
+
+  fail_unless_equals_int (a->pads->len, b->pads->len);
+  for (i = 0; i < a->pads->len; i++) {
+    CapPad *pa = g_ptr_array_index (a->pads, i);
+    CapPad *pb = capture_find_pad (b, pa->name);
+
+    fail_unless (pb != NULL, "%s: no pad %s", what, pa->name);
+    fail_unless_equals_int (pa->bufs->len, pb->bufs->len);
+    for (k = 0; k < pa->bufs->len; k++) {
+      CapBuf *x = &g_array_index (pa->bufs, CapBuf, k);
+      CapBuf *y = &g_array_index (pb->bufs, CapBuf, k);
+
+      fail_unless (x->pts == y->pts && x->recv == y->recv,
+          "%s %s buffer %u: pts %" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT
+          ", receive time %" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT, what,
+          pa->name, k, x->pts, y->pts, x->recv, y->recv);
+      fail_unless_equals_uint64 (x->hdr, y->hdr);
+      fail_unless_equals_int (x->n_recv, 1);
+      fail_unless_equals_int (y->n_recv, 1);
+      fail_unless_equals_int (x->n_hdr, y->n_hdr);
+      fail_unless (x->n_hdr <= 1);
+      fail_unless_equals_int (x->len, y->len);
+      fail_unless (!g_strcmp0 (x->sha1, y->sha1),
+          "%s %s buffer %u of %u (%u bytes): bytes differ", what, pa->name, k,
+          pa->bufs->len, (guint) x->len);
+    }
+    /* stream-start, caps, tags, segment, buffers and gaps, one EOS last */
+    fail_unless (g_str_has_suffix (pa->events->str, "E"), "%s %s: %s", what,
+        pa->name, pa->events->str);
+    fail_unless_equals_int (pa->n_eos, 1);
+  }
+}
+
+GST_START_TEST (test_batching)
+{
+  const gchar *files[] = { FIX ("basic-lz4.bag"), FIX ("images.bag"),
+    FIX ("sample.bag"), FIX ("overlap.bag")
+  };
+  guint f, i;
+
+  for (f = 0; f < G_N_ELEMENTS (files); f++) {
+    Capture *alone = demux_run (files[f], PULL, "batch-time=0");
+    Capture *batched = demux_run (files[f], PULL, "batch-time=20000000");
+    Capture *wide = demux_run (files[f], PULL, "batch-time=10000000000");
+    Capture *pushed = demux_run (files[f], PUSH, "batch-time=20000000");
+    Capture *pushed_alone = demux_run (files[f], PUSH, "batch-time=0");
+    guint lists = 0, n = 0;
+
+    fail_if (alone->error || batched->error || wide->error || pushed->error
+        || pushed_alone->error);
+    for (i = 0; i < alone->pads->len; i++) {
+      CapPad *p = g_ptr_array_index (alone->pads, i);
+
+      fail_unless_equals_int (p->n_lists, 0);
+      n += p->bufs->len;
+    }
+    for (i = 0; i < wide->pads->len; i++)
+      lists += ((CapPad *) g_ptr_array_index (wide->pads, i))->n_lists;
+    fail_unless (n > 0);
+    /* (a 10 s window: every topic with small messages batches) */
+    fail_unless (lists > 0, "%s: no buffer list", files[f]);
+    assert_same_pads (alone, batched, files[f]);
+    assert_same_pads (alone, wide, files[f]);
+    /* (push mode reads in file order) */
+    assert_same_pads (pushed_alone, pushed, files[f]);
+    capture_free (pushed_alone);
+    capture_free (alone);
+    capture_free (batched);
+    capture_free (wide);
+    capture_free (pushed);
+  }
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_mcap_http)
 {
   const gchar *names[] = { "zstd.mcap", "nosummary.mcap", NULL };
@@ -2437,6 +2519,7 @@ bagdemux_suite (void)
   tcase_add_test (tc, test_topic_globs);
   tcase_add_test (tc, test_time_range);
   tcase_add_test (tc, test_timestamps);
+  tcase_add_test (tc, test_batching);
   tcase_add_test (tc, test_seek_flush);
   tcase_add_test (tc, test_seek_segment);
   tcase_add_test (tc, test_seek_rate);

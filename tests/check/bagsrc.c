@@ -108,7 +108,7 @@ assert_events (Capture * cap, const gchar * what)
 GST_START_TEST (test_element)
 {
   GstElement *src = gst_element_factory_make ("bagsrc", NULL);
-  GstElement *demux, *queue;
+  GstElement *demux;
   const gchar *const *protocols;
   GError *err = NULL;
   gchar *s, *uri;
@@ -153,8 +153,7 @@ GST_START_TEST (test_element)
       "cache-size", (guint64) 12345, "max-size-buffers", 7, "max-size-bytes",
       1000, "max-size-time", (guint64) 42, NULL);
   demux = gst_bin_get_by_name (GST_BIN (src), "demux");
-  queue = gst_bin_get_by_name (GST_BIN (src), "queue");
-  fail_unless (demux && queue);
+  fail_unless (demux != NULL);
   g_object_get (demux, "topics", &s, "raw", &b, "start-time", &u64, NULL);
   fail_unless_equals_string (s, "/imu, /cam*");
   fail_unless (b);
@@ -165,17 +164,22 @@ GST_START_TEST (test_element)
   fail_unless_equals_int (e, 1);
   g_object_get (demux, "cache-size", &u64, NULL);
   fail_unless_equals_uint64 (u64, 12345);
-  g_object_get (queue, "max-size-buffers", &u, NULL);
+  /* (the topics' queues are made with the pads: see test_queue_limits) */
+  g_object_get (src, "max-size-buffers", &u, NULL);
   fail_unless_equals_int (u, 7);
-  g_object_get (queue, "max-size-bytes", &u, NULL);
+  g_object_get (src, "max-size-bytes", &u, NULL);
   fail_unless_equals_int (u, 1000);
-  g_object_get (queue, "max-size-time", &u64, NULL);
+  g_object_get (src, "max-size-time", &u64, NULL);
   fail_unless_equals_uint64 (u64, 42);
+  g_object_get (src, "batch-time", &u64, NULL);
+  fail_unless_equals_uint64 (u64, 20 * GST_MSECOND);
+  g_object_set (src, "batch-time", (guint64) 0, NULL);
+  g_object_get (demux, "batch-time", &u64, NULL);
+  fail_unless_equals_uint64 (u64, 0);
   g_object_get (src, "topics", &s, NULL);
   fail_unless_equals_string (s, "/imu, /cam*");
   g_free (s);
   gst_object_unref (demux);
-  gst_object_unref (queue);
   gst_object_unref (src);
 }
 
@@ -420,7 +424,7 @@ GST_START_TEST (test_seek_and_queries)
 GST_END_TEST;
 
 /* Tiny queues, a latched topic with one message and a sparse one: the
- * GAP events keep multiqueue going; and a clock-synced run */
+ * GAP events keep the queues going; and a clock-synced run */
 GST_START_TEST (test_small_queues)
 {
   const gchar *bags[] = { "multiconn.bag", "sample.bag", NULL };
@@ -630,11 +634,22 @@ GST_END_TEST;
 static GstPadProbeReturn
 record_timing (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 {
-  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
   GArray *arr = data;
+  GstBufferList *list = NULL;
+  guint i, n = 1;
 
-  g_array_append_val (arr, GST_BUFFER_PTS (buf));
-  g_array_append_val (arr, GST_BUFFER_DURATION (buf));
+  /* (small messages come in lists) */
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+    list = GST_PAD_PROBE_INFO_BUFFER_LIST (info);
+    n = gst_buffer_list_length (list);
+  }
+  for (i = 0; i < n; i++) {
+    GstBuffer *buf = list ? gst_buffer_list_get (list, i) :
+        GST_PAD_PROBE_INFO_BUFFER (info);
+
+    g_array_append_val (arr, GST_BUFFER_PTS (buf));
+    g_array_append_val (arr, GST_BUFFER_DURATION (buf));
+  }
   return GST_PAD_PROBE_OK;
 }
 
@@ -654,8 +669,8 @@ GST_START_TEST (test_frame_durations)
     GstMessage *msg;
     guint i, n;
 
-    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, record_timing, arr,
-        NULL);
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
+        GST_PAD_PROBE_TYPE_BUFFER_LIST, record_timing, arr, NULL);
     gst_element_set_state (pipe, GST_STATE_PLAYING);
     msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
         GST_MESSAGE_EOS | GST_MESSAGE_ERROR);

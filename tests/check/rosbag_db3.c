@@ -423,7 +423,12 @@ GST_END_TEST;
 static GstPadProbeReturn
 count_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 {
-  (*(guint *) data)++;
+  /* (bagsrc pushes lists of small messages) */
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER_LIST)
+    *(guint *) data +=
+        gst_buffer_list_length (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+  else
+    (*(guint *) data)++;
   return GST_PAD_PROBE_OK;
 }
 
@@ -439,8 +444,8 @@ run (const gchar * desc, guint * n_buffers, gchar ** error_text)
   gboolean eos;
 
   *n_buffers = 0;
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_buffer, n_buffers,
-      NULL);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_BUFFER_LIST, count_buffer, n_buffers, NULL);
   gst_element_set_state (pipe, GST_STATE_PLAYING);
   msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
       GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
