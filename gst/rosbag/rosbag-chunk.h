@@ -56,5 +56,8 @@ GBytes *gst_rosbag_chunk_decompress (GstRosbagCompression compression,
 GBytes *gst_rosbag_chunk_decompress_partial (GstRosbagCompression
     compression, const guint8 * data, gsize len, gsize max_size);
 
+/* XXH32 with seed 0 (LZ4 frames' checksum) */
+guint32 gst_rosbag_xxh32 (const guint8 * p, gsize len);
+
 G_END_DECLS
 #endif /* __GST_ROSBAG_CHUNK_H__ */

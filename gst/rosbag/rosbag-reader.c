@@ -69,12 +69,17 @@ struct _GstRosbagReader
   GBytes *current;              /* the chunk of the last message */
   gboolean prepared;
 
-  /* prefetch: a worker decompresses the next chunks ahead of need */
+  /* prefetch: workers decompress the next chunks ahead of need, in
+   * order, within the cache bound (chunks being decoded count in it) */
   GThreadPool *pool;
-  guint prefetch;
+  guint n_workers;
+  guint prefetch;               /* chunks ahead */
+  gboolean prefetch_set;        /* else derived from n_workers */
+  gboolean schedule;            /* something changed what may be fetched */
   GMutex lock;                  /* protects the cache */
   GCond cond;
   guint n_loading;
+  gsize loading_bytes;
 };
 
 static void
@@ -94,6 +99,28 @@ cache_entry_free (CacheEntry * e)
 }
 
 static void prefetch_func (gpointer data, gpointer user_data);
+
+/* chunks decoded ahead per worker: enough that a worker finds the next
+ * job queued when it finishes one */
+#define PREFETCH_PER_WORKER 3
+
+/**
+ * gst_rosbag_reader_default_workers:
+ *
+ * How many decompression workers a new reader has: one per CPU this
+ * process may run on (g_get_num_processors(), which follows the CPU
+ * affinity set by `taskset`), or none on a single CPU, where the
+ * reading thread decompresses each chunk when it is due.
+ *
+ * Returns: the default number of workers
+ */
+guint
+gst_rosbag_reader_default_workers (void)
+{
+  guint n = g_get_num_processors ();
+
+  return n > 1 ? n : 0;
+}
 
 /**
  * gst_rosbag_reader_new:
@@ -120,7 +147,8 @@ gst_rosbag_reader_new (GstRosbagRecording * rec)
       (GDestroyNotify) cache_entry_free);
   g_mutex_init (&r->lock);
   g_cond_init (&r->cond);
-  r->prefetch = g_get_num_processors () > 1 ? 2 : 0;
+  r->n_workers = gst_rosbag_reader_default_workers ();
+  r->prefetch = PREFETCH_PER_WORKER * r->n_workers;
   return r;
 }
 
@@ -143,6 +171,7 @@ reader_reset (GstRosbagReader * r)
   r->n_order = 0;
   r->next_order = 0;
   r->prepared = FALSE;
+  r->schedule = TRUE;
 }
 
 /**
@@ -304,16 +333,54 @@ gst_rosbag_reader_seek (GstRosbagReader * r, guint64 time_ns)
  * @reader: a reader
  * @n_chunks: how many chunks ahead; 0 turns prefetching off
  *
- * How many chunks a worker decompresses ahead of need, within the cache
- * bound. The chunks' bytes are read in the calling thread; the worker
- * only decodes them. Default: 2 on a machine with more than one core,
- * else 0.
+ * How many chunks the workers decompress ahead of need, in order and
+ * within the cache bound (chunks being decoded count in it). The
+ * chunks' bytes are read in the calling thread; the workers only decode
+ * them. Default: 3 per worker (see gst_rosbag_reader_set_workers());
+ * once set, it stays whatever the number of workers. Resets the position
+ * to the start of the range.
  */
 void
 gst_rosbag_reader_set_prefetch (GstRosbagReader * r, guint n_chunks)
 {
   reader_reset (r);
   r->prefetch = n_chunks;
+  r->prefetch_set = TRUE;
+}
+
+/**
+ * gst_rosbag_reader_set_workers:
+ * @reader: a reader
+ * @n_workers: threads that decompress chunks ahead of need; 0 for none
+ *
+ * Sets how many worker threads decompress the chunks due next (bz2, lz4
+ * and zstd chunks of bags and MCAP files, zstd rows of rosbag2
+ * databases), so that every core decompresses while the calling thread
+ * hands out messages. The workers are started when first needed and
+ * never touch the file. Default: gst_rosbag_reader_default_workers().
+ * Resets the position to the start of the range.
+ */
+void
+gst_rosbag_reader_set_workers (GstRosbagReader * r, guint n_workers)
+{
+  reader_reset (r);
+  r->n_workers = MIN (n_workers, 256);
+  if (!r->prefetch_set)
+    r->prefetch = PREFETCH_PER_WORKER * r->n_workers;
+  if (r->pool && r->n_workers > 0)
+    g_thread_pool_set_max_threads (r->pool, r->n_workers, NULL);
+}
+
+/**
+ * gst_rosbag_reader_get_workers:
+ * @reader: a reader
+ *
+ * Returns: how many decompression workers @reader uses
+ */
+guint
+gst_rosbag_reader_get_workers (GstRosbagReader * r)
+{
+  return r->n_workers;
 }
 
 /**
@@ -497,6 +564,7 @@ activate_next (GstRosbagReader * r, GError ** error)
   Cursor *c;
   guint k;
 
+  r->schedule = TRUE;
   entries = r->be->load_index (r->backend, idx,
       r->all_wanted ? NULL : r->wanted, error);
   if (!entries)
@@ -556,6 +624,7 @@ cache_insert (GstRosbagReader * r, guint idx, CacheEntry * e, GBytes * dec)
 typedef struct
 {
   guint idx;
+  gsize size;                   /* as counted in loading_bytes */
   GBytes *raw;
 } PrefetchJob;
 
@@ -566,6 +635,7 @@ prefetch_func (gpointer data, gpointer user_data)
   GstRosbagReader *r = user_data;
   PrefetchJob *job = data;
   guint idx = job->idx;
+  gsize size = job->size;
   GBytes *dec;
 
   /* errors are left for the synchronous load to report */
@@ -573,6 +643,7 @@ prefetch_func (gpointer data, gpointer user_data)
   g_bytes_unref (job->raw);
   g_free (job);
   g_mutex_lock (&r->lock);
+  r->loading_bytes -= size;
   if (dec) {
     CacheEntry *e = g_hash_table_lookup (r->cache, GUINT_TO_POINTER (idx));
 
@@ -587,8 +658,10 @@ prefetch_func (gpointer data, gpointer user_data)
 }
 
 /* Reads block @idx here, in the reading thread, and has a worker decode
- * it, if it is not cached and the cache has room for it. */
-static void
+ * it, if it is not cached and the cache has room for it. FALSE when
+ * there is no room: the chunks after it wait too, so that they are
+ * decoded in the order they are due. */
+static gboolean
 prefetch_chunk (GstRosbagReader * r, guint idx)
 {
   CacheEntry *e;
@@ -597,50 +670,60 @@ prefetch_chunk (GstRosbagReader * r, guint idx)
   GBytes *raw;
 
   if (!r->be->block_size (r->backend, idx, &size, NULL))
-    return;
+    return TRUE;
   g_mutex_lock (&r->lock);
-  if (g_hash_table_contains (r->cache, GUINT_TO_POINTER (idx))
-      || r->cache_bytes + size > r->cache_max) {
+  if (g_hash_table_contains (r->cache, GUINT_TO_POINTER (idx))) {
     g_mutex_unlock (&r->lock);
-    return;
+    return TRUE;
+  }
+  if (r->cache_bytes + r->loading_bytes + size > r->cache_max) {
+    g_mutex_unlock (&r->lock);
+    return FALSE;
   }
   g_mutex_unlock (&r->lock);
   raw = r->be->read_block (r->backend, idx, NULL);
   if (!raw)
-    return;
+    return TRUE;
   g_mutex_lock (&r->lock);
   if (!r->pool)
-    r->pool = g_thread_pool_new (prefetch_func, r, 1, FALSE, NULL);
+    r->pool = g_thread_pool_new (prefetch_func, r, r->n_workers, FALSE, NULL);
   e = g_new0 (CacheEntry, 1);
   e->loading = TRUE;
   g_hash_table_insert (r->cache, GUINT_TO_POINTER (idx), e);
   r->n_loading++;
+  r->loading_bytes += size;
   g_mutex_unlock (&r->lock);
   job = g_new (PrefetchJob, 1);
   job->idx = idx;
+  job->size = size;
   job->raw = raw;
   g_thread_pool_push (r->pool, job, NULL);
+  return TRUE;
 }
 
 /* the chunks due after the current one: the other active cursors' chunks,
- * then the next chunks in start-time order */
+ * then the next chunks in start-time order. Only when something changed
+ * (a chunk activated or finished, a reset): not once per message. */
 static void
 schedule_prefetch (GstRosbagReader * r, guint current)
 {
   guint i, n = 0;
 
-  if (r->prefetch == 0)
+  if (r->prefetch == 0 || r->n_workers == 0 || !r->schedule)
     return;
+  r->schedule = FALSE;
   for (i = 0; i < r->heap->len && n < r->prefetch; i++) {
     Cursor *c = r->heap->pdata[i];
 
     if (c->chunk != current) {
-      prefetch_chunk (r, c->chunk);
+      if (!prefetch_chunk (r, c->chunk))
+        return;
       n++;
     }
   }
   for (i = r->next_order; i < r->n_order && n < r->prefetch; i++, n++)
-    prefetch_chunk (r, r->order[i]);
+    if (!prefetch_chunk (r, r->order[i]))
+      return;
 }
 
 static GBytes *
@@ -772,6 +855,7 @@ gst_rosbag_reader_next (GstRosbagReader * r, GstRosbagMessage * msg,
       /* skip the whole chunk */
       cache_drop (r, c->chunk);
       heap_pop (r->heap);
+      r->schedule = TRUE;
       return GST_ROSBAG_READ_ERROR;
     }
     memset (msg, 0, sizeof (*msg));
@@ -796,6 +880,7 @@ gst_rosbag_reader_next (GstRosbagReader * r, GstRosbagMessage * msg,
     if (done_chunk) {
       cache_drop (r, c->chunk);
       heap_pop (r->heap);
+      r->schedule = TRUE;
     } else {
       heap_down (r->heap, 0);
     }

@@ -36,8 +36,9 @@ G_BEGIN_DECLS
  * wanted message is due. The same reader serves ROS 1 bags and MCAP.
  *
  * Threads: all reading of the file happens in the thread that calls
- * gst_rosbag_reader_next(); prefetch workers only decompress bytes that
- * thread has read.
+ * gst_rosbag_reader_next(); a pool of workers (one per CPU by default,
+ * gst_rosbag_reader_set_workers()) only decompresses bytes that thread
+ * has read, the chunks due next first.
  */
 typedef struct _GstRosbagReader GstRosbagReader;
 
@@ -111,6 +112,12 @@ void gst_rosbag_reader_set_time_range (GstRosbagReader *reader, guint64
     start_ns, guint64 stop_ns);
 GST_ROSBAG_API
 void gst_rosbag_reader_set_prefetch (GstRosbagReader *reader, guint n_chunks);
+GST_ROSBAG_API
+void gst_rosbag_reader_set_workers (GstRosbagReader *reader, guint n_workers);
+GST_ROSBAG_API
+guint gst_rosbag_reader_get_workers (GstRosbagReader *reader);
+GST_ROSBAG_API
+guint gst_rosbag_reader_default_workers (void);
 GST_ROSBAG_API
 void gst_rosbag_reader_seek (GstRosbagReader *reader, guint64 time_ns);
 GST_ROSBAG_API

@@ -32,6 +32,7 @@
 #include <gst/check/gstcheck.h>
 #include <gst/rosbag/rosbag.h>
 #include <gst/rosbag/rosbag-private.h>
+#include <gst/rosbag/rosbag-chunk.h>
 #include "rosbag-test-util.h"
 
 #define MAX_CALLS 10000000
@@ -953,6 +954,200 @@ GST_START_TEST (test_reads_in_calling_thread)
 
 GST_END_TEST;
 
+/* LZ4 frames as the lz4 CLI writes them (an independent writer): content
+ * checksum only (as roslz4), with block checksums (-BX), with no checksum
+ * (--no-frame-crc). Each decodes to its input; a damaged checksum or
+ * payload is an error, never wrong bytes. The content checksum of frames
+ * without block checksums is verified by our XXH32. */
+static GBytes *
+lz4_cli (const gchar * dir, const guint8 * data, gsize len, const gchar * opt)
+{
+  gchar *in = g_build_filename (dir, "in", NULL);
+  gchar *out = g_build_filename (dir, "in.lz4", NULL);
+  gchar *argv[] = { (gchar *) "lz4", (gchar *) "-q", (gchar *) "-f",
+    (gchar *) opt, in, out, NULL
+  };
+  gchar *frame = NULL;
+  gsize flen = 0;
+  gint status = -1;
+
+  fail_unless (g_file_set_contents (in, (const gchar *) data, len, NULL));
+  fail_unless (g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL,
+          NULL, NULL, NULL, &status, NULL));
+  fail_unless (g_spawn_check_wait_status (status, NULL), "lz4 %s", opt);
+  fail_unless (g_file_get_contents (out, &frame, &flen, NULL));
+  g_unlink (in);
+  g_unlink (out);
+  g_free (in);
+  g_free (out);
+  return g_bytes_new_take (frame, flen);
+}
+
+GST_START_TEST (test_lz4_frames)
+{
+  const gsize sizes[] = { 1, 15, 16, 17, 1000, 70001, 3 * 1024 * 1024 + 5 };
+  const gchar *opts[] = { "-BD", "-BX", "--no-frame-crc" };
+  gchar *dir;
+  guint i, o;
+
+  /* the XXH32 reference values of the empty input and of "abc" */
+  fail_unless_equals_uint64 (gst_rosbag_xxh32 ((const guint8 *) "", 0),
+      0x02CC5D05u);
+  fail_unless_equals_uint64 (gst_rosbag_xxh32 ((const guint8 *) "abc", 3),
+      0x32D153FFu);
+  if (!g_find_program_in_path ("lz4")) {
+    GST_INFO ("skipped: no lz4 command (Debian package lz4)");
+    return;
+  }
+  dir = g_dir_make_tmp ("rosbag-lz4-XXXXXX", NULL);
+  for (i = 0; i < G_N_ELEMENTS (sizes); i++) {
+    guint8 *data = g_malloc (sizes[i]);
+    guint32 x = 12345 + i;
+    gsize k;
+
+    /* compressible, not trivially: runs of pseudo-random bytes */
+    for (k = 0; k < sizes[i]; k++) {
+      if (k % 7 == 0)
+        x = x * 1103515245u + 12345u;
+      data[k] = (x >> 16) & 0x3f;
+    }
+    for (o = 0; o < G_N_ELEMENTS (opts); o++) {
+      GBytes *frame = lz4_cli (dir, data, sizes[i], opts[o]);
+      GBytes *out, *bad;
+      GError *err = NULL;
+      gsize flen;
+      guint8 *copy;
+
+      out = gst_rosbag_chunk_decompress (GST_ROSBAG_COMPRESSION_LZ4, frame,
+          sizes[i], 0, &err);
+      fail_unless (out != NULL, "%s %" G_GSIZE_FORMAT ": %s", opts[o],
+          sizes[i], err ? err->message : "");
+      fail_unless_equals_uint64 (g_bytes_get_size (out), sizes[i]);
+      fail_unless (memcmp (g_bytes_get_data (out, NULL), data, sizes[i])
+          == 0, "%s %" G_GSIZE_FORMAT ": other bytes", opts[o], sizes[i]);
+      g_bytes_unref (out);
+
+      /* the last byte: the content checksum, or the end mark */
+      copy = g_bytes_unref_to_data (frame, &flen);
+      copy[flen - 1] ^= 0x40;
+      bad = g_bytes_new (copy, flen);
+      out = gst_rosbag_chunk_decompress (GST_ROSBAG_COMPRESSION_LZ4, bad,
+          sizes[i], 0, &err);
+      fail_unless (out == NULL && err != NULL, "%s %" G_GSIZE_FORMAT
+          ": a damaged end decoded", opts[o], sizes[i]);
+      if (o == 0)
+        fail_unless (strstr (err->message, "checksum") != NULL, "%s",
+            err->message);
+      g_clear_error (&err);
+      g_bytes_unref (bad);
+      /* a damaged literal in the middle: caught by a checksum */
+      copy[flen - 1] ^= 0x40;
+      if (o < 2 && sizes[i] >= 1000) {
+        copy[flen / 2] ^= 0x01;
+        bad = g_bytes_new (copy, flen);
+        out = gst_rosbag_chunk_decompress (GST_ROSBAG_COMPRESSION_LZ4, bad,
+            sizes[i], 0, &err);
+        fail_unless (out == NULL && err != NULL, "%s %" G_GSIZE_FORMAT
+            ": a damaged payload decoded", opts[o], sizes[i]);
+        g_clear_error (&err);
+        g_bytes_unref (bad);
+      }
+      g_free (copy);
+    }
+    g_free (data);
+  }
+  g_rmdir (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+/* One message's identity, for comparing whole runs */
+static guint64
+message_digest (guint64 h, const GstRosbagMessage * msg)
+{
+  gsize k;
+
+  h = (h ^ msg->time_ns) * 1099511628211ull;
+  h = (h ^ msg->channel_id) * 1099511628211ull;
+  for (k = 0; k < msg->size; k++)
+    h = (h ^ msg->data[k]) * 1099511628211ull;
+  return h;
+}
+
+/* The worker pool: any number of workers, any prefetch depth and cache
+ * bound give the same messages in the same order as none, on bags and
+ * MCAP files with overlapping chunks, and across a seek. */
+GST_START_TEST (test_workers)
+{
+  const gchar *files[] = { "basic-lz4.bag", "basic-bz2.bag", "overlap.bag",
+    "mcap/zstd.mcap", "mcap/lz4.mcap", "mcap/overlap.mcap"
+  };
+  const guint workers[] = { 1, 2, 3, 8 };
+  guint f, w;
+
+  fail_unless (gst_rosbag_reader_default_workers () ==
+      (g_get_num_processors () > 1 ? g_get_num_processors () : 0));
+  for (f = 0; f < G_N_ELEMENTS (files); f++) {
+    gchar *path = fixture (files[f]);
+    GstRosbagRecording *rec = gst_rosbag_recording_open (path, NULL);
+    GstRosbagReader *r;
+    GstRosbagMessage msg;
+    guint64 ref = 14695981039346656037ull;
+    guint n_ref = 0;
+
+    fail_unless (rec != NULL, "%s", path);
+    r = gst_rosbag_reader_new (rec);
+    fail_unless_equals_int (gst_rosbag_reader_get_workers (r),
+        gst_rosbag_reader_default_workers ());
+    gst_rosbag_reader_set_workers (r, 0);
+    while (gst_rosbag_reader_next (r, &msg, NULL) == GST_ROSBAG_READ_OK) {
+      ref = message_digest (ref, &msg);
+      n_ref++;
+    }
+    gst_rosbag_reader_free (r);
+    fail_unless (n_ref > 50, "%s: %u messages", path, n_ref);
+
+    for (w = 0; w < G_N_ELEMENTS (workers); w++) {
+      guint c;
+
+      for (c = 0; c < 2; c++) {
+        guint64 h = 14695981039346656037ull;
+        guint n = 0;
+        gsize bound = c == 0 ? GST_ROSBAG_READER_DEFAULT_CACHE_SIZE : 2048;
+
+        r = gst_rosbag_reader_new (rec);
+        gst_rosbag_reader_set_workers (r, workers[w]);
+        fail_unless_equals_int (gst_rosbag_reader_get_workers (r), workers[w]);
+        gst_rosbag_reader_set_cache_size (r, bound);
+        if (c == 1)
+          gst_rosbag_reader_set_prefetch (r, 16);
+        while (gst_rosbag_reader_next (r, &msg, NULL) == GST_ROSBAG_READ_OK) {
+          h = message_digest (h, &msg);
+          n++;
+          /* halfway: a seek back to the start starts over */
+          if (n == n_ref / 2 && c == 1) {
+            gst_rosbag_reader_seek (r, 0);
+            h = 14695981039346656037ull;
+            n = 0;
+            c = 2;
+          }
+        }
+        fail_unless_equals_int (n, n_ref);
+        fail_unless (h == ref, "%s: %u workers: other messages or order",
+            path, workers[w]);
+        gst_rosbag_reader_free (r);
+        if (c == 2)
+          break;
+      }
+    }
+    gst_rosbag_recording_unref (rec);
+    g_free (path);
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 rosbag_library_suite (void)
 {
@@ -975,6 +1170,8 @@ rosbag_library_suite (void)
   tcase_add_test (tc, test_not_bags);
   tcase_add_test (tc, test_active_recording);
   tcase_add_test (tc, test_reads_in_calling_thread);
+  tcase_add_test (tc, test_lz4_frames);
+  tcase_add_test (tc, test_workers);
   return s;
 }
 
