@@ -100,6 +100,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_bag_demux_debug);
 #define DEFAULT_CACHE_SIZE GST_ROSBAG_READER_DEFAULT_CACHE_SIZE
 #define DEFAULT_RECORDING NULL
 #define DEFAULT_BATCH_TIME 0
+#define DEFAULT_MAX_THREADS 0
 
 /* batching: a list holds at most this many messages and bytes; a message
  * bigger than this goes alone (images, point clouds) */
@@ -112,8 +113,14 @@ GST_DEBUG_CATEGORY_STATIC (gst_bag_demux_debug);
 #define METADATA_SNIFF_LEN 4096
 
 /* messages are copied out of their chunk, so that a queued message never
- * pins a whole decompressed chunk, unless they are big and most of it */
+ * pins a much bigger decompressed chunk, unless they are big (64 KB) and
+ * at least an eighth of it (an image in a 4 MB MCAP chunk): a queue
+ * holds then at most 8 times the bytes it counts, and the copy is saved */
 #define COPY_THRESHOLD (64 * 1024)
+#define SHARE_FRACTION 8
+/* copies go into recycled buffers (no fresh memory faulted in per
+ * message) up to this size */
+#define POOLED_COPY_MAX (64 * 1024 * 1024)
 /* a stream that got nothing for this long gets a GAP event */
 #define GAP_THRESHOLD (200 * GST_MSECOND)
 /* timestamp-source=header: GAPs follow the receive time minus this much,
@@ -131,7 +138,8 @@ enum
   PROP_STOP_TIME,
   PROP_CACHE_SIZE,
   PROP_RECORDING,
-  PROP_BATCH_TIME
+  PROP_BATCH_TIME,
+  PROP_MAX_THREADS
 };
 
 /* how a topic's messages are serialized */
@@ -182,6 +190,9 @@ typedef struct
    * their timestamp metas; its buffers hold pool_size bytes */
   GstBufferPool *pool;
   gsize pool_size;
+  /* copies of bigger messages (images in a chunk they share with others) */
+  GstBufferPool *big_pool;
+  gsize big_pool_size;
 } GstBagStream;
 
 struct _GstBagDemux
@@ -202,6 +213,7 @@ struct _GstBagDemux
   guint64 cache_size;
   gchar *recording;
   guint64 batch_time;
+  guint max_threads;
 
   /* state */
   gboolean pull_mode;
@@ -223,6 +235,10 @@ struct _GstBagDemux
   GstCaps *header_caps;
   GstCaps *publish_caps;
   GstFlowReturn last_pull_ret;
+  /* recycled buffers for the big pulls (chunks): no fresh allocation,
+   * faulted in again, per chunk; streaming thread only */
+  GstBufferPool *read_pool;
+  gsize read_pool_size;
   gchar *location;
 
   GstSegment segment;
@@ -339,6 +355,15 @@ static gboolean gst_bag_demux_src_query (GstPad * pad, GstObject * parent,
     GstQuery * query);
 static void gst_bag_demux_loop (GstPad * pad);
 
+GParamSpec *
+gst_bag_demux_param_spec_max_threads (void)
+{
+  return g_param_spec_uint ("max-threads", "Max. threads",
+      "Threads decompressing chunks ahead of need (0 = one per CPU, none on "
+      "a single CPU)", 0, 256, DEFAULT_MAX_THREADS,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+}
+
 static void
 gst_bag_demux_class_init (GstBagDemuxClass * klass)
 {
@@ -433,6 +458,20 @@ gst_bag_demux_class_init (GstBagDemuxClass * klass)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
+  /**
+   * GstBagDemux:max-threads:
+   *
+   * How many threads decompress chunks (bz2, lz4, zstd) ahead of need in
+   * pull mode, in the order they are due and within #GstBagDemux:cache-size
+   * (chunks being decompressed count in it). 0 (the default) is one per
+   * CPU the process may run on (following `taskset`), or none on a single
+   * CPU, where the streaming thread decompresses each chunk when it is
+   * due; a number caps it. The threads never read the file: the
+   * streaming thread reads the compressed bytes, they only decompress.
+   */
+  g_object_class_install_property (gobject_class, PROP_MAX_THREADS,
+      gst_bag_demux_param_spec_max_threads ());
+
   element_class->change_state = GST_DEBUG_FUNCPTR (gst_bag_demux_change_state);
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
@@ -464,6 +503,7 @@ gst_bag_demux_init (GstBagDemux * demux)
   demux->ts_source = DEFAULT_TIMESTAMP_SOURCE;
   demux->raw = DEFAULT_RAW;
   demux->batch_time = DEFAULT_BATCH_TIME;
+  demux->max_threads = DEFAULT_MAX_THREADS;
   demux->batch_due_ns = G_MAXUINT64;
   demux->start_time = DEFAULT_START_TIME;
   demux->stop_time = DEFAULT_STOP_TIME;
@@ -537,6 +577,9 @@ gst_bag_demux_set_property (GObject * object, guint prop_id,
     case PROP_BATCH_TIME:
       demux->batch_time = g_value_get_uint64 (value);
       break;
+    case PROP_MAX_THREADS:
+      demux->max_threads = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -579,6 +622,9 @@ gst_bag_demux_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_BATCH_TIME:
       g_value_set_uint64 (value, demux->batch_time);
       break;
+    case PROP_MAX_THREADS:
+      g_value_set_uint (value, demux->max_threads);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -588,6 +634,84 @@ gst_bag_demux_get_property (GObject * object, guint prop_id, GValue * value,
 
 /* ---------------------------------------------------------------------- */
 /* streams */
+
+typedef struct
+{
+  GstBuffer *buf;
+  GstMapInfo map;
+} MappedBuffer;
+
+static void
+mapped_buffer_free (gpointer data)
+{
+  MappedBuffer *mb = data;
+
+  gst_buffer_unmap (mb->buf, &mb->map);
+  gst_buffer_unref (mb->buf);
+  g_free (mb);
+}
+
+/* The bytes of @buf without a copy (takes @buf), or NULL */
+static GBytes *
+bytes_from_buffer (GstBuffer * buf)
+{
+  MappedBuffer *mb = g_new0 (MappedBuffer, 1);
+
+  mb->buf = buf;
+  if (!gst_buffer_map (buf, &mb->map, GST_MAP_READ)) {
+    gst_buffer_unref (buf);
+    g_free (mb);
+    return NULL;
+  }
+  return g_bytes_new_with_free_func (mb->map.data, mb->map.size,
+      mapped_buffer_free, mb);
+}
+
+static void
+buffer_pool_clear (GstBufferPool ** pool, gsize * pool_size)
+{
+  if (*pool) {
+    gst_buffer_pool_set_active (*pool, FALSE);
+    gst_clear_object (pool);
+  }
+  *pool_size = 0;
+}
+
+/* Recycled buffers: the message copies, and the pulls of pull mode. A
+ * pool holds buffers of one size, a power of two of at least @min; a
+ * bigger request makes a new pool (the old one lives on until its buffers
+ * come back). Returns a buffer of exactly @size bytes, or NULL (no pool
+ * could be made: the caller allocates). */
+static GstBuffer *
+buffer_pool_acquire (GstBufferPool ** pool, gsize * pool_size, gsize size,
+    gsize min)
+{
+  GstBuffer *buf = NULL;
+
+  if (*pool == NULL || size > *pool_size) {
+    GstStructure *config;
+    gsize want = min;
+
+    while (want < size)
+      want <<= 1;
+    buffer_pool_clear (pool, pool_size);
+    *pool = gst_buffer_pool_new ();
+    config = gst_buffer_pool_get_config (*pool);
+    gst_buffer_pool_config_set_params (config, NULL, want, 0, 0);
+    if (!gst_buffer_pool_set_config (*pool, config)
+        || !gst_buffer_pool_set_active (*pool, TRUE)) {
+      gst_clear_object (pool);
+      return NULL;
+    }
+    *pool_size = want;
+  }
+  if (gst_buffer_pool_acquire_buffer (*pool, &buf, NULL) != GST_FLOW_OK)
+    return NULL;
+  /* (a buffer back from downstream may have any size up to the pool's;
+   * the pool gives it its full size again when it comes back) */
+  gst_buffer_set_size (buf, size);
+  return buf;
+}
 
 static void
 gst_bag_stream_free (GstBagStream * s)
@@ -604,11 +728,9 @@ gst_bag_stream_free (GstBagStream * s)
   gst_clear_object (&s->stream);
   if (s->pending)
     gst_buffer_list_unref (s->pending);
-  if (s->pool) {
-    /* (buffers still downstream keep it until they come back) */
-    gst_buffer_pool_set_active (s->pool, FALSE);
-    gst_object_unref (s->pool);
-  }
+  /* (buffers still downstream keep the pools until they come back) */
+  buffer_pool_clear (&s->pool, &s->pool_size);
+  buffer_pool_clear (&s->big_pool, &s->big_pool_size);
   g_free (s);
 }
 
@@ -636,6 +758,8 @@ gst_bag_demux_reset (GstBagDemux * demux)
   g_clear_pointer (&demux->reader, gst_rosbag_reader_free);
   g_clear_pointer (&demux->rec, gst_rosbag_recording_unref);
   g_clear_pointer (&demux->parser, gst_rosbag_stream_parser_free);
+  /* (buffers still held keep it until they come back) */
+  buffer_pool_clear (&demux->read_pool, &demux->read_pool_size);
   demux->push_failed = FALSE;
   demux->push_index_checked = FALSE;
   if (demux->head)
@@ -1044,37 +1168,16 @@ gst_bag_stream_copy_message (GstBagStream * s, const guint8 * data, gsize size)
 
   if (size == 0)
     return gst_buffer_new ();
-  if (size > BATCH_MAX_MESSAGE)
-    return gst_buffer_new_memdup (data, size);
-  if (s->pool == NULL || size > s->pool_size) {
-    GstStructure *config;
-    gsize want = 256;
-
-    while (want < size)
-      want <<= 1;
-    if (s->pool) {
-      gst_buffer_pool_set_active (s->pool, FALSE);
-      gst_object_unref (s->pool);
-    }
-    s->pool = gst_buffer_pool_new ();
-    config = gst_buffer_pool_get_config (s->pool);
-    gst_buffer_pool_config_set_params (config, NULL, want, 0, 0);
-    if (!gst_buffer_pool_set_config (s->pool, config)
-        || !gst_buffer_pool_set_active (s->pool, TRUE)) {
-      gst_clear_object (&s->pool);
-      return gst_buffer_new_memdup (data, size);
-    }
-    s->pool_size = want;
-  }
-  if (gst_buffer_pool_acquire_buffer (s->pool, &buf, NULL) != GST_FLOW_OK)
-    return gst_buffer_new_memdup (data, size);
-  /* (a buffer back from downstream may have any size up to pool_size) */
-  gst_buffer_set_size (buf, size);
-  if (gst_buffer_fill (buf, 0, data, size) != size) {
+  if (size <= BATCH_MAX_MESSAGE)
+    buf = buffer_pool_acquire (&s->pool, &s->pool_size, size, 256);
+  else if (size <= POOLED_COPY_MAX)
+    buf = buffer_pool_acquire (&s->big_pool, &s->big_pool_size, size,
+        COPY_THRESHOLD);
+  if (buf && gst_buffer_fill (buf, 0, data, size) == size)
+    return buf;
+  if (buf)
     gst_buffer_unref (buf);
-    return gst_buffer_new_memdup (data, size);
-  }
-  return buf;
+  return gst_buffer_new_memdup (data, size);
 }
 
 /* Sets @buf's reference timestamp for @ref (a pooled buffer has its meta
@@ -1280,7 +1383,9 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
    * copied into a pooled buffer unless they share their chunk */
   if (shared)
     bytes = g_bytes_ref (shared);
-  else if (s->is_image || s->is_video)
+  else if ((s->is_image || s->is_video) && size > 0)
+    bytes = bytes_from_buffer (gst_bag_stream_copy_message (s, data, size));
+  if (bytes == NULL && (s->is_image || s->is_video))
     bytes = g_bytes_new (data, size);
 
   if (s->has_header) {
@@ -1522,7 +1627,7 @@ gst_bag_demux_push_read_message (GstBagDemux * demux, GstBagStream * s,
   GstFlowReturn ret;
 
   if (msg->chunk && msg->size >= COPY_THRESHOLD
-      && msg->size * 2 >= g_bytes_get_size (msg->chunk))
+      && msg->size * SHARE_FRACTION >= g_bytes_get_size (msg->chunk))
     shared = gst_rosbag_message_ref_bytes (msg);
   ret = gst_bag_demux_push_message (demux, s, msg, shared);
   if (shared)
@@ -1533,36 +1638,25 @@ gst_bag_demux_push_read_message (GstBagDemux * demux, GstBagStream * s,
 /* ---------------------------------------------------------------------- */
 /* pull mode */
 
-typedef struct
+
+/* reads of at least this many bytes (chunks) use the read pool */
+#define READ_POOL_MIN_READ (64 * 1024)
+/* its buffers are a power of two of at least this, up to the biggest
+ * read seen */
+#define READ_POOL_MIN_SIZE (1024 * 1024)
+#define READ_POOL_MAX_SIZE (256 * 1024 * 1024)
+
+/* A recycled buffer of at least @size bytes for a pull, or NULL: the
+ * pool grows (a new pool of bigger buffers) when a read is bigger than
+ * its buffers. The buffers a chunk's messages still hold downstream come
+ * back when those are done. */
+static GstBuffer *
+gst_bag_demux_acquire_read_buffer (GstBagDemux * demux, gsize size)
 {
-  GstBuffer *buf;
-  GstMapInfo map;
-} MappedBuffer;
-
-static void
-mapped_buffer_free (gpointer data)
-{
-  MappedBuffer *mb = data;
-
-  gst_buffer_unmap (mb->buf, &mb->map);
-  gst_buffer_unref (mb->buf);
-  g_free (mb);
-}
-
-/* The bytes of @buf without a copy (takes @buf), or NULL */
-static GBytes *
-bytes_from_buffer (GstBuffer * buf)
-{
-  MappedBuffer *mb = g_new0 (MappedBuffer, 1);
-
-  mb->buf = buf;
-  if (!gst_buffer_map (buf, &mb->map, GST_MAP_READ)) {
-    gst_buffer_unref (buf);
-    g_free (mb);
+  if (size < READ_POOL_MIN_READ || size > READ_POOL_MAX_SIZE)
     return NULL;
-  }
-  return g_bytes_new_with_free_func (mb->map.data, mb->map.size,
-      mapped_buffer_free, mb);
+  return buffer_pool_acquire (&demux->read_pool, &demux->read_pool_size,
+      size, READ_POOL_MIN_SIZE);
 }
 
 static GBytes *
@@ -1578,7 +1672,11 @@ gst_bag_demux_pull_read (gpointer user_data, guint64 offset, gsize size,
    * decompress what this thread read) */
   if (size == 0)
     return g_bytes_new (NULL, 0);
+  /* upstream fills the pooled buffer, shortened to what it read */
+  buf = gst_bag_demux_acquire_read_buffer (demux, size);
   ret = gst_pad_pull_range (demux->sinkpad, offset, size, &buf);
+  if (ret != GST_FLOW_OK)
+    gst_clear_buffer (&buf);
   if (ret == GST_FLOW_EOS) {
     /* at or past the end: no bytes (the library checks lengths) */
     return g_bytes_new (NULL, 0);
@@ -1827,6 +1925,7 @@ gst_bag_demux_open_pull (GstBagDemux * demux)
   guint i, n;
   gchar *topics;
   guint64 start_time, stop_time, cache_size;
+  guint max_threads;
   GString *all;
 
   if (!gst_bag_demux_open_recording (demux))
@@ -1854,6 +1953,7 @@ gst_bag_demux_open_pull (GstBagDemux * demux)
   start_time = demux->start_time;
   stop_time = demux->stop_time;
   cache_size = demux->cache_size;
+  max_threads = demux->max_threads;
   GST_OBJECT_UNLOCK (demux);
 
   demux->patterns = gst_rosbag_topic_patterns_parse (topics);
@@ -1865,6 +1965,10 @@ gst_bag_demux_open_pull (GstBagDemux * demux)
 
   demux->reader = gst_rosbag_reader_new (demux->rec);
   gst_rosbag_reader_set_cache_size (demux->reader, cache_size);
+  gst_rosbag_reader_set_workers (demux->reader, max_threads ? max_threads :
+      gst_rosbag_reader_default_workers ());
+  GST_DEBUG_OBJECT (demux, "%u decompression threads",
+      gst_rosbag_reader_get_workers (demux->reader));
   gst_rosbag_reader_set_topics (demux->reader,
       (const gchar * const *) demux->patterns);
 

@@ -59,6 +59,9 @@ GType gst_bag_timestamp_source_get_type (void);
 
 void gst_bag_register_tags (void);
 
+/* the max-threads property, the same in bagdemux and bagsrc */
+GParamSpec *gst_bag_demux_param_spec_max_threads (void);
+
 /* "/cam0/image_raw" -> "cam0_image_raw" */
 gchar *gst_bag_topic_to_pad_name (const gchar * topic);
 

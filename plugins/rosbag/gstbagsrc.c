@@ -105,7 +105,8 @@ enum
   PROP_MAX_SIZE_BUFFERS,
   PROP_MAX_SIZE_BYTES,
   PROP_MAX_SIZE_TIME,
-  PROP_BATCH_TIME
+  PROP_BATCH_TIME,
+  PROP_MAX_THREADS
 };
 
 struct _GstBagSrc
@@ -233,6 +234,10 @@ gst_bag_src_class_init (GstBagSrcClass * klass)
           "alone)", 0, G_MAXUINT64, DEFAULT_BATCH_TIME,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+
+  /* bagdemux's, forwarded */
+  g_object_class_install_property (gobject_class, PROP_MAX_THREADS,
+      gst_bag_demux_param_spec_max_threads ());
 
   element_class->change_state = GST_DEBUG_FUNCPTR (gst_bag_src_change_state);
   gst_element_class_add_static_pad_template (element_class, &src_template);
