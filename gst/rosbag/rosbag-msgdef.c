@@ -23,10 +23,12 @@
 
 #include <string.h>
 #include <math.h>
+#include <stdlib.h>
 
 #include "rosbag-msgdef.h"
 #include "rosbag-record.h"
 #include "rosbag-idl.h"
+#include "rosbag-private.h"
 
 #define RD16(p) ((guint16) ((p)[0] | ((p)[1] << 8)))
 #define RD32(p) ((guint32) (p)[0] | ((guint32) (p)[1] << 8) | \
@@ -2036,8 +2038,111 @@ gst_rosbag_json_append_string (GString * out, const gchar * data, gsize len)
   g_string_append_c (out, '"');
 }
 
+/* %g's rendering (precision @prec) of the @nd significant digits at
+ * @digs times 10^@exp10, trailing zeros already stripped */
+static void
+render_g (gchar * buf, gboolean neg, const gchar * digs, gint nd, gint exp10,
+    gint prec)
+{
+  gchar *b = buf;
+  gint i;
+
+  if (neg)
+    *b++ = '-';
+  if (exp10 < -4 || exp10 >= prec) {
+    *b++ = digs[0];
+    if (nd > 1) {
+      *b++ = '.';
+      memcpy (b, digs + 1, nd - 1);
+      b += nd - 1;
+    }
+    b += g_snprintf (b, 8, "e%c%02d", exp10 < 0 ? '-' : '+', ABS (exp10));
+  } else if (exp10 >= 0) {
+    for (i = 0; i <= exp10; i++)
+      *b++ = i < nd ? digs[i] : '0';
+    if (nd > exp10 + 1) {
+      *b++ = '.';
+      memcpy (b, digs + exp10 + 1, nd - exp10 - 1);
+      b += nd - exp10 - 1;
+    }
+  } else {
+    *b++ = '0';
+    *b++ = '.';
+    for (i = 0; i < -exp10 - 1; i++)
+      *b++ = '0';
+    memcpy (b, digs, nd);
+    b += nd;
+  }
+  *b = '\0';
+}
+
+/* The shortest of %.15g, %.16g, %.17g (%.6g ... %.9g for float32) that
+ * reads back to @v, as the slow way below, with one printf instead of
+ * one per precision: the correctly rounded 17 (9) digits are rounded in
+ * decimal to fewer. That gives %.Ng's digits except where the digits cut
+ * off are exactly a half (the value may be just above or below it): then
+ * FALSE, and the caller takes the slow way. */
+static gboolean
+append_double_fast (GString * out, gdouble v, gboolean is_float32)
+{
+  gint maxd = is_float32 ? 9 : 17, mind = is_float32 ? 6 : 15;
+  gchar e[48], digs[20], cand[48];
+  gint nd = 0, exp10, n, k, i;
+  gboolean neg = v < 0;
+  const gchar *p;
+
+  g_snprintf (e, sizeof (e), "%.*e", maxd - 1, v);
+  /* the digits before the exponent, whatever the decimal point is */
+  for (p = e; *p && *p != 'e' && *p != 'E'; p++)
+    if (g_ascii_isdigit (*p) && nd < maxd)
+      digs[nd++] = *p;
+  if (nd != maxd || *p == '\0')
+    return FALSE;
+  exp10 = atoi (p + 1);
+
+  for (n = mind; n < maxd; n++) {
+    gchar r[20];
+    gint rexp = exp10;
+    gboolean up, tail_zero = TRUE;
+
+    for (i = n + 1; i < maxd; i++)
+      if (digs[i] != '0')
+        tail_zero = FALSE;
+    if (digs[n] == '5' && tail_zero)
+      return FALSE;
+    up = digs[n] > '5' || (digs[n] == '5' && !tail_zero);
+    memcpy (r, digs, n);
+    if (up) {
+      for (i = n - 1; i >= 0 && r[i] == '9'; i--)
+        r[i] = '0';
+      if (i >= 0) {
+        r[i]++;
+      } else {
+        r[0] = '1';
+        for (i = 1; i < n; i++)
+          r[i] = '0';
+        rexp++;
+      }
+    }
+    for (k = n; k > 1 && r[k - 1] == '0'; k--);
+    render_g (cand, neg, r, k, rexp, n);
+    if (is_float32 ? (gfloat) g_ascii_strtod (cand, NULL) == (gfloat) v
+        : g_ascii_strtod (cand, NULL) == v) {
+      g_string_append (out, cand);
+      return TRUE;
+    }
+  }
+  /* all the digits: always reads back */
+  for (k = maxd; k > 1 && digs[k - 1] == '0'; k--);
+  render_g (cand, neg, digs, k, exp10, maxd);
+  g_string_append (out, cand);
+  return TRUE;
+}
+
+/* private: the reference for the above, one printf per precision tried */
 void
-gst_rosbag_json_append_double (GString * out, gdouble v, gboolean is_float32)
+gst_rosbag_json_append_double_slow (GString * out, gdouble v,
+    gboolean is_float32)
 {
   gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
   static const gchar *fmt32[] = { "%.6g", "%.7g", "%.8g", "%.9g" };
@@ -2063,6 +2168,37 @@ gst_rosbag_json_append_double (GString * out, gdouble v, gboolean is_float32)
   g_string_append (out, buf);
   /* keep it a float for readers that infer types */
   for (c = buf; *c; c++)
+    if (*c == '.' || *c == 'e' || *c == 'E')
+      return;
+  g_string_append (out, ".0");
+}
+
+void
+gst_rosbag_json_append_double (GString * out, gdouble v, gboolean is_float32)
+{
+  gsize start = out->len;
+  const gchar *c;
+
+  if (!isfinite (v)) {
+    g_string_append (out, "null");
+    return;
+  }
+  if (v == 0) {
+    g_string_append (out, signbit (v) ? "-0.0" : "0.0");
+    return;
+  }
+  /* whole numbers of at most 15 (float32: 6) digits: %g prints them as
+   * they are */
+  if (fabs (v) < (is_float32 ? 1e6 : 1e15) && v == (gdouble) (gint64) v) {
+    g_string_append_printf (out, "%" G_GINT64_FORMAT ".0", (gint64) v);
+    return;
+  }
+  if (!append_double_fast (out, v, is_float32)) {
+    gst_rosbag_json_append_double_slow (out, v, is_float32);
+    return;
+  }
+  /* keep it a float for readers that infer types */
+  for (c = out->str + start; *c; c++)
     if (*c == '.' || *c == 'e' || *c == 'E')
       return;
   g_string_append (out, ".0");

@@ -203,5 +203,11 @@ void gst_rosbag_recording_finish (GstRosbagRecording * rec);
 void gst_rosbag_recording_add_warning (GstRosbagRecording * rec,
     const gchar * format, ...) G_GNUC_PRINTF (2, 3);
 
+/* the shortest-round-trip float formatting done with one printf per
+ * precision tried: the reference gst_rosbag_json_append_double() is
+ * tested against */
+void gst_rosbag_json_append_double_slow (GString * out, gdouble v,
+    gboolean is_float32);
+
 G_END_DECLS
 #endif /* __GST_ROSBAG_PRIVATE_H__ */

@@ -134,6 +134,8 @@ struct _GstRosMsgConvert
   gboolean need_header;
   gboolean checked_size;
   GstCaps *receive_caps;
+  /* the base class's chain, for buffers of lists it must see one by one */
+  GstPadChainFunction base_chain;
   guint64 skipped;              /* atomic-ish: read under the object lock */
 };
 
@@ -222,6 +224,8 @@ static gboolean gst_ros_msg_convert_sink_event (GstBaseTransform * trans,
     GstEvent * event);
 static gboolean gst_ros_msg_convert_start (GstBaseTransform * trans);
 static gboolean gst_ros_msg_convert_stop (GstBaseTransform * trans);
+static GstFlowReturn gst_ros_msg_convert_chain_list (GstPad * pad,
+    GstObject * parent, GstBufferList * list);
 
 static void
 gst_ros_msg_convert_class_init (GstRosMsgConvertClass * klass)
@@ -306,6 +310,10 @@ gst_ros_msg_convert_init (GstRosMsgConvert * self)
   self->receive_caps = gst_caps_new_empty_simple (RECEIVE_TIME_CAPS);
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), FALSE);
   gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), FALSE);
+  /* lists in, one buffer of their rows out */
+  self->base_chain = GST_PAD_CHAINFUNC (GST_BASE_TRANSFORM_SINK_PAD (self));
+  gst_pad_set_chain_list_function (GST_BASE_TRANSFORM_SINK_PAD (self),
+      GST_DEBUG_FUNCPTR (gst_ros_msg_convert_chain_list));
 }
 
 static void
@@ -607,26 +615,21 @@ gst_ros_msg_convert_header_buffer (GstRosMsgConvert * self)
   return buf;
 }
 
+/* Appends @inbuf's row (or line) to @out, with the CSV header before the
+ * first: one message. A message that does not decode is counted, warned
+ * about and leaves @out as it was. */
 static GstFlowReturn
-gst_ros_msg_convert_generate_output (GstBaseTransform * trans,
-    GstBuffer ** outbuf)
+gst_ros_msg_convert_append (GstRosMsgConvert * self, GstBuffer * inbuf,
+    GString * out)
 {
-  GstRosMsgConvert *self = GST_ROS_MSG_CONVERT (trans);
-  GstBuffer *inbuf = trans->queued_buf;
   GstRosbagMsgDefFlags flags;
   GstRosMsgConvertFormat format;
   GstMapInfo map;
-  GString *out;
   GError *err = NULL;
   gboolean ok;
   guint64 receive_ns;
   gchar *topic;
-  gsize len;
-
-  *outbuf = NULL;
-  if (inbuf == NULL)
-    return GST_FLOW_OK;
-  trans->queued_buf = NULL;
+  gsize start;
 
   if (self->def == NULL)
     goto not_negotiated;
@@ -659,7 +662,6 @@ gst_ros_msg_convert_generate_output (GstBaseTransform * trans,
     }
   }
 
-  out = g_string_sized_new (map.size * 2 + 128);
   GST_OBJECT_LOCK (self);
   if (format == GST_ROS_MSG_CONVERT_FORMAT_CSV && self->need_header) {
     g_string_append (out, self->last_header);
@@ -667,6 +669,7 @@ gst_ros_msg_convert_generate_output (GstBaseTransform * trans,
   }
   GST_OBJECT_UNLOCK (self);
 
+  start = out->len;
   if (format == GST_ROS_MSG_CONVERT_FORMAT_CSV)
     ok = gst_rosbag_msgdef_write_csv_row (self->def, receive_ns, map.data,
         map.size, flags, out, &err);
@@ -678,6 +681,8 @@ gst_ros_msg_convert_generate_output (GstBaseTransform * trans,
   if (!ok) {
     guint64 skipped;
 
+    /* (what a failed row wrote goes) */
+    g_string_truncate (out, start);
     GST_OBJECT_LOCK (self);
     skipped = ++self->skipped;
     GST_OBJECT_UNLOCK (self);
@@ -701,37 +706,101 @@ gst_ros_msg_convert_generate_output (GstBaseTransform * trans,
     }
     g_clear_error (&err);
   }
-
-  if (out->len == 0) {
-    /* nothing to send: a skipped message */
-    g_string_free (out, TRUE);
-    g_free (topic);
-    gst_buffer_unref (inbuf);
-    return GST_FLOW_OK;
-  }
-
-  len = out->len;
-  *outbuf = gst_buffer_new_wrapped (g_string_free (out, FALSE), len);
-  gst_buffer_copy_into (*outbuf, inbuf,
-      GST_BUFFER_COPY_TIMESTAMPS | GST_BUFFER_COPY_FLAGS, 0, -1);
   g_free (topic);
-  gst_buffer_unref (inbuf);
   return GST_FLOW_OK;
 
 not_negotiated:
   {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
         ("a buffer arrived before caps with a message definition"));
-    gst_buffer_unref (inbuf);
     return GST_FLOW_NOT_NEGOTIATED;
   }
 map_failed:
   {
     GST_ELEMENT_ERROR (self, STREAM, FAILED, (NULL),
         ("could not map the input buffer"));
-    gst_buffer_unref (inbuf);
     return GST_FLOW_ERROR;
   }
+}
+
+static GstFlowReturn
+gst_ros_msg_convert_generate_output (GstBaseTransform * trans,
+    GstBuffer ** outbuf)
+{
+  GstRosMsgConvert *self = GST_ROS_MSG_CONVERT (trans);
+  GstBuffer *inbuf = trans->queued_buf;
+  GstFlowReturn ret;
+  GString *out;
+  gsize len;
+
+  *outbuf = NULL;
+  if (inbuf == NULL)
+    return GST_FLOW_OK;
+  trans->queued_buf = NULL;
+
+  out = g_string_sized_new (gst_buffer_get_size (inbuf) * 2 + 128);
+  ret = gst_ros_msg_convert_append (self, inbuf, out);
+  if (ret != GST_FLOW_OK || out->len == 0) {
+    /* an error, or nothing to send: a skipped message */
+    g_string_free (out, TRUE);
+    gst_buffer_unref (inbuf);
+    return ret;
+  }
+  len = out->len;
+  *outbuf = gst_buffer_new_wrapped (g_string_free (out, FALSE), len);
+  gst_buffer_copy_into (*outbuf, inbuf,
+      GST_BUFFER_COPY_TIMESTAMPS | GST_BUFFER_COPY_FLAGS, 0, -1);
+  gst_buffer_unref (inbuf);
+  return GST_FLOW_OK;
+}
+
+/* A list of messages (bagdemux batches small ones): their rows in one
+ * buffer, stamped with the first message's times, one push. Before caps,
+ * or with a caps change or reconfiguration pending, each buffer goes
+ * through the base class as usual. */
+static GstFlowReturn
+gst_ros_msg_convert_chain_list (GstPad * pad, GstObject * parent,
+    GstBufferList * list)
+{
+  GstRosMsgConvert *self = GST_ROS_MSG_CONVERT (parent);
+  GstBaseTransform *trans = GST_BASE_TRANSFORM (parent);
+  GstFlowReturn ret = GST_FLOW_OK;
+  guint i, n = gst_buffer_list_length (list);
+  GstBuffer *first, *outbuf;
+  GString *out;
+  gsize len;
+
+  if (n == 0) {
+    gst_buffer_list_unref (list);
+    return GST_FLOW_OK;
+  }
+  if (self->def == NULL || gst_pad_check_reconfigure (trans->srcpad)
+      || !gst_pad_has_current_caps (trans->srcpad)) {
+    /* (check_reconfigure cleared the flag: the base class is told again) */
+    gst_pad_mark_reconfigure (trans->srcpad);
+    for (i = 0; i < n && ret == GST_FLOW_OK; i++)
+      ret = self->base_chain (pad, parent,
+          gst_buffer_ref (gst_buffer_list_get (list, i)));
+    gst_buffer_list_unref (list);
+    return ret;
+  }
+
+  first = gst_buffer_list_get (list, 0);
+  out = g_string_sized_new (gst_buffer_list_calculate_size (list) * 2 + 128);
+  for (i = 0; i < n && ret == GST_FLOW_OK; i++)
+    ret = gst_ros_msg_convert_append (self, gst_buffer_list_get (list, i), out);
+  if (ret != GST_FLOW_OK || out->len == 0) {
+    g_string_free (out, TRUE);
+    gst_buffer_list_unref (list);
+    return ret;
+  }
+  len = out->len;
+  outbuf = gst_buffer_new_wrapped (g_string_free (out, FALSE), len);
+  gst_buffer_copy_into (outbuf, first,
+      GST_BUFFER_COPY_TIMESTAMPS | GST_BUFFER_COPY_FLAGS, 0, -1);
+  GST_BUFFER_DURATION (outbuf) = GST_CLOCK_TIME_NONE;
+  gst_buffer_list_unref (list);
+  return gst_pad_push (trans->srcpad, outbuf);
 }
 
 static gboolean

@@ -926,6 +926,68 @@ GST_START_TEST (test_realbags_vs_genpy)
 
 GST_END_TEST;
 
+/* The float formatting of CSV and JSON: one printf rounded in decimal
+ * gives exactly what trying %.15g, %.16g, %.17g (float32: %.6g to %.9g)
+ * and reading each back gives, on random bit patterns, decimal fractions,
+ * whole numbers, halves and the extremes. */
+static void
+check_double (gdouble v, gboolean f32)
+{
+  GString *a = g_string_new (NULL), *b = g_string_new (NULL);
+
+  gst_rosbag_json_append_double (a, v, f32);
+  gst_rosbag_json_append_double_slow (b, v, f32);
+  fail_unless (strcmp (a->str, b->str) == 0, "%.17g (%s): %s, expected %s",
+      v, f32 ? "float32" : "float64", a->str, b->str);
+  g_string_free (a, TRUE);
+  g_string_free (b, TRUE);
+}
+
+GST_START_TEST (test_double_format)
+{
+  GRand *rand = g_rand_new_with_seed (20261206);
+  const gdouble fixed[] = { 0.0, -0.0, 1.0, -1.0, 0.1, 0.5, 1.5, 2.5, 1e15,
+    1e16, 123456789012345.0, 1234567890123456.0, 1e-5, 1e-4, 9.999999e-5,
+    0.30000000000000004, 5e-324, 2.2250738585072014e-308,
+        1.7976931348623157e308,
+    1e21, 1e22, 123456.5, 1e6, 1234567.0, 16777216.0, 0.1f, 3.14159274f,
+    9.5, 99.5, 999999.5, 0.000123456789, 4.35, 2.675, 1.005
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (fixed); i++) {
+    check_double (fixed[i], FALSE);
+    check_double ((gfloat) fixed[i], TRUE);
+  }
+  for (i = 0; i < 300000; i++) {
+    guint64 bits = ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
+    guint32 fbits = g_rand_int (rand);
+    gdouble d;
+    gfloat f;
+
+    memcpy (&d, &bits, 8);
+    memcpy (&f, &fbits, 4);
+    if (isfinite (d))
+      check_double (d, FALSE);
+    if (isfinite (f))
+      check_double (f, TRUE);
+    /* decimal fractions as sensors give them, and their float32 */
+    d = g_rand_int_range (rand, -2000000, 2000000) /
+        pow (10, g_rand_int_range (rand, 0, 9));
+    check_double (d, FALSE);
+    check_double ((gfloat) d, TRUE);
+    /* halves and whole numbers */
+    d = g_rand_int_range (rand, -1000000000, 1000000000) + 0.5;
+    check_double (d, FALSE);
+    check_double ((gfloat) d, TRUE);
+    check_double (ldexp (g_rand_double (rand), g_rand_int_range (rand,
+                -1070, 1020)), FALSE);
+  }
+  g_rand_free (rand);
+}
+
+GST_END_TEST;
+
 static Suite *
 rosbag_msgdef_suite (void)
 {
@@ -944,6 +1006,7 @@ rosbag_msgdef_suite (void)
   tcase_add_test (tc, test_types_fixture_vs_genpy);
   tcase_add_test (tc, test_fixtures_vs_genpy);
   tcase_add_test (tc, test_realbags_vs_genpy);
+  tcase_add_test (tc, test_double_format);
   return s;
 }
 
