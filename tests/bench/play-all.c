@@ -149,14 +149,14 @@ main (int argc, char **argv)
   gboolean raw = FALSE, trace = FALSE;
   gint trace_ms = 500;
   gdouble stop_time = -1;
-  gint64 max_bytes = -1, cache_mb = -1, batch_time = -1;
+  gint64 max_bytes = -1, cache_mb = -1, batch_time = -1, threads = -1;
   int i;
 
   gst_init (&argc, &argv);
   if (argc < 2) {
     fprintf (stderr, "usage: %s BAG [--raw] [--stop-time S] [--slow PAD "
         "--sleep-us N] [--rss-trace] [--rss-trace-ms N] [--max-size-bytes N] "
-        "[--cache-mb N]\n", argv[0]);
+        "[--cache-mb N] [--batch-time NS] [--max-threads N]\n", argv[0]);
     return 2;
   }
   for (i = 2; i < argc; i++) {
@@ -179,6 +179,8 @@ main (int argc, char **argv)
       cache_mb = g_ascii_strtoll (argv[++i], NULL, 10);
     else if (!strcmp (argv[i], "--batch-time") && i + 1 < argc)
       batch_time = g_ascii_strtoll (argv[++i], NULL, 10);
+    else if (!strcmp (argv[i], "--max-threads") && i + 1 < argc)
+      threads = g_ascii_strtoll (argv[++i], NULL, 10);
     else {
       fprintf (stderr, "play-all: unknown argument %s\n", argv[i]);
       return 2;
@@ -200,6 +202,8 @@ main (int argc, char **argv)
     g_object_set (src, "cache-size", (guint64) cache_mb << 20, NULL);
   if (batch_time >= 0)
     g_object_set (src, "batch-time", (guint64) batch_time, NULL);
+  if (threads >= 0)
+    g_object_set (src, "max-threads", (guint) threads, NULL);
   gst_bin_add (GST_BIN (pipeline), src);
   g_signal_connect (src, "pad-added", G_CALLBACK (pad_added), NULL);
 

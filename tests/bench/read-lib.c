@@ -24,7 +24,7 @@
  * --checksum). Prints "messages bytes checksum" and, on stderr, the chunk
  * cache's peak.
  *
- * Usage: read-lib FILE [--prefetch N] [--cache-mb N] */
+ * Usage: read-lib FILE [--prefetch N] [--cache-mb N] [--workers N] */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,12 +62,14 @@ main (int argc, char **argv)
   GstRosbagReadResult res;
   GError *err = NULL;
   guint64 n = 0, bytes = 0, sum = 0;
-  gint prefetch = -1;
+  gint prefetch = -1, workers = -1;
   gint64 cache_mb = -1;
   int i;
 
   if (argc < 2) {
-    fprintf (stderr, "usage: %s FILE [--prefetch N] [--cache-mb N]\n", argv[0]);
+    fprintf (stderr,
+        "usage: %s FILE [--prefetch N] [--cache-mb N] [--workers N]\n",
+        argv[0]);
     return 2;
   }
   for (i = 2; i + 1 < argc; i += 2) {
@@ -75,6 +77,8 @@ main (int argc, char **argv)
       prefetch = atoi (argv[i + 1]);
     else if (!strcmp (argv[i], "--cache-mb"))
       cache_mb = atoll (argv[i + 1]);
+    else if (!strcmp (argv[i], "--workers"))
+      workers = atoi (argv[i + 1]);
   }
 
   rec = gst_rosbag_recording_open (argv[1], &err);
@@ -86,6 +90,8 @@ main (int argc, char **argv)
   reader = gst_rosbag_reader_new (rec);
   if (cache_mb >= 0)
     gst_rosbag_reader_set_cache_size (reader, (gsize) cache_mb << 20);
+  if (workers >= 0)
+    gst_rosbag_reader_set_workers (reader, workers);
   if (prefetch >= 0)
     gst_rosbag_reader_set_prefetch (reader, prefetch);
 
