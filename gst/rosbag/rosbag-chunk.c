@@ -26,6 +26,7 @@
 #include <lz4frame.h>
 #include <zstd.h>
 #include <zstd_errors.h>
+#include <zlib.h>
 
 #include "rosbag-record.h"
 #include "rosbag-chunk.h"
@@ -341,6 +342,113 @@ gst_rosbag_xxh32 (const guint8 * p, gsize len)
   h *= XXH_P3;
   h ^= h >> 16;
   return h;
+}
+
+/* CRC-32 (zlib's, MCAP's) by carry-less multiplication: the data is
+ * folded four 128-bit lanes at a time (each lane multiplied by x^(512+64)
+ * and x^512 mod P, split in 64-bit halves), the lanes into one, and the
+ * last 128 bits reduced to 32 by Barrett reduction; the method of Intel's
+ * "Fast CRC Computation for Generic Polynomials Using PCLMULQDQ" for the
+ * bit-reflected polynomial 0xEDB88320. Debian's zlib runs at about 5 GB/s
+ * here, a sixth of all the CPU a zstd MCAP file takes; this is several
+ * times that. Tails under 16 bytes, short inputs and CPUs without PCLMUL
+ * go to zlib. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#pragma GCC push_options
+#pragma GCC target ("pclmul,sse2")
+
+#define CRC_K1 G_GUINT64_CONSTANT (0x154442bd4)
+#define CRC_K2 G_GUINT64_CONSTANT (0x1c6e41596)
+#define CRC_K3 G_GUINT64_CONSTANT (0x1751997d0)
+#define CRC_K4 G_GUINT64_CONSTANT (0x0ccaa009e)
+#define CRC_K5 G_GUINT64_CONSTANT (0x163cd6124)
+#define CRC_P G_GUINT64_CONSTANT (0x1db710641)
+#define CRC_U G_GUINT64_CONSTANT (0x1f7011641)
+
+static inline __m128i
+crc_fold (__m128i x, __m128i k, __m128i data)
+{
+  return _mm_xor_si128 (_mm_xor_si128 (_mm_clmulepi64_si128 (x, k, 0x00),
+          _mm_clmulepi64_si128 (x, k, 0x11)), data);
+}
+
+/* @len >= 64 and a multiple of 16; @crc without zlib's inversions */
+static guint32
+crc32_clmul (guint32 crc, const guint8 * p, gsize len)
+{
+  const __m128i mask32 = _mm_set_epi32 (0, 0, 0, -1);
+  __m128i k = _mm_set_epi64x (CRC_K2, CRC_K1);
+  __m128i x0, x1, x2, x3, t;
+
+  x0 = _mm_xor_si128 (_mm_loadu_si128 ((const __m128i *) p),
+      _mm_cvtsi32_si128 ((gint) crc));
+  x1 = _mm_loadu_si128 ((const __m128i *) (p + 16));
+  x2 = _mm_loadu_si128 ((const __m128i *) (p + 32));
+  x3 = _mm_loadu_si128 ((const __m128i *) (p + 48));
+  p += 64;
+  len -= 64;
+  while (len >= 64) {
+    x0 = crc_fold (x0, k, _mm_loadu_si128 ((const __m128i *) p));
+    x1 = crc_fold (x1, k, _mm_loadu_si128 ((const __m128i *) (p + 16)));
+    x2 = crc_fold (x2, k, _mm_loadu_si128 ((const __m128i *) (p + 32)));
+    x3 = crc_fold (x3, k, _mm_loadu_si128 ((const __m128i *) (p + 48)));
+    p += 64;
+    len -= 64;
+  }
+  k = _mm_set_epi64x (CRC_K4, CRC_K3);
+  x0 = crc_fold (x0, k, x1);
+  x0 = crc_fold (x0, k, x2);
+  x0 = crc_fold (x0, k, x3);
+  while (len >= 16) {
+    x0 = crc_fold (x0, k, _mm_loadu_si128 ((const __m128i *) p));
+    p += 16;
+    len -= 16;
+  }
+  /* 128 bits to 64 */
+  t = _mm_clmulepi64_si128 (x0, k, 0x10);
+  x0 = _mm_xor_si128 (_mm_srli_si128 (x0, 8), t);
+  /* 64 to 32 */
+  k = _mm_set_epi64x (0, CRC_K5);
+  t = _mm_clmulepi64_si128 (_mm_and_si128 (x0, mask32), k, 0x00);
+  x0 = _mm_xor_si128 (_mm_srli_si128 (x0, 4), t);
+  /* Barrett reduction */
+  k = _mm_set_epi64x (CRC_U, CRC_P);
+  t = _mm_clmulepi64_si128 (_mm_and_si128 (x0, mask32), k, 0x10);
+  t = _mm_clmulepi64_si128 (_mm_and_si128 (t, mask32), k, 0x00);
+  x0 = _mm_xor_si128 (x0, t);
+  return (guint32) _mm_cvtsi128_si32 (_mm_srli_si128 (x0, 4));
+}
+
+#pragma GCC pop_options
+
+static gboolean
+crc32_have_clmul (void)
+{
+  static gint have = -1;
+
+  if (G_UNLIKELY (have < 0)) {
+    __builtin_cpu_init ();
+    have = __builtin_cpu_supports ("pclmul") ? 1 : 0;
+  }
+  return have;
+}
+#endif
+
+/* private: zlib's crc32_z (@crc, @p, @len), faster */
+guint32
+gst_rosbag_crc32 (guint32 crc, const guint8 * p, gsize len)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (len >= 64 && crc32_have_clmul ()) {
+    gsize n = len & ~(gsize) 15;
+
+    crc = ~crc32_clmul (~crc, p, n);
+    p += n;
+    len -= n;
+  }
+#endif
+  return len ? crc32_z (crc, p, len) : crc;
 }
 
 /* the frame descriptor's flags (FLG, after the 4-byte magic) */

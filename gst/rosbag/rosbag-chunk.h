@@ -59,5 +59,9 @@ GBytes *gst_rosbag_chunk_decompress_partial (GstRosbagCompression
 /* XXH32 with seed 0 (LZ4 frames' checksum) */
 guint32 gst_rosbag_xxh32 (const guint8 * p, gsize len);
 
+/* zlib's crc32_z() (CRC-32, MCAP's CRCs), by PCLMULQDQ where the CPU has
+ * it */
+guint32 gst_rosbag_crc32 (guint32 crc, const guint8 * p, gsize len);
+
 G_END_DECLS
 #endif /* __GST_ROSBAG_CHUNK_H__ */

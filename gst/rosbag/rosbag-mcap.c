@@ -37,6 +37,7 @@
 
 #include "rosbag-private.h"
 #include "rosbag-mcap.h"
+#include "rosbag-chunk.h"
 
 #define FOOTER_LEN (1 + 8 + 20)
 /* messages outside chunks are grouped into blocks of about this size */
@@ -560,7 +561,7 @@ gst_rosbag_mcap_chunk_decode (GBytes * owner, const guint8 * content,
   if (h.crc != 0) {
     gsize ol;
     const guint8 *od = g_bytes_get_data (out, &ol);
-    guint32 crc = crc32_z (0, od, ol);
+    guint32 crc = gst_rosbag_crc32 (0, od, ol);
 
     if (crc != h.crc) {
       g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
@@ -1395,9 +1396,9 @@ read_summary (GstRosbagMcap * m, gchar ** why)
   }
   s = g_bytes_get_data (sb, &slen);
   if (summary_crc != 0) {
-    guint32 crc = crc32_z (0, s, slen);
+    guint32 crc = gst_rosbag_crc32 (0, s, slen);
 
-    crc = crc32_z (crc, f, 1 + 8 + 8 + 8);
+    crc = gst_rosbag_crc32 (crc, f, 1 + 8 + 8 + 8);
     if (crc != summary_crc) {
       g_bytes_unref (fb);
       g_bytes_unref (sb);

@@ -29,6 +29,7 @@
 
 #include <string.h>
 #include <glib/gstdio.h>
+#include <zlib.h>
 #include <gst/check/gstcheck.h>
 #include <gst/rosbag/rosbag.h>
 #include <gst/rosbag/rosbag-private.h>
@@ -983,6 +984,53 @@ lz4_cli (const gchar * dir, const guint8 * data, gsize len, const gchar * opt)
   return g_bytes_new_take (frame, flen);
 }
 
+/* MCAP's CRC-32 by carry-less multiplication is zlib's crc32_z, for every
+ * length up to a few hundred bytes at every alignment, for large inputs,
+ * chained, with a non-zero start, and on the check vector. */
+GST_START_TEST (test_crc32)
+{
+  GRand *rand = g_rand_new_with_seed (20261206);
+  gsize big = 5 * 1024 * 1024 + 13, i, len, off;
+  guint8 *buf = g_malloc (big + 16);
+  guint32 a, b;
+
+  for (i = 0; i < big + 16; i++)
+    buf[i] = g_rand_int (rand);
+  fail_unless_equals_int (gst_rosbag_crc32 (0, (const guint8 *) "123456789",
+          9), 0xcbf43926);
+  for (len = 0; len <= 400; len++)
+    for (off = 0; off < 16; off++) {
+      a = gst_rosbag_crc32 (0, buf + off, len);
+      b = crc32_z (0, buf + off, len);
+      fail_unless (a == b, "length %" G_GSIZE_FORMAT " at +%" G_GSIZE_FORMAT
+          ": %08x, zlib %08x", len, off, a, b);
+    }
+  for (i = 0; i < 200; i++) {
+    guint32 seed = g_rand_int (rand);
+
+    len = g_rand_int_range (rand, 0, big);
+    off = g_rand_int_range (rand, 0, 16);
+    fail_unless_equals_int (gst_rosbag_crc32 (seed, buf + off, len),
+        crc32_z (seed, buf + off, len));
+  }
+  /* chained: the CRC of a whole from the CRCs of its parts */
+  a = gst_rosbag_crc32 (0, buf, 1000);
+  a = gst_rosbag_crc32 (a, buf + 1000, 77);
+  a = gst_rosbag_crc32 (a, buf + 1077, big - 1077);
+  fail_unless_equals_int (a, crc32_z (0, buf, big));
+  /* all zero and all ones */
+  memset (buf, 0, 4096);
+  fail_unless_equals_int (gst_rosbag_crc32 (0, buf, 4096), crc32_z (0, buf,
+          4096));
+  memset (buf, 0xff, 4096);
+  fail_unless_equals_int (gst_rosbag_crc32 (0, buf, 4096), crc32_z (0, buf,
+          4096));
+  g_free (buf);
+  g_rand_free (rand);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_lz4_frames)
 {
   const gsize sizes[] = { 1, 15, 16, 17, 1000, 70001, 3 * 1024 * 1024 + 5 };
@@ -1171,6 +1219,7 @@ rosbag_library_suite (void)
   tcase_add_test (tc, test_active_recording);
   tcase_add_test (tc, test_reads_in_calling_thread);
   tcase_add_test (tc, test_lz4_frames);
+  tcase_add_test (tc, test_crc32);
   tcase_add_test (tc, test_workers);
   return s;
 }
