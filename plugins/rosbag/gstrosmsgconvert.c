@@ -755,7 +755,8 @@ gst_ros_msg_convert_generate_output (GstBaseTransform * trans,
 }
 
 /* A list of messages (bagdemux batches small ones): their rows in one
- * buffer, stamped with the first message's times, one push. Before caps,
+ * buffer, stamped with the first message's times (and offset; offset-end
+ * the last's), one push. Before caps,
  * or with a caps change or reconfiguration pending, each buffer goes
  * through the base class as usual. */
 static GstFlowReturn
@@ -799,6 +800,9 @@ gst_ros_msg_convert_chain_list (GstPad * pad, GstObject * parent,
   gst_buffer_copy_into (outbuf, first,
       GST_BUFFER_COPY_TIMESTAMPS | GST_BUFFER_COPY_FLAGS, 0, -1);
   GST_BUFFER_DURATION (outbuf) = GST_CLOCK_TIME_NONE;
+  /* the offsets it spans: from the first message's to the last's end */
+  GST_BUFFER_OFFSET_END (outbuf) =
+      GST_BUFFER_OFFSET_END (gst_buffer_list_get (list, n - 1));
   gst_buffer_list_unref (list);
   return gst_pad_push (trans->srcpad, outbuf);
 }

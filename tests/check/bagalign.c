@@ -923,6 +923,318 @@ GST_START_TEST (test_request_release)
 GST_END_TEST;
 
 /* ------------------------------------------------------------------ */
+/* buffer lists: bagsrc batches small messages; bagalign has no chain_list
+ * function, GstPad gives it a list's buffers one by one */
+
+#define LIST_BASE G_GUINT64_CONSTANT (1700000000000000000)
+
+typedef struct
+{
+  GstHarness *h;
+  const gint *times;            /* ms, -1 ended */
+  const gint *chunks;           /* list lengths (0: empty), -1 ended;
+                                 * the rest one buffer at a time */
+} ListFeeder;
+
+static GstBuffer *
+list_buffer (gint t)
+{
+  return make_bag_buffer (t, LIST_BASE + MS (t) - 1000, LIST_BASE + MS (t));
+}
+
+static gpointer
+feed_lists (gpointer data)
+{
+  ListFeeder *fd = data;
+  GstFlowReturn ret = GST_FLOW_OK;
+  guint i = 0, c;
+
+  for (c = 0; fd->chunks && fd->chunks[c] >= 0 && ret == GST_FLOW_OK; c++) {
+    GstBufferList *list = gst_buffer_list_new ();
+    gint k;
+
+    for (k = 0; k < fd->chunks[c]; k++, i++) {
+      fail_unless (fd->times[i] >= 0);
+      gst_buffer_list_add (list, list_buffer (fd->times[i]));
+    }
+    ret = gst_pad_push_list (fd->h->srcpad, list);
+  }
+  for (; fd->times[i] >= 0 && ret == GST_FLOW_OK; i++)
+    ret = gst_harness_push (fd->h, list_buffer (fd->times[i]));
+  /* (EOS once the sets are over: as with single buffers, the rest of the
+   * list is not pushed) */
+  gst_harness_push_event (fd->h, gst_event_new_eos ());
+  return NULL;
+}
+
+/* What pad i output, in the order it came (not sorted): buffers
+ * "PTS<-ORIG/RECEIVE+DURATION" (ms; RECEIVE from the receive-time meta,
+ * relative to LIST_BASE; DURATION only when valid), then the events
+ * "gPTS" and "EOS" */
+static gchar *
+output_in_order (Fixture * f, guint i)
+{
+  GstCaps *orig_caps = gst_caps_from_string ("timestamp/x-bagalign-pts");
+  GstCaps *rc = gst_caps_from_string ("timestamp/x-ros-receive-time");
+  GString *out = g_string_new ("");
+  GstBuffer *buf;
+  GstEvent *ev;
+
+  while ((buf = gst_harness_try_pull (f->h[i]))) {
+    GstReferenceTimestampMeta *o =
+        gst_buffer_get_reference_timestamp_meta (buf, orig_caps);
+    GstReferenceTimestampMeta *r =
+        gst_buffer_get_reference_timestamp_meta (buf, rc);
+
+    fail_unless (r != NULL);
+    g_string_append_printf (out, "%" G_GUINT64_FORMAT "<-%" G_GINT64_FORMAT
+        "/%" G_GUINT64_FORMAT, GST_BUFFER_PTS (buf) / GST_MSECOND,
+        o ? (gint64) (o->timestamp / GST_MSECOND) : (gint64) - 1,
+        (r->timestamp - LIST_BASE) / GST_MSECOND);
+    if (GST_BUFFER_DURATION_IS_VALID (buf))
+      g_string_append_printf (out, "+%" G_GUINT64_FORMAT,
+          GST_BUFFER_DURATION (buf) / GST_MSECOND);
+    g_string_append_c (out, ' ');
+    gst_buffer_unref (buf);
+  }
+  g_string_append_c (out, '|');
+  while ((ev = gst_harness_try_pull_event (f->h[i]))) {
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_GAP) {
+      GstClockTime ts;
+
+      gst_event_parse_gap (ev, &ts, NULL);
+      g_string_append_printf (out, " g%" G_GUINT64_FORMAT, ts / GST_MSECOND);
+    } else if (GST_EVENT_TYPE (ev) == GST_EVENT_EOS) {
+      g_string_append (out, " EOS");
+    }
+    gst_event_unref (ev);
+  }
+  gst_caps_unref (orig_caps);
+  gst_caps_unref (rc);
+  return g_string_free (out, FALSE);
+}
+
+/* Runs bagalign @props (with index-location added) on @n pads fed
+ * @times[i] in the chunks @chunks[i] (NULL: all single buffers); returns
+ * everything that came out: each src pad's buffers and events in order,
+ * the counters, the warnings, the index CSV */
+static gchar *
+align_lists_run (guint n, const gchar * props, const gint * const *times,
+    const gint * const *chunks)
+{
+  gchar *dir = g_dir_make_tmp ("bagalign-lists-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "index.csv", NULL);
+  gchar *all = g_strdup_printf ("%s index-location=%s", props ? props : "",
+      path);
+  Fixture *f = fixture_new (n, all);
+  GString *out = g_string_new (NULL);
+  GstBus *bus = gst_bus_new ();
+  GThread *t[8];
+  ListFeeder fd[8];
+  GstMessage *msg;
+  gchar *contents = NULL;
+  guint i;
+
+  gst_element_set_bus (f->element, bus);
+  fixture_start (f);
+  for (i = 0; i < n; i++) {
+    fd[i].h = f->h[i];
+    fd[i].times = times[i];
+    fd[i].chunks = chunks ? chunks[i] : NULL;
+    t[i] = g_thread_new ("feeder", feed_lists, &fd[i]);
+  }
+  for (i = 0; i < n; i++)
+    g_thread_join (t[i]);
+  for (i = 0; i < n; i++) {
+    gchar *s = output_in_order (f, i);
+
+    g_string_append_printf (out, "pad %u: %s\n  used %" G_GUINT64_FORMAT
+        " dropped %" G_GUINT64_FORMAT "\n", i, s,
+        pad_counter (f, i, "buffers-used"),
+        pad_counter (f, i, "buffers-dropped"));
+    g_free (s);
+  }
+  g_string_append_printf (out, "sets emitted %" G_GUINT64_FORMAT
+      " dropped %" G_GUINT64_FORMAT "\n", element_counter (f, "sets-emitted"),
+      element_counter (f, "sets-dropped"));
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING))) {
+    GError *err = NULL;
+
+    gst_message_parse_warning (msg, &err, NULL);
+    g_string_append_printf (out, "warning: %s\n", err->message);
+    g_clear_error (&err);
+    gst_message_unref (msg);
+  }
+  gst_element_set_bus (f->element, NULL);
+  gst_object_unref (bus);
+  fixture_free (f);
+  fail_unless (g_file_get_contents (path, &contents, NULL, NULL));
+  g_string_append (out, contents);
+  g_free (contents);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (path);
+  g_free (dir);
+  g_free (all);
+  return g_string_free (out, FALSE);
+}
+
+/* the same as every chunking of @chunkings (each one array per pad):
+ * byte for byte what the single buffers gave */
+static gchar *
+check_align_lists (guint n, const gchar * props, const gint * const *times,
+    const gint * const *const *chunkings)
+{
+  gchar *ref = align_lists_run (n, props, times, NULL);
+  guint c;
+
+  GST_INFO ("%s:\n%s", props, ref);
+  for (c = 0; chunkings[c]; c++) {
+    gchar *got = align_lists_run (n, props, times, chunkings[c]);
+
+    if (strcmp (got, ref) != 0)
+      g_print ("%s, chunking %u:\n%s\nsingle buffers:\n%s\n", props, c, got,
+          ref);
+    fail_unless_equals_string (got, ref);
+    g_free (got);
+  }
+  return ref;
+}
+
+/* One pad's buffers in GstBufferLists, the other's alone (and both in
+ * lists, and empty lists among them): the same sets on every src pad (the
+ * same buffers, PTS, original PTS and metas, in the same order), the same
+ * GAPs and counters and the same index CSV as with single buffers only;
+ * in reference mode, with policy=previous holding one buffer for several
+ * sets, with a buffer going back in time inside a list (dropped, the rest
+ * of the list still used), in approximate mode and at a fixed rate */
+GST_START_TEST (test_buffer_list)
+{
+  /* test_reference_nearest's streams */
+  const gint ref[] = { 0, 100, 200, 300, -1 };
+  const gint other[] = { 5, 95, 160, 230, 290, -1 };
+  const gint *t2[] = { ref, other };
+  const gint c_ref4[] = { 4, -1 }, c_1_3[] = { 1, 3, -1 };
+  const gint c_2_3[] = { 2, 3, -1 }, c_0_2_0_3[] = { 0, 2, 0, 3, -1 };
+  const gint c_5[] = { 5, -1 }, c_1[] = { 1, -1 };
+  const gint *const ch_other[] = { NULL, c_2_3 };
+  const gint *const ch_ref[] = { c_ref4, NULL };
+  const gint *const ch_both[] = { c_1_3, c_5 };
+  const gint *const ch_empty[] = { c_1, c_0_2_0_3 };
+  const gint *const *const chunkings2[] = { ch_other, ch_ref, ch_both,
+    ch_empty, NULL
+  };
+  /* three pads, one sparse, one going back in time (50) */
+  const gint a[] = { 0, 100, 200, 300, 400, -1 };
+  const gint b[] = { 3, 98, 150, 50, 198, 305, -1 };
+  const gint c[] = { 100, 390, -1 };
+  const gint *t3[] = { a, b, c };
+  const gint c_3_3[] = { 3, 3, -1 }, c_2[] = { 2, -1 };
+  const gint c_2_2_1[] = { 2, 2, 1, -1 }, c_1_1[] = { 1, 1, -1 };
+  const gint c_4[] = { 4, -1 }, c_6[] = { 6, -1 };
+  const gint *const ch3_a[] = { NULL, c_3_3, c_2 };
+  const gint *const ch3_b[] = { c_2_2_1, NULL, c_1_1 };
+  const gint *const ch3_c[] = { c_5, c_6, NULL };
+  const gint *const ch3_d[] = { NULL, c_4, NULL };
+  const gint *const *const chunkings3[] = { ch3_a, ch3_b, ch3_c, ch3_d, NULL };
+  /* test_previous_sample_and_hold's streams */
+  const gint js[] = { 10, 30, 50, 70, 90, 110, 250, -1 };
+  const gint *tp[] = { ref, js };
+  const gint c_5_2[] = { 5, 2, -1 }, c_7[] = { 7, -1 };
+  const gint *const chp_a[] = { NULL, c_5_2 };
+  const gint *const chp_b[] = { c_ref4, c_7 };
+  const gint *const chp_c[] = { c_1_3, NULL };
+  const gint *const *const chunkingsp[] = { chp_a, chp_b, chp_c, NULL };
+  /* test_approximate's */
+  const gint x[] = { 0, 3000, 6000, -1 };
+  const gint y[] = { 1000, 4000, 7000, -1 };
+  const gint *tx[] = { x, y };
+  const gint c_3[] = { 3, -1 };
+  const gint *const chx_a[] = { NULL, c_3 };
+  const gint *const chx_b[] = { c_1_1, c_1_1 };
+  const gint *const *const chunkingsx[] = { chx_a, chx_b, NULL };
+  /* test_rate's, but both end at the last tick: a buffer that comes
+   * after the last set is counted as dropped or not depending on whether
+   * it came before the other pad's EOS (with single buffers too) */
+  const gint r30[] = { 0, 33, 67, 100, 133, 167, 200, -1 };
+  const gint r20[] = { 0, 50, 100, 150, 200, -1 };
+  const gint *tr[] = { r30, r20 };
+  const gint c_4_3[] = { 4, 3, -1 }, c_3_2_0[] = { 3, 2, 0, -1 };
+  const gint *const chr_a[] = { c_4_3, NULL };
+  const gint *const chr_b[] = { NULL, c_3_2_0 };
+  const gint *const *const chunkingsr[] = { chr_a, chr_b, NULL };
+  gchar *s;
+
+  s = check_align_lists (2, NULL, t2, chunkings2);
+  /* the expected outputs of test_reference_nearest */
+  fail_unless (g_str_has_prefix (s,
+          "pad 0: 0<-0/0 100<-100/100 300<-300/300 | EOS\n"
+          "  used 3 dropped 1\n"
+          "pad 1: 0<-5/5 100<-95/95 300<-290/290 | EOS\n"
+          "  used 3 dropped 2\n" "sets emitted 3 dropped 1\n"), "%s", s);
+  g_free (s);
+
+  s = check_align_lists (3, "drop-incomplete=false", t3, chunkings3);
+  /* pad 1's 50 dropped with a warning (and 150, not nearest), the
+   * buffers after it in its list used; pad 2 sparse: GAPs */
+  fail_unless (strstr (s, "pad 1: 0<-3/3 100<-98/98 200<-198/198 "
+          "300<-305/305 | g400 EOS\n  used 4 dropped 2\n"
+          "pad 2: 100<-100/100 400<-390/390 | g0 g200 g300 EOS\n") != NULL,
+      "%s", s);
+  fail_unless (strstr (s, "warning: Dropping buffers that go back in time "
+          "on sink_1\n") != NULL, "%s", s);
+  g_free (s);
+
+  s = check_align_lists (2, "policy=previous tolerance=-1", tp, chunkingsp);
+  fail_unless (strstr (s, "pad 1: 100<-90/90 200<-110/110 300<-250/250 | "
+          "EOS\n  used 3 dropped 4\n") != NULL, "%s", s);
+  g_free (s);
+
+  s = check_align_lists (2, "mode=approximate", tx, chunkingsx);
+  fail_unless (strstr (s, "pad 1: 0<-1000/1000 3000<-4000/4000 "
+          "6000<-7000/7000 | EOS") != NULL, "%s", s);
+  g_free (s);
+
+  s = check_align_lists (2, "rate=10/1", tr, chunkingsr);
+  fail_unless (strstr (s, "pad 1: 0<-0/0+100 100<-100/100+100 "
+          "200<-200/200+100 | EOS") != NULL, "%s", s);
+  g_free (s);
+}
+
+GST_END_TEST;
+
+/* One sink pad: a list's buffers pass through untouched (the very same
+ * buffers, in order), each a set of its own */
+GST_START_TEST (test_buffer_list_passthrough)
+{
+  Fixture *f = fixture_new (1, NULL);
+  GstBufferList *list = gst_buffer_list_new ();
+  GstBuffer *in[5];
+  guint i;
+
+  fixture_start (f);
+  for (i = 0; i < 5; i++) {
+    in[i] = make_buffer (i * 100);
+    gst_buffer_list_add (list, gst_buffer_ref (in[i]));
+  }
+  fail_unless_equals_int (gst_pad_push_list (f->h[0]->srcpad, list),
+      GST_FLOW_OK);
+  for (i = 0; i < 5; i++) {
+    GstBuffer *out = gst_harness_try_pull (f->h[0]);
+
+    fail_unless (out == in[i], "buffer %u", i);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (out), MS (i * 100));
+    gst_buffer_unref (out);
+    gst_buffer_unref (in[i]);
+  }
+  fail_unless (gst_harness_try_pull (f->h[0]) == NULL);
+  fail_unless_equals_int (element_counter (f, "sets-emitted"), 5);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* ------------------------------------------------------------------ */
 /* end to end through bagsrc, against python3-rosbag */
 
 /* The reference alignment, computed from python3-rosbag's reads alone:
@@ -1680,6 +1992,8 @@ bagalign_suite (void)
   tcase_add_test (tc, test_index_columns_by_pad_number);
   tcase_add_test (tc, test_child_proxy_from_launch_line);
   tcase_add_test (tc, test_request_release);
+  tcase_add_test (tc, test_buffer_list);
+  tcase_add_test (tc, test_buffer_list_passthrough);
 
   suite_add_tcase (s, e2e);
   tcase_set_timeout (e2e, 120);

@@ -678,6 +678,501 @@ GST_START_TEST (test_csv_header_on_eos)
 GST_END_TEST;
 
 /* ---------------------------------------------------------------- */
+/* buffer lists (docs/rosmsgconvert.md, "Buffer lists") */
+
+#define LIST_N_MSGS 12
+#define LIST_BAD_LEN 20         /* an Imu cut inside header.frame_id */
+
+/* The first @n messages of /imu of sample.bag as buffers whose metadata
+ * all differ: PTS (bag time), DTS (PTS + 1), duration, offsets, and the
+ * receive-time meta bagdemux sets; the messages at @bad (-1 ended) cut to
+ * LIST_BAD_LEN bytes, metadata kept. @caps: the topic's caps. */
+static GPtrArray *
+list_messages (guint n, const gint * bad, GstCaps ** caps)
+{
+  GError *err = NULL;
+  GstRosbagBag *bag = gst_rosbag_bag_open (SAMPLE_BAG, &err);
+  GPtrArray *msgs = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_buffer_unref);
+  const gchar *topics[] = { "/imu", NULL };
+  GstRosbagReader *r;
+  GstRosbagMessage m;
+
+  fail_unless (bag != NULL, "%s", err ? err->message : "");
+  r = gst_rosbag_reader_new_for_bag (bag);
+  gst_rosbag_reader_set_topics (r, topics);
+  *caps = NULL;
+  while (msgs->len < n
+      && gst_rosbag_reader_next (r, &m, &err) == GST_ROSBAG_READ_OK) {
+    GstBuffer *buf = buffer_for (&m, gst_rosbag_bag_get_start_time (bag),
+        TRUE);
+
+    if (*caps == NULL)
+      *caps = caps_for (gst_rosbag_reader_lookup_connection (r, &m), TRUE);
+    GST_BUFFER_DTS (buf) = GST_BUFFER_PTS (buf) + 1;
+    GST_BUFFER_DURATION (buf) = 1000 + msgs->len;
+    GST_BUFFER_OFFSET (buf) = 100 + msgs->len;
+    GST_BUFFER_OFFSET_END (buf) = 101 + msgs->len;
+    if (msgs->len > 0)
+      fail_unless (GST_BUFFER_PTS (buf) > GST_BUFFER_PTS (g_ptr_array_index
+              (msgs, msgs->len - 1)));
+    g_ptr_array_add (msgs, buf);
+  }
+  g_clear_error (&err);
+  fail_unless_equals_int (msgs->len, n);
+  for (; bad && *bad >= 0; bad++) {
+    GstBuffer *good = g_ptr_array_index (msgs, *bad);
+    GstMapInfo map;
+    GstBuffer *cut;
+
+    fail_unless (gst_buffer_map (good, &map, GST_MAP_READ));
+    fail_unless (map.size > LIST_BAD_LEN);
+    cut = gst_buffer_new_memdup (map.data, LIST_BAD_LEN);
+    gst_buffer_unmap (good, &map);
+    gst_buffer_copy_into (cut, good, GST_BUFFER_COPY_METADATA, 0, -1);
+    g_ptr_array_index (msgs, *bad) = cut;
+    gst_buffer_unref (good);
+  }
+  gst_rosbag_reader_free (r);
+  gst_rosbag_bag_unref (bag);
+  return msgs;
+}
+
+static gchar *
+buffer_text (GstBuffer * b)
+{
+  GstMapInfo map;
+  gchar *s;
+
+  fail_unless (gst_buffer_map (b, &map, GST_MAP_READ));
+  s = g_strndup ((const gchar *) map.data, map.size);
+  gst_buffer_unmap (b, &map);
+  return s;
+}
+
+/* @got equals @want; else where they differ (the whole texts are too
+ * long for a check message) */
+#define check_same_text(got, want, ...) G_STMT_START {                 \
+  const gchar *_g = (got), *_w = (want);                                \
+  gsize _i = 0;                                                         \
+  while (_g[_i] && _g[_i] == _w[_i])                                    \
+    _i++;                                                               \
+  fail_unless (_g[_i] == _w[_i], "%s: texts differ at byte %"          \
+      G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " / %" G_GSIZE_FORMAT       \
+      ": got '%.60s', want '%.60s'", g_strdup_printf (__VA_ARGS__), _i, \
+      strlen (_g), strlen (_w), _g + _i, _w + _i);                      \
+} G_STMT_END
+
+/* @b has the times of message @in: all of them, or with @batched those a
+ * list's buffer has (the first message's, and no duration) */
+static void
+check_times (GstBuffer * b, GstBuffer * in, gboolean batched)
+{
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (b), GST_BUFFER_PTS (in));
+  fail_unless_equals_uint64 (GST_BUFFER_DTS (b), GST_BUFFER_DTS (in));
+  fail_unless_equals_uint64 (GST_BUFFER_OFFSET (b), GST_BUFFER_OFFSET (in));
+  if (batched)
+    fail_if (GST_BUFFER_DURATION_IS_VALID (b));
+  else
+    fail_unless_equals_uint64 (GST_BUFFER_DURATION (b),
+        GST_BUFFER_DURATION (in));
+}
+
+/* A harness on "rosmsgconvert @props" with @caps, its bus in @bus */
+static GstHarness *
+list_harness (const gchar * props, GstCaps * caps, GstBus ** bus)
+{
+  GstHarness *h = gst_harness_new ("rosmsgconvert");
+  gchar **kv = g_strsplit (props, " ", -1);
+  guint i;
+
+  /* (not gst_harness_new_parse: a bin has no "skipped") */
+  for (i = 0; kv[i]; i++) {
+    gchar **p = g_strsplit (kv[i], "=", 2);
+
+    gst_util_set_object_arg (G_OBJECT (h->element), p[0], p[1]);
+    g_strfreev (p);
+  }
+  g_strfreev (kv);
+  *bus = gst_bus_new ();
+  gst_element_set_bus (h->element, *bus);
+  gst_harness_set_src_caps (h, gst_caps_ref (caps));
+  return h;
+}
+
+/* EOS, then the end of the text; the bus's skip warnings counted, the
+ * harness torn down */
+static void
+list_finish (GstHarness * h, GstBus * bus, GString * out, guint * n_warn,
+    guint64 * skipped)
+{
+  GstMessage *msg;
+
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  drain (h, out);
+  *n_warn = 0;
+  while ((msg = pop_message (bus, GST_MESSAGE_WARNING))) {
+    GError *err = NULL;
+
+    gst_message_parse_warning (msg, &err, NULL);
+    fail_unless (strstr (err->message, "Skipping a message of topic /imu")
+        != NULL, "%s", err->message);
+    g_clear_error (&err);
+    gst_message_unref (msg);
+    (*n_warn)++;
+  }
+  g_object_get (h->element, "skipped", skipped, NULL);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+}
+
+/* Every message pushed alone: @ref gets each one's text ("" when nothing
+ * came out); a good message gives one buffer with all its times, a bad one
+ * none, or the CSV header alone */
+static gchar *
+run_singles (const gchar * props, GstCaps * caps, GPtrArray * msgs,
+    const gint * bad, GPtrArray * ref, guint * n_warn, guint64 * skipped)
+{
+  GString *out = g_string_new (NULL);
+  GstBus *bus;
+  GstHarness *h = list_harness (props, caps, &bus);
+  guint i;
+
+  for (i = 0; i < msgs->len; i++) {
+    GstBuffer *in = g_ptr_array_index (msgs, i);
+    gboolean is_bad = FALSE;
+    const gint *b;
+    GstBuffer *o;
+    gchar *s = NULL;
+
+    for (b = bad; b && *b >= 0; b++)
+      is_bad |= (*b == (gint) i);
+    fail_unless_equals_int (gst_harness_push (h, gst_buffer_copy (in)),
+        GST_FLOW_OK);
+    o = gst_harness_try_pull (h);
+    if (o) {
+      s = buffer_text (o);
+      check_times (o, in, FALSE);
+      gst_buffer_unref (o);
+      fail_unless (gst_harness_try_pull (h) == NULL);
+    }
+    if (is_bad)
+      fail_unless (s == NULL || g_str_has_prefix (s, "receive_ns,"));
+    else
+      fail_unless (s != NULL, "no output for message %u", i);
+    g_ptr_array_add (ref, s ? s : g_strdup (""));
+    g_string_append (out, g_ptr_array_index (ref, i));
+  }
+  list_finish (h, bus, out, n_warn, skipped);
+  return g_string_free (out, FALSE);
+}
+
+/* The messages @first..@first+@n-1 came through one by one: one buffer
+ * per message that gave text alone, with its times */
+static void
+check_one_by_one (GstHarness * h, GPtrArray * msgs, GPtrArray * ref,
+    guint first, guint n, GString * out)
+{
+  guint k;
+
+  for (k = first; k < first + n; k++) {
+    const gchar *expected = g_ptr_array_index (ref, k);
+    GstBuffer *o;
+    gchar *s;
+
+    if (*expected == '\0')
+      continue;
+    o = gst_harness_try_pull (h);
+    fail_unless (o != NULL, "no buffer for message %u", k);
+    s = buffer_text (o);
+    check_same_text (s, expected, "message %u", k);
+    check_times (o, g_ptr_array_index (msgs, k), FALSE);
+    g_string_append (out, s);
+    g_free (s);
+    gst_buffer_unref (o);
+  }
+  fail_unless (gst_harness_try_pull (h) == NULL);
+}
+
+/* The messages @first..@first+@n-1 came as one list: one buffer with the
+ * text of all of them, in order, the first message's times and the last
+ * one's offset-end; nothing
+ * if none of them gave text */
+static void
+check_batched (GstHarness * h, GPtrArray * msgs, GPtrArray * ref,
+    guint first, guint n, GString * out)
+{
+  GString *expected = g_string_new (NULL);
+  GstBuffer *o;
+  guint k;
+
+  for (k = first; k < first + n; k++)
+    g_string_append (expected, g_ptr_array_index (ref, k));
+  o = gst_harness_try_pull (h);
+  if (expected->len == 0) {
+    fail_unless (o == NULL);
+  } else {
+    GstBuffer *last;
+    gchar *s;
+
+    fail_unless (o != NULL, "no buffer for the list at message %u", first);
+    s = buffer_text (o);
+    check_same_text (s, expected->str, "list at message %u", first);
+    /* (the first message's times even when it was skipped) */
+    check_times (o, g_ptr_array_index (msgs, first), TRUE);
+    /* and the offsets up to the last message's end (a local: the check
+     * macro has its own "first") */
+    last = g_ptr_array_index (msgs, first + n - 1);
+    fail_unless_equals_uint64 (GST_BUFFER_OFFSET_END (o),
+        GST_BUFFER_OFFSET_END (last));
+    g_string_append (out, s);
+    g_free (s);
+    gst_buffer_unref (o);
+    fail_unless (gst_harness_try_pull (h) == NULL,
+        "a list of %u messages gave more than one buffer", n);
+  }
+  g_string_free (expected, TRUE);
+}
+
+/* The messages pushed as @spec says, in order: "s" one buffer, "L<n>" a
+ * list of the next n (L0 an empty list), "C" new caps whose definition
+ * differs but not its columns (no new CSV header), "R" a reconfigure
+ * event from downstream. A list right after "R" goes through one by one (a
+ * reconfiguration is pending), every other list as one buffer (the caps
+ * event already configured the src pad: the first push may be a list). */
+static gchar *
+run_chunked (const gchar * props, GstCaps * caps, GPtrArray * msgs,
+    GPtrArray * ref, const gchar * spec, guint * n_warn, guint64 * skipped)
+{
+  GString *out = g_string_new (NULL);
+  gchar **tok = g_strsplit (spec, " ", -1);
+  gboolean pending = FALSE;
+  GstBus *bus;
+  GstHarness *h = list_harness (props, caps, &bus);
+  guint i, j = 0;
+
+  for (i = 0; tok[i]; i++) {
+    if (strcmp (tok[i], "C") == 0) {
+      GstCaps *c = gst_caps_copy (caps);
+      GstStructure *st = gst_caps_get_structure (c, 0);
+      gchar *def = g_strconcat (gst_structure_get_string (st, "definition"),
+          "\n# the same columns\n", NULL);
+
+      gst_structure_set (st, "definition", G_TYPE_STRING, def, NULL);
+      g_free (def);
+      fail_unless (gst_harness_push_event (h, caps_event (c)));
+    } else if (strcmp (tok[i], "R") == 0) {
+      fail_unless (gst_harness_push_upstream_event (h,
+              gst_event_new_reconfigure ()));
+      pending = TRUE;
+    } else if (strcmp (tok[i], "s") == 0) {
+      fail_unless (j < msgs->len);
+      fail_unless_equals_int (gst_harness_push (h,
+              gst_buffer_copy (g_ptr_array_index (msgs, j))), GST_FLOW_OK);
+      check_one_by_one (h, msgs, ref, j, 1, out);
+      j++;
+      pending = FALSE;
+    } else {
+      guint n = g_ascii_strtoull (tok[i] + 1, NULL, 10), k;
+      GstBufferList *list = gst_buffer_list_new ();
+
+      fail_unless (tok[i][0] == 'L', "%s", tok[i]);
+      fail_unless (j + n <= msgs->len);
+      for (k = j; k < j + n; k++)
+        gst_buffer_list_add (list,
+            gst_buffer_copy (g_ptr_array_index (msgs, k)));
+      fail_unless_equals_int (gst_pad_push_list (h->srcpad, list), GST_FLOW_OK);
+      if (n == 0)
+        fail_unless (gst_harness_try_pull (h) == NULL);
+      else if (pending)
+        check_one_by_one (h, msgs, ref, j, n, out);
+      else
+        check_batched (h, msgs, ref, j, n, out);
+      j += n;
+      if (n > 0)
+        pending = FALSE;
+    }
+  }
+  fail_unless_equals_int (j, msgs->len);
+  g_strfreev (tok);
+  list_finish (h, bus, out, n_warn, skipped);
+  return g_string_free (out, FALSE);
+}
+
+/* The text alone, independent of chunking: one line per good message, in
+ * input order (their receive times), after exactly one CSV header */
+static void
+check_lines (const gchar * text, GPtrArray * msgs, const gint * bad,
+    gboolean csv, gboolean header)
+{
+  GstCaps *rc = gst_caps_new_empty_simple (RECEIVE_CAPS);
+  gchar **lines = g_strsplit (text, "\n", -1);
+  guint i, l = 0, n_lines = g_strv_length (lines);
+
+  fail_unless (g_str_has_suffix (text, "\n"));
+  if (csv && header) {
+    fail_unless (g_str_has_prefix (lines[0], "receive_ns,header.seq,"),
+        "%s", lines[0]);
+    l = 1;
+  }
+  for (i = 0; i < msgs->len; i++) {
+    GstBuffer *in = g_ptr_array_index (msgs, i);
+    GstReferenceTimestampMeta *m =
+        gst_buffer_get_reference_timestamp_meta (in, rc);
+    gchar *want;
+    const gint *b;
+    gboolean is_bad = FALSE;
+
+    for (b = bad; b && *b >= 0; b++)
+      is_bad |= (*b == (gint) i);
+    if (is_bad)
+      continue;
+    fail_unless (l < n_lines);
+    if (csv) {
+      want = g_strdup_printf ("%" G_GUINT64_FORMAT ",", m->timestamp);
+      fail_unless (g_str_has_prefix (lines[l], want), "line %u: %s", l,
+          lines[l]);
+    } else {
+      want = g_strdup_printf ("{\"topic\":\"/imu\",\"receive_ns\":%"
+          G_GUINT64_FORMAT ",", m->timestamp);
+      fail_unless (g_str_has_prefix (lines[l], want), "line %u: %s", l,
+          lines[l]);
+    }
+    g_free (want);
+    l++;
+  }
+  /* and nothing else: no second header, no extra row */
+  fail_unless_equals_int (n_lines, l + 1);
+  fail_unless_equals_string (lines[l], "");
+  for (i = 1; i < n_lines; i++)
+    fail_if (g_str_has_prefix (lines[i], "receive_ns"), "header at line %u", i);
+  g_strfreev (lines);
+  gst_caps_unref (rc);
+}
+
+static void
+check_lists (const gint * bad, const gchar * const *specs)
+{
+  const gchar *props[] = { "format=json", "format=csv",
+    "format=csv csv-header=false", "format=csv time-format=secs-nsecs",
+    "format=json time-format=secs-nsecs byte-arrays=length", NULL
+  };
+  GstCaps *caps;
+  GPtrArray *msgs = list_messages (LIST_N_MSGS, bad, &caps);
+  guint p, s, n_bad = 0;
+  const gint *b;
+
+  for (b = bad; b && *b >= 0; b++)
+    n_bad++;
+  for (p = 0; props[p]; p++) {
+    GPtrArray *ref = g_ptr_array_new_with_free_func (g_free);
+    gboolean csv = strstr (props[p], "csv") != NULL;
+    guint ref_warn, n_warn;
+    guint64 ref_skipped, skipped;
+    gchar *singles = run_singles (props[p], caps, msgs, bad, ref, &ref_warn,
+        &ref_skipped);
+
+    check_lines (singles, msgs, bad, csv, strstr (props[p], "=false") == NULL);
+    fail_unless_equals_uint64 (ref_skipped, n_bad);
+    fail_unless_equals_int (ref_warn, n_bad);
+    for (s = 0; specs[s]; s++) {
+      gchar *text = run_chunked (props[p], caps, msgs, ref, specs[s], &n_warn,
+          &skipped);
+
+      GST_INFO ("%s, %s: %u bytes", props[p], specs[s], (guint) strlen (text));
+      check_same_text (text, singles, "%s, %s", props[p], specs[s]);
+      fail_unless_equals_uint64 (skipped, n_bad);
+      fail_unless_equals_int (n_warn, n_bad);
+      g_free (text);
+    }
+    g_free (singles);
+    g_ptr_array_unref (ref);
+  }
+  gst_caps_unref (caps);
+  g_ptr_array_unref (msgs);
+}
+
+/* GstBufferLists (bagsrc's batches of small messages) give the same text,
+ * byte for byte, as one buffer per message, in every format and however
+ * the messages are chunked: a list is one buffer with all its rows in
+ * order and the first message's PTS, DTS and offset, no duration; the CSV
+ * header once (also across new caps with the same columns); an empty
+ * list nothing; the very first push may be a list (the caps event set up
+ * the src pad); after a reconfigure event a list goes through one buffer
+ * per message, with each one's times */
+GST_START_TEST (test_buffer_list)
+{
+  const gchar *specs[] = { "L12", "s L11", "s L3 C L1 L0 s s C L4 s",
+    "L1 L1 L5 R L3 L2", "L0 L4 s L7", "s s L1 L1 L1 R s L6", NULL
+  };
+
+  check_lists (NULL, specs);
+}
+
+GST_END_TEST;
+
+/* A message that does not match its definition inside a list is skipped
+ * as alone (a warning, counted in skipped) and the good ones around it
+ * are all in the list's buffer; a list of bad ones only gives nothing; a
+ * list that starts with a bad message is stamped with the bad message's
+ * times (the first of the list) */
+GST_START_TEST (test_buffer_list_bad_message)
+{
+  const gint bad[] = { 0, 5, 6, 11, -1 };
+  const gchar *specs[] = { "L12", "s L11", "s L4 L2 C L5", "L1 s s s s L7",
+    "L2 s s s L2 L5", NULL
+  };
+
+  check_lists (bad, specs);
+}
+
+GST_END_TEST;
+
+/* A list before caps fails as a buffer does: not negotiated, the same
+ * bus messages, nothing out */
+GST_START_TEST (test_buffer_list_before_caps)
+{
+  guint round, n_errors[2] = { 0, 0 };
+
+  for (round = 0; round < 2; round++) {
+    GstHarness *h = gst_harness_new ("rosmsgconvert");
+    GstBus *bus = gst_bus_new ();
+    GstMessage *msg;
+    GstSegment seg;
+    GstFlowReturn ret;
+
+    gst_element_set_bus (h->element, bus);
+    gst_harness_play (h);
+    fail_unless (gst_harness_push_event (h,
+            gst_event_new_stream_start ("nocaps")));
+    gst_segment_init (&seg, GST_FORMAT_TIME);
+    fail_unless (gst_harness_push_event (h, gst_event_new_segment (&seg)));
+    if (round == 0) {
+      ret = gst_harness_push (h, string_msg ("a", 0));
+    } else {
+      GstBufferList *list = gst_buffer_list_new ();
+
+      gst_buffer_list_add (list, string_msg ("a", 0));
+      gst_buffer_list_add (list, string_msg ("b", 1));
+      ret = gst_pad_push_list (h->srcpad, list);
+    }
+    fail_unless_equals_int (ret, GST_FLOW_NOT_NEGOTIATED);
+    while ((msg = pop_message (bus, GST_MESSAGE_ERROR))) {
+      n_errors[round]++;
+      gst_message_unref (msg);
+    }
+    fail_unless (gst_harness_try_pull (h) == NULL);
+    gst_element_set_bus (h->element, NULL);
+    gst_harness_teardown (h);
+    gst_object_unref (bus);
+  }
+  fail_unless_equals_int (n_errors[1], n_errors[0]);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------- */
 /* bagsrc ! rosmsgconvert: the recipes of docs/recipes.md */
 
 static gboolean
@@ -979,6 +1474,9 @@ rosmsgconvert_suite (void)
   tcase_add_test (tc, test_bad_definition);
   tcase_add_test (tc, test_bad_message_skipped);
   tcase_add_test (tc, test_csv_header_on_eos);
+  tcase_add_test (tc, test_buffer_list);
+  tcase_add_test (tc, test_buffer_list_bad_message);
+  tcase_add_test (tc, test_buffer_list_before_caps);
   tcase_add_test (tc, test_encoding_caps);
   tcase_add_test (tc, test_cdr_unsupported_encapsulation);
   tcase_add_test (tc, test_cdr_definitions_path);
