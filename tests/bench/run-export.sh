@@ -8,12 +8,13 @@
 # queue after each bagalign output so that both pngenc branches run at
 # once. Each case is a fresh process under /usr/bin/time (peak RSS from
 # outside), a warm-up, then --runs (3) runs; medians with the ratio to the
-# seed. --trace adds a run with GST_TRACERS=proctime (time per element).
+# seed. --trace then runs the gst case once more under thread-times.py:
+# CPU seconds and busy share per streaming thread, i.e. per stage.
 # Nothing here is a test; see docs/benchmarks.md ("The aligned export").
 #
 #   tests/bench/run-export.sh [--build DIR] [--runs N] [--bagdir DIR]
 #                             [--size MB] [--compression none|lz4]
-#                             [--cases "seed gst gst-noqueue"]
+#                             [--cases "seed gst gst-noqueue"] [--trace]
 set -e
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -23,6 +24,7 @@ BAGDIR=/tmp/gst-rosbag-bench
 SIZE=1024
 COMP=none
 CASES="seed gst gst-noqueue"
+TRACE=
 SEED="$ROOT/../shared/anchors/seed_chunked.py"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -32,6 +34,7 @@ while [ $# -gt 0 ]; do
     --size) SIZE=$2; shift ;;
     --compression) COMP=$2; shift ;;
     --cases) CASES=$2; shift ;;
+    --trace) TRACE=1 ;;
     *) echo "run-export.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -91,9 +94,18 @@ for c in $CASES; do
   pngs=$(find "$OUT" -name '*.png' | wc -l)
   w=$(awk '{print $1}' "$all" | median)
   [ "$c" = seed ] && SEED_S=$w
-  ratio=$( [ -n "$SEED_S" ] && awk -v a="$w" -v b="$SEED_S" 'BEGIN {printf "%.2f", a / b}')
+  ratio=-
+  [ -n "$SEED_S" ] && ratio=$(awk -v a="$w" -v b="$SEED_S" 'BEGIN {printf "%.2f", a / b}')
   printf '| %s | %s | %s | %s | %s | %s |\n' "$c" "$w" \
       "$(awk '{print $2 + $3}' "$all" | median)" \
       "$(awk '{print int($4 / 1024)}' "$all" | median)" "$pngs" "$ratio"
 done
+if [ -n "$TRACE" ]; then
+  cmd_for gst
+  rm -rf "$OUT"; mkdir -p "$OUT"
+  echo
+  echo "Time per stage (gst case, one run; a thread per stage):"
+  echo
+  /usr/bin/python3 "$HERE/thread-times.py" -- "${CMD[@]}"
+fi
 rm -rf "$OUT"
