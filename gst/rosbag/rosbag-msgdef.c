@@ -29,6 +29,9 @@
 #include "rosbag-record.h"
 #include "rosbag-idl.h"
 #include "rosbag-private.h"
+#ifdef __SIZEOF_INT128__
+#include "rosbag-pow10.h"
+#endif
 
 #define RD16(p) ((guint16) ((p)[0] | ((p)[1] << 8)))
 #define RD32(p) ((guint32) (p)[0] | ((guint32) (p)[1] << 8) | \
@@ -2038,9 +2041,10 @@ gst_rosbag_json_append_string (GString * out, const gchar * data, gsize len)
   g_string_append_c (out, '"');
 }
 
+#ifdef __SIZEOF_INT128__
 /* %g's rendering (precision @prec) of the @nd significant digits at
- * @digs times 10^@exp10, trailing zeros already stripped */
-static void
+ * @digs times 10^@exp10, trailing zeros already stripped; the length */
+static gint
 render_g (gchar * buf, gboolean neg, const gchar * digs, gint nd, gint exp10,
     gint prec)
 {
@@ -2056,7 +2060,13 @@ render_g (gchar * buf, gboolean neg, const gchar * digs, gint nd, gint exp10,
       memcpy (b, digs + 1, nd - 1);
       b += nd - 1;
     }
-    b += g_snprintf (b, 8, "e%c%02d", exp10 < 0 ? '-' : '+', ABS (exp10));
+    i = ABS (exp10);
+    *b++ = 'e';
+    *b++ = exp10 < 0 ? '-' : '+';
+    if (i >= 100)
+      *b++ = '0' + i / 100;
+    *b++ = '0' + i / 10 % 10;
+    *b++ = '0' + i % 10;
   } else if (exp10 >= 0) {
     for (i = 0; i <= exp10; i++)
       *b++ = i < nd ? digs[i] : '0';
@@ -2074,70 +2084,237 @@ render_g (gchar * buf, gboolean neg, const gchar * digs, gint nd, gint exp10,
     b += nd;
   }
   *b = '\0';
+  return b - buf;
 }
 
 /* The shortest of %.15g, %.16g, %.17g (%.6g ... %.9g for float32) that
- * reads back to @v, as the slow way below, with one printf instead of
- * one per precision: the correctly rounded 17 (9) digits are rounded in
- * decimal to fewer. That gives %.Ng's digits except where the digits cut
- * off are exactly a half (the value may be just above or below it): then
- * FALSE, and the caller takes the slow way. */
+ * reads back to @v, as the slow way below does it, without printf or
+ * strtod.
+ *
+ * Method: |v| = m * 2^e with m of 53 (float32: 24) bits, and v's
+ * round-to-nearest interval has the bounds (2m - 1) * 2^(e-1) and
+ * (2m + 1) * 2^(e-1) (the lower (4m - 1) * 2^(e-2) when m is a power of
+ * two above the smallest normal); a decimal reads back to v exactly when
+ * it lies inside, the bounds included only if m is even (round half to
+ * even). 10^q, with q chosen to give v * 10^q 17 or 18 (float32: 9 or 10)
+ * digits before the point, is taken from rosbag-pow10.h as a 128-bit T
+ * rounded down, T * 2^t <= 10^q < (T + 1) * 2^t. With M < 2^63 the value
+ * or a bound shifted to the top of 63 bits, H = (M * T) >> 64 is a fixed
+ * point number with s fraction bits, and the exact M * 10^q * 2^-t / 2^64
+ * lies in [H, H + 2): below 1 from dropping the low 64 bits, below
+ * M / 2^64 < 1 from T's truncation; it is exactly H when T is exact
+ * (0 <= q <= 55) and the low bits are zero, otherwise strictly above H.
+ * From the value's H come the digits of %.Ng, rounded correctly (ties to
+ * even, as glibc's printf) from the integer part and the discarded
+ * remainder, and each candidate is compared with the bounds' H as an
+ * exact multiple of 2^-s. Whenever a decision falls within that error
+ * (a remainder less than 2 units below a half, a candidate 1 unit above
+ * a bound's H), or v is subnormal or otherwise awkward, FALSE: the
+ * caller takes the slow way. float32 read back goes through a double:
+ * it differs from the direct test only for decimals within half a double
+ * ulp of a bound, so for float32 a window of 2^-50 of the bound around it
+ * is uncertain too. Without a 128-bit integer type (32-bit targets) it
+ * is always the slow way. */
+typedef unsigned __int128 u128;
+
+/* @x / 10^@r for the few @r used, as multiplications */
+static inline guint64
+div_pow10 (guint64 x, gint r)
+{
+  switch (r) {
+    case 0:
+      return x;
+    case 1:
+      return x / 10;
+    case 2:
+      return x / 100;
+    case 3:
+      return x / 1000;
+    default:
+      return x / 10000;
+  }
+}
+
+/* the @n decimal digits of @x (below 10^@n) ending at @end */
+static inline void
+put_digits (gchar * end, guint32 x, gint n)
+{
+  static const gchar pairs[] =
+      "00010203040506070809101112131415161718192021222324"
+      "25262728293031323334353637383940414243444546474849"
+      "50515253545556575859606162636465666768697071727374"
+      "75767778798081828384858687888990919293949596979899";
+
+  for (; n >= 2; n -= 2, x /= 100) {
+    end -= 2;
+    memcpy (end, pairs + 2 * (x % 100), 2);
+  }
+  if (n)
+    end[-1] = '0' + x;
+}
+
+/* (M * T) >> 64 for the 128-bit T at @p; *@exact: nothing was dropped */
+static inline u128
+mul_pow10 (guint64 m, const guint64 * p, gboolean * exact)
+{
+  u128 hi, lo;
+
+  hi = m * (u128) p[0];
+  lo = m * (u128) p[1];
+  *exact = (guint64) lo == 0;
+  return hi + (lo >> 64);
+}
+
+/* @c against a bound known as @h, exactly or in (h, h + 2), and for
+ * float32 a window @w around it: -1 below, 1 above, 0 on it, 2 unsure */
+static inline gint
+cmp_bound (u128 c, u128 h, gboolean exact, u128 w)
+{
+  if (exact) {
+    if (c == h)
+      return 0;
+    if (c < h)
+      return h - c > w ? -1 : 2;
+    return c - h > w ? 1 : 2;
+  }
+  if (c <= h && h - c >= w)
+    return -1;
+  if (c >= h + 2 && c - (h + 2) >= w)
+    return 1;
+  return 2;
+}
+
 static gboolean
 append_double_fast (GString * out, gdouble v, gboolean is_float32)
 {
+  static const guint64 p10[] = { 1, 10, 100, 1000, 10000, 100000,
+    1000000, 10000000, 100000000, 1000000000,
+    G_GUINT64_CONSTANT (10000000000), G_GUINT64_CONSTANT (100000000000),
+    G_GUINT64_CONSTANT (1000000000000), G_GUINT64_CONSTANT (10000000000000),
+    G_GUINT64_CONSTANT (100000000000000),
+    G_GUINT64_CONSTANT (1000000000000000),
+    G_GUINT64_CONSTANT (10000000000000000),
+    G_GUINT64_CONSTANT (100000000000000000)
+  };
   gint maxd = is_float32 ? 9 : 17, mind = is_float32 ? 6 : 15;
-  gchar e[48], digs[20], cand[48];
-  gint nd = 0, exp10, n, k, i;
-  gboolean neg = v < 0;
-  const gchar *p;
+  gint nbits = is_float32 ? 24 : 53, sh = 63 - nbits;
+  gboolean neg = signbit (v), tv, tl, tu, ex, even;
+  guint64 bits, m, ival;
+  gint be, e, b, e10, q, s, r0, p;
+  const guint64 *pw;
+  u128 hv, hl, hu, w = 0;
+  gchar digs[20], cand[48];
 
-  g_snprintf (e, sizeof (e), "%.*e", maxd - 1, v);
-  /* the digits before the exponent, whatever the decimal point is */
-  for (p = e; *p && *p != 'e' && *p != 'E'; p++)
-    if (g_ascii_isdigit (*p) && nd < maxd)
-      digs[nd++] = *p;
-  if (nd != maxd || *p == '\0')
-    return FALSE;
-  exp10 = atoi (p + 1);
-
-  for (n = mind; n < maxd; n++) {
-    gchar r[20];
-    gint rexp = exp10;
-    gboolean up, tail_zero = TRUE;
-
-    for (i = n + 1; i < maxd; i++)
-      if (digs[i] != '0')
-        tail_zero = FALSE;
-    if (digs[n] == '5' && tail_zero)
+  memcpy (&bits, &v, 8);
+  be = (bits >> 52) & 0x7ff;
+  m = bits & G_GUINT64_CONSTANT (0xfffffffffffff);
+  if (is_float32) {
+    /* a normal float, exactly */
+    if (be < 1023 - 126 || be > 1023 + 127 || (m & ((1 << 29) - 1)))
       return FALSE;
-    up = digs[n] > '5' || (digs[n] == '5' && !tail_zero);
-    memcpy (r, digs, n);
-    if (up) {
-      for (i = n - 1; i >= 0 && r[i] == '9'; i--)
-        r[i] = '0';
-      if (i >= 0) {
-        r[i]++;
-      } else {
-        r[0] = '1';
-        for (i = 1; i < n; i++)
-          r[i] = '0';
-        rexp++;
-      }
-    }
-    for (k = n; k > 1 && r[k - 1] == '0'; k--);
-    render_g (cand, neg, r, k, rexp, n);
-    if (is_float32 ? (gfloat) g_ascii_strtod (cand, NULL) == (gfloat) v
-        : g_ascii_strtod (cand, NULL) == v) {
-      g_string_append (out, cand);
-      return TRUE;
-    }
+    m = (m | G_GUINT64_CONSTANT (1) << 52) >> 29;
+    e = be - 1075 + 29;
+  } else {
+    if (be == 0 || be == 0x7ff)
+      return FALSE;
+    m = m | G_GUINT64_CONSTANT (1) << 52;
+    e = be - 1075;
   }
-  /* all the digits: always reads back */
-  for (k = maxd; k > 1 && digs[k - 1] == '0'; k--);
-  render_g (cand, neg, digs, k, exp10, maxd);
-  g_string_append (out, cand);
-  return TRUE;
+  even = (m & 1) == 0;
+
+  /* q: v * 10^q in [10^(maxd - 1), 2 * 10^maxd); b = floor (log2 |v|),
+   * e10 = floor (b * log10 (2)) (exactly so for all |b| < 1200) */
+  b = e + nbits - 1;
+  e10 = b >= 0 ? (b * 78913) >> 18 : -((-b * 78913 + (1 << 18) - 1) >> 18);
+  q = maxd - 1 - e10;
+  if (q < GST_ROSBAG_POW10_MIN || q > GST_ROSBAG_POW10_MAX)
+    return FALSE;
+  pw = gst_rosbag_pow10[q - GST_ROSBAG_POW10_MIN];
+  /* |v| = (m << sh) * 2^(e - sh), 10^q ~ T * 2^t, H = (M * T) >> 64:
+   * v * 10^q ~ H * 2^-s */
+  s = -(e - sh + gst_rosbag_pow10_exp2[q - GST_ROSBAG_POW10_MIN] + 64);
+  if (s < 1 || s > 127)
+    return FALSE;
+  ex = q >= GST_ROSBAG_POW10_EXACT_MIN && q <= GST_ROSBAG_POW10_EXACT_MAX;
+  hv = mul_pow10 (m << sh, pw, &tv);
+  hu = mul_pow10 ((4 * m + 2) << (sh - 2), pw, &tu);
+  if (m == G_GUINT64_CONSTANT (1) << (nbits - 1) && be > (is_float32 ?
+          1023 - 126 : 1))
+    hl = mul_pow10 ((4 * m - 1) << (sh - 2), pw, &tl);
+  else
+    hl = mul_pow10 ((4 * m - 2) << (sh - 2), pw, &tl);
+  tv = tv && ex;
+  tl = tl && ex;
+  tu = tu && ex;
+
+  ival = (guint64) (hv >> s);
+  if (ival >= p10[maxd])
+    r0 = 1;
+  else if (ival >= p10[maxd - 1])
+    r0 = 0;
+  else
+    return FALSE;
+  e10 += r0;
+
+  for (p = mind; p <= maxd; p++) {
+    gint r = r0 + maxd - p, k, rexp = e10, cl, cu;
+    guint64 div = p10[r], n = div_pow10 (ival, r);
+    u128 rem = hv - ((u128) (n * div) << s), half = (u128) div << (s - 1);
+    u128 c;
+
+    /* round the remainder, ties to even */
+    if (tv) {
+      if (rem > half || (rem == half && (n & 1)))
+        n++;
+    } else if (rem >= half) {
+      n++;
+    } else if (rem + 2 > half) {
+      return FALSE;
+    }
+
+    if (p < maxd) {
+      /* inside v's interval? */
+      c = (u128) (n * div) << s;
+      if (is_float32)
+        w = (hl >> 50) + 4;
+      cl = cmp_bound (c, hl, tl, w);
+      if (is_float32)
+        w = (hu >> 50) + 4;
+      cu = cmp_bound (c, hu, tu, w);
+      if (cl == -1 || (cl == 0 && !even) || cu == 1 || (cu == 0 && !even))
+        continue;
+      if (cl == 2 || cu == 2)
+        return FALSE;
+    }
+
+    if (n == p10[p]) {
+      n = p10[p - 1];
+      rexp++;
+    }
+    /* the p digits: the low 8 and the rest separately, two at a time */
+    if (p > 8) {
+      put_digits (digs + p, n % 100000000, 8);
+      put_digits (digs + p - 8, n / 100000000, p - 8);
+    } else {
+      put_digits (digs + p, n, p);
+    }
+    for (k = p; k > 1 && digs[k - 1] == '0'; k--);
+    g_string_append_len (out, cand, render_g (cand, neg, digs, k, rexp, p));
+    return TRUE;
+  }
+  g_assert_not_reached ();
+  return FALSE;
 }
+#else
+static gboolean
+append_double_fast (GString * out, gdouble v, gboolean is_float32)
+{
+  (void) out;
+  (void) v;
+  (void) is_float32;
+  return FALSE;
+}
+#endif
 
 /* private: the reference for the above, one printf per precision tried */
 void
