@@ -355,8 +355,9 @@ gst_rosbag_xxh32 (const guint8 * p, gsize len)
  * go to zlib. */
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
-#pragma GCC push_options
-#pragma GCC target ("pclmul,sse2")
+
+/* a function attribute, not "#pragma GCC target": clang ignores the pragma */
+#define CRC_TARGET __attribute__ ((target ("pclmul,sse2")))
 
 #define CRC_K1 G_GUINT64_CONSTANT (0x154442bd4)
 #define CRC_K2 G_GUINT64_CONSTANT (0x1c6e41596)
@@ -366,7 +367,7 @@ gst_rosbag_xxh32 (const guint8 * p, gsize len)
 #define CRC_P G_GUINT64_CONSTANT (0x1db710641)
 #define CRC_U G_GUINT64_CONSTANT (0x1f7011641)
 
-static inline __m128i
+static inline CRC_TARGET __m128i
 crc_fold (__m128i x, __m128i k, __m128i data)
 {
   return _mm_xor_si128 (_mm_xor_si128 (_mm_clmulepi64_si128 (x, k, 0x00),
@@ -374,7 +375,7 @@ crc_fold (__m128i x, __m128i k, __m128i data)
 }
 
 /* @len >= 64 and a multiple of 16; @crc without zlib's inversions */
-static guint32
+static CRC_TARGET guint32
 crc32_clmul (guint32 crc, const guint8 * p, gsize len)
 {
   const __m128i mask32 = _mm_set_epi32 (0, 0, 0, -1);
@@ -419,8 +420,6 @@ crc32_clmul (guint32 crc, const guint8 * p, gsize len)
   x0 = _mm_xor_si128 (x0, t);
   return (guint32) _mm_cvtsi128_si32 (_mm_srli_si128 (x0, 4));
 }
-
-#pragma GCC pop_options
 
 static gboolean
 crc32_have_clmul (void)
