@@ -294,6 +294,20 @@ gst_bag_src_proxy_chain_list (GstPad * pad, GstObject * parent,
   return ret;
 }
 
+/* the events that describe a stream, copied from bagdemux's pad to the
+ * ghost pad before it is added: "pad-added" handlers can read the stream
+ * (gst_pad_get_stream(): its topic and type tags), caps and tags before
+ * any data flows */
+static gboolean
+copy_stream_event (GstPad * pad, GstEvent ** event, gpointer ghost)
+{
+  GstEventType t = GST_EVENT_TYPE (*event);
+
+  if (t == GST_EVENT_STREAM_START || t == GST_EVENT_CAPS || t == GST_EVENT_TAG)
+    gst_pad_store_sticky_event (GST_PAD (ghost), *event);
+  return TRUE;
+}
+
 static void
 gst_bag_src_demux_pad_added (GstElement * demux, GstPad * pad, GstBagSrc * self)
 {
@@ -335,6 +349,7 @@ gst_bag_src_demux_pad_added (GstElement * demux, GstPad * pad, GstBagSrc * self)
     gst_object_unref (internal);
   }
   gst_pad_set_active (ghost, TRUE);
+  gst_pad_sticky_events_foreach (pad, copy_stream_event, ghost);
   GST_OBJECT_LOCK (self);
   self->ghosts = g_list_prepend (self->ghosts, gst_object_ref (ghost));
   gst_flow_combiner_add_pad (self->flows, ghost);
