@@ -176,6 +176,13 @@ typedef struct
   gboolean warned_stamp;
   gboolean use_video_meta;
   gboolean meta_checked;
+  /* images with more than one layout (16-bit samples: either byte
+   * order): what the pad offers (gst_bag_image_map_full()'s choices,
+   * the pad's CAPS query answer) and downstream's answer to it, which
+   * the mapper picks from; NULL for every other topic */
+  GstCaps *offer;
+  GstCaps *downstream;
+  gboolean negotiated;          /* downstream asked since the offer */
   gboolean exposed;
   GstClockTime last_ts;
   GstClockTime prev_pts;        /* of the last image buffer */
@@ -725,6 +732,8 @@ gst_bag_stream_free (GstBagStream * s)
   g_clear_pointer (&s->def, gst_rosbag_msgdef_unref);
   gst_clear_caps (&s->caps);
   gst_clear_caps (&s->msg_caps);
+  gst_clear_caps (&s->offer);
+  gst_clear_caps (&s->downstream);
   gst_clear_object (&s->stream);
   if (s->pending)
     gst_buffer_list_unref (s->pending);
@@ -859,6 +868,64 @@ read_video_frame (GstBagStream * s, const guint8 * data, gsize size,
       &vf->info, error);
 }
 
+static GQuark
+gst_bag_demux_offer_quark (void)
+{
+  static GQuark q;
+
+  if (q == 0)
+    q = g_quark_from_static_string ("gst-bag-demux-offer");
+  return q;
+}
+
+/* Sets what an image pad offers (NULL: one layout only, the pad's caps
+ * are its answer); the CAPS query reads it from the pad, in any thread */
+static void
+gst_bag_stream_set_offer (GstBagStream * s, GstCaps * choices)
+{
+  GstCaps *offer = choices && gst_caps_get_size (choices) > 1 ? choices : NULL;
+
+  if (offer == s->offer || (offer && s->offer
+          && gst_caps_is_equal (offer, s->offer)))
+    return;
+  GST_DEBUG_OBJECT (s->pad, "offering %" GST_PTR_FORMAT, offer);
+  gst_caps_replace (&s->offer, offer);
+  gst_clear_caps (&s->downstream);
+  s->negotiated = FALSE;
+  GST_OBJECT_LOCK (s->pad);
+  g_object_set_qdata_full (G_OBJECT (s->pad), gst_bag_demux_offer_quark (),
+      offer ? gst_caps_ref (offer) : NULL,
+      offer ? (GDestroyNotify) gst_caps_unref : NULL);
+  GST_OBJECT_UNLOCK (s->pad);
+}
+
+/* The pad's offer, or NULL (any thread) */
+static GstCaps *
+gst_bag_demux_pad_get_offer (GstPad * pad)
+{
+  GstCaps *offer;
+
+  GST_OBJECT_LOCK (pad);
+  offer = g_object_get_qdata (G_OBJECT (pad), gst_bag_demux_offer_quark ());
+  if (offer)
+    gst_caps_ref (offer);
+  GST_OBJECT_UNLOCK (pad);
+  return offer;
+}
+
+/* Asks downstream which of the offered layouts it takes: its answer, in
+ * its order of preference, is what the mapper picks from (the first
+ * structure it can give, as a base source fixates its peer's caps) */
+static void
+gst_bag_stream_negotiate (GstBagStream * s)
+{
+  gst_clear_caps (&s->downstream);
+  s->downstream = gst_pad_peer_query_caps (s->pad, s->offer);
+  s->negotiated = TRUE;
+  GST_DEBUG_OBJECT (s->pad, "downstream takes %" GST_PTR_FORMAT " of %"
+      GST_PTR_FORMAT, s->downstream, s->offer);
+}
+
 /* An image topic's caps from one of its messages (the pad's caps before
  * its first buffer); stays unset where the message does not map */
 static void
@@ -866,6 +933,7 @@ gst_bag_stream_caps_from (GstBagStream * s, const guint8 * data, gsize size)
 {
   GBytes *b = g_bytes_new (data, size);
   GstCaps *caps = NULL;
+  GstCaps *choices = NULL;
 
   if (s->is_video) {
     VideoFrame vf;
@@ -874,12 +942,16 @@ gst_bag_stream_caps_from (GstBagStream * s, const guint8 * data, gsize size)
       caps = gst_bag_video_make_caps (vf.codec, vf.info.width, vf.info.height);
     if (caps)
       gst_caps_replace (&s->caps, caps);
-  } else if (gst_bag_image_map (s->def, b, FALSE, &caps, NULL, NULL, NULL)
-      && caps) {
+  } else if (gst_bag_image_map_full (s->def, b, FALSE, NULL, &caps,
+          &choices, NULL, NULL, NULL) && caps) {
+    /* the message's own layout until downstream says otherwise */
     gst_caps_replace (&s->caps, caps);
+    gst_bag_stream_set_offer (s, choices);
   }
   if (caps)
     gst_caps_unref (caps);
+  if (choices)
+    gst_caps_unref (choices);
   g_bytes_unref (b);
 }
 
@@ -1129,6 +1201,21 @@ gst_bag_demux_expose (GstBagDemux * demux, GstBagStream * s)
   s->exposed = TRUE;
   gst_element_add_pad (GST_ELEMENT (demux), gst_object_ref (s->pad));
   gst_flow_combiner_add_pad (demux->flowcombiner, s->pad);
+  if (s->offer) {
+    /* linked in pad-added: the caps downstream takes, before any data
+     * (the first message's, until then the message's own layout) */
+    GstCaps *caps;
+
+    gst_bag_stream_negotiate (s);
+    caps = gst_bag_image_pick_caps (s->offer, s->downstream);
+    if (!gst_caps_is_equal (caps, s->caps)) {
+      GST_DEBUG_OBJECT (s->pad, "caps %" GST_PTR_FORMAT, caps);
+      gst_caps_replace (&s->caps, caps);
+      gst_stream_set_caps (s->stream, caps);
+      gst_pad_push_event (s->pad, gst_event_new_caps (caps));
+    }
+    gst_caps_unref (caps);
+  }
   gst_object_unref (s->pad);
 }
 
@@ -1408,15 +1495,37 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
   if (s->is_image) {
     GError *err = NULL;
     guint64 img_stamp = 0;
+    GstCaps *choices = NULL;
+    guint pass;
 
-    if (!gst_bag_image_map (s->def, bytes, s->use_video_meta, &caps, &buf,
-            &img_stamp, &err)) {
-      GST_ELEMENT_WARNING (demux, STREAM, DECODE,
-          ("Skipped a malformed %s message on %s", s->type, s->topic),
-          ("%s (receive time %" G_GUINT64_FORMAT ")", err->message, recv_ns));
-      g_clear_error (&err);
-      g_bytes_unref (bytes);
-      return GST_FLOW_OK;
+    /* downstream relinked or changed its mind: ask again */
+    if (s->offer && (!s->negotiated || gst_pad_check_reconfigure (s->pad)))
+      gst_bag_stream_negotiate (s);
+    for (pass = 0; pass < 2; pass++) {
+      if (!gst_bag_image_map_full (s->def, bytes, s->use_video_meta,
+              s->offer ? s->downstream : NULL, &caps, &choices, &buf,
+              &img_stamp, &err)) {
+        GST_ELEMENT_WARNING (demux, STREAM, DECODE,
+            ("Skipped a malformed %s message on %s", s->type, s->topic),
+            ("%s (receive time %" G_GUINT64_FORMAT ")", err->message, recv_ns));
+        g_clear_error (&err);
+        g_bytes_unref (bytes);
+        return GST_FLOW_OK;
+      }
+      if (pass == 1 || choices == NULL || (s->offer ?
+              gst_caps_is_equal (choices, s->offer) :
+              gst_caps_get_size (choices) == 1)) {
+        gst_clear_caps (&choices);
+        break;
+      }
+      /* a new size or encoding: offer its layouts, ask downstream where
+       * there is more than one, map again with its answer */
+      gst_bag_stream_set_offer (s, choices);
+      gst_clear_caps (&choices);
+      if (s->offer)
+        gst_bag_stream_negotiate (s);
+      gst_clear_caps (&caps);
+      gst_clear_buffer (&buf);
     }
     if (caps == NULL) {
       /* no GStreamer format for this one: the serialized message */
@@ -2326,6 +2435,22 @@ gst_bag_demux_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
           demux->pull_mode && demux->opened, 0,
           GST_CLOCK_TIME_IS_VALID (demux->duration) ? (gint64) demux->
           duration : -1);
+      return TRUE;
+    }
+    case GST_QUERY_CAPS:{
+      /* an image pad with more than one layout: all of them, the
+       * message's own first; the others have fixed caps */
+      GstCaps *offer = gst_bag_demux_pad_get_offer (pad);
+      GstCaps *filter = NULL, *res;
+
+      if (offer == NULL)
+        return gst_pad_query_default (pad, parent, query);
+      gst_query_parse_caps (query, &filter);
+      res = filter ? gst_caps_intersect_full (filter, offer,
+          GST_CAPS_INTERSECT_FIRST) : gst_caps_ref (offer);
+      gst_query_set_caps_result (query, res);
+      gst_caps_unref (res);
+      gst_caps_unref (offer);
       return TRUE;
     }
     case GST_QUERY_SEGMENT:{

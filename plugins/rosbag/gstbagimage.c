@@ -23,8 +23,9 @@
  * ROS 1 or ROS 2 (CDR). The fields are read by the library's decoder from
  * the topic's own definition (gst_rosbag_msgdef_read_fields()), every
  * length bounded by the bytes of the message; the pixels are a slice of
- * the message where they can be. See gstbagimage.h for the API contract and docs/images.md
- * for the table.
+ * the message where they can be, a copy where the stride must change or
+ * downstream takes only the other byte order of 16-bit samples. See
+ * gstbagimage.h for the API contract and docs/images.md for the table.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -207,6 +208,49 @@ encoding_video_format (const GstBagImageEncoding * enc, gboolean bigendian)
   return bigendian ? enc->format_be : enc->format_le;
 }
 
+/* 16-bit formats have an LE/BE pair in the table: every sample of theirs
+ * is a 16-bit word, so the other byte order is a swap of each pair */
+static gboolean
+encoding_has_byte_order (const GstBagImageEncoding * enc)
+{
+  return enc->bayer == NULL && enc->format_le != enc->format_be;
+}
+
+/* The caps an image can go out as, preferred first: @caps (the message's
+ * own layout: zero copy), then, for 16-bit formats, @other_info's (the
+ * other byte order, a swapped copy) */
+static GstCaps *
+make_choices (GstCaps * caps, const GstVideoInfo * other_info)
+{
+  GstCaps *choices = gst_caps_copy (caps);
+
+  if (other_info)
+    gst_caps_append (choices, gst_video_info_to_caps (other_info));
+  return choices;
+}
+
+/* The index in @choices of the first caps @downstream takes, in
+ * downstream's order of preference (its answer to the CAPS query, as a
+ * base source fixates the first structure of its peer's caps); 0 (the
+ * message's own layout) without an answer or when nothing fits */
+static guint
+pick_choice (GstCaps * choices, GstCaps * downstream)
+{
+  guint i, j, n;
+
+  if (downstream == NULL || gst_caps_is_any (downstream))
+    return 0;
+  n = gst_caps_get_size (choices);
+  for (i = 0; i < gst_caps_get_size (downstream); i++) {
+    const GstStructure *ds = gst_caps_get_structure (downstream, i);
+
+    for (j = 0; j < n; j++)
+      if (gst_structure_can_intersect (gst_caps_get_structure (choices, j), ds))
+        return j;
+  }
+  return 0;
+}
+
 GstCaps *
 gst_bag_image_encoding_to_caps (const gchar * encoding, gboolean is_bigendian,
     guint width, guint height)
@@ -258,6 +302,27 @@ plane_rows (const GstVideoFormatInfo * finfo, guint plane, guint height)
   return height;
 }
 
+/* As copy_rows, with the bytes of every 16-bit word swapped (@row_bytes
+ * is even: rows of 16-bit samples) */
+static void
+swap_rows (guint8 * dst, gsize dst_stride, const guint8 * src,
+    gsize src_stride, gsize row_bytes, guint n_rows)
+{
+  guint r;
+  gsize i;
+
+  for (r = 0; r < n_rows; r++) {
+    for (i = 0; i + 1 < row_bytes; i += 2) {
+      dst[i] = src[i + 1];
+      dst[i + 1] = src[i];
+    }
+    if (dst_stride > row_bytes)
+      memset (dst + row_bytes, 0, dst_stride - row_bytes);
+    dst += dst_stride;
+    src += src_stride;
+  }
+}
+
 /* Copies @n_rows rows of @row_bytes from (@src, @src_stride) to (@dst,
  * @dst_stride), zeroing the padding of each destination row. */
 static void
@@ -285,9 +350,12 @@ buffer_from_slice (GBytes * msg_bytes, gsize offset, gsize len)
   return buf;
 }
 
+/* @caps is always set on success (NULL: no mapping); @choices is set for
+ * the 16-bit formats only (the caller copies @caps otherwise) */
 static gboolean
 map_image (GstRosbagMsgDef * def, GBytes * msg_bytes, gboolean use_video_meta,
-    GstCaps ** caps, GstBuffer ** buffer, guint64 * stamp, GError ** error)
+    GstCaps * downstream, GstCaps ** caps, GstCaps ** choices,
+    GstBuffer ** buffer, guint64 * stamp, GError ** error)
 {
   GstRosbagFieldValue v[N_FIELDS];
   guint32 height, width, step, data_len;
@@ -296,12 +364,13 @@ map_image (GstRosbagMsgDef * def, GBytes * msg_bytes, gboolean use_video_meta,
   gchar *encoding = NULL;
   const GstBagImageEncoding *enc;
   const guint8 *data;
-  GstVideoInfo info;
+  GstVideoInfo info, other_info;
   const GstVideoFormatInfo *finfo;
   gsize ros_offset[GST_VIDEO_MAX_PLANES] = { 0, };
   guint64 total;
   guint p, n_planes;
   gboolean is_default = TRUE;
+  gboolean has_other = FALSE, swap = FALSE;
 
   if (!read_fields (def, msg_bytes, image_paths, v, error))
     return FALSE;
@@ -347,8 +416,7 @@ map_image (GstRosbagMsgDef * def, GBytes * msg_bytes, gboolean use_video_meta,
 
     if (step < width || (guint64) step * height > data_len)
       goto bad_size;
-    if (caps)
-      *caps = bayer_caps (enc->bayer, width, height);
+    *caps = bayer_caps (enc->bayer, width, height);
     if (buffer) {
       if (step == gst_stride) {
         *buffer = buffer_from_slice (msg_bytes, data_off,
@@ -396,11 +464,43 @@ map_image (GstRosbagMsgDef * def, GBytes * msg_bytes, gboolean use_video_meta,
   if (total > data_len)
     goto bad_size;
 
-  if (caps)
-    *caps = gst_video_info_to_caps (&info);
+  *caps = gst_video_info_to_caps (&info);
+  /* 16-bit samples: the other byte order too, same layout, when
+   * downstream takes only that one */
+  if (encoding_has_byte_order (enc))
+    has_other = gst_video_info_set_format (&other_info,
+        encoding_video_format (enc, !bigendian), width, height);
+  if (has_other && (choices || downstream)) {
+    GstCaps *all = make_choices (*caps, &other_info);
+
+    swap = pick_choice (all, downstream) == 1;
+    if (choices)
+      *choices = all;
+    else
+      gst_caps_unref (all);
+  }
+  if (swap) {
+    GST_LOG ("'%s' %ux%u: byte order swapped for downstream", encoding,
+        width, height);
+    gst_caps_unref (*caps);
+    *caps = gst_video_info_to_caps (&other_info);
+  }
 
   if (buffer) {
-    if (is_default) {
+    if (swap) {
+      GstMapInfo map;
+
+      /* a new buffer in GStreamer's default layout, as the repack below */
+      *buffer = gst_buffer_new_allocate (NULL, other_info.size, NULL);
+      gst_buffer_map (*buffer, &map, GST_MAP_WRITE);
+      memset (map.data, 0, map.size);
+      for (p = 0; p < n_planes; p++)
+        swap_rows (map.data + GST_VIDEO_INFO_PLANE_OFFSET (&other_info, p),
+            GST_VIDEO_INFO_PLANE_STRIDE (&other_info, p),
+            data + ros_offset[p], step, plane_row_bytes (finfo, p, width),
+            plane_rows (finfo, p, height));
+      gst_buffer_unmap (*buffer, &map);
+    } else if (is_default) {
       *buffer = buffer_from_slice (msg_bytes, data_off, total);
     } else if (use_video_meta) {
       gint strides[GST_VIDEO_MAX_PLANES] = { 0, };
@@ -639,14 +739,25 @@ map_compressed (GstRosbagMsgDef * def, GBytes * msg_bytes, GstCaps ** caps,
 
 /* ---------------------------------------------------------------------- */
 
+GstCaps *
+gst_bag_image_pick_caps (GstCaps * choices, GstCaps * downstream)
+{
+  g_return_val_if_fail (GST_IS_CAPS (choices), NULL);
+  g_return_val_if_fail (!gst_caps_is_empty (choices), NULL);
+
+  return gst_caps_copy_nth (choices, pick_choice (choices, downstream));
+}
+
 gboolean
-gst_bag_image_map (GstRosbagMsgDef * def, GBytes * msg_bytes,
-    gboolean use_video_meta, GstCaps ** caps, GstBuffer ** buffer,
-    guint64 * header_stamp_ns, GError ** error)
+gst_bag_image_map_full (GstRosbagMsgDef * def, GBytes * msg_bytes,
+    gboolean use_video_meta, GstCaps * downstream, GstCaps ** caps,
+    GstCaps ** choices, GstBuffer ** buffer, guint64 * header_stamp_ns,
+    GError ** error)
 {
   guint64 stamp = 0;
   gboolean ret;
   const gchar *ros_type;
+  GstCaps *out_caps = NULL, *out_choices = NULL;
 
   g_return_val_if_fail (def != NULL, FALSE);
   g_return_val_if_fail (msg_bytes != NULL, FALSE);
@@ -656,6 +767,8 @@ gst_bag_image_map (GstRosbagMsgDef * def, GBytes * msg_bytes,
 
   if (caps)
     *caps = NULL;
+  if (choices)
+    *choices = NULL;
   if (buffer)
     *buffer = NULL;
   if (header_stamp_ns)
@@ -663,10 +776,10 @@ gst_bag_image_map (GstRosbagMsgDef * def, GBytes * msg_bytes,
 
   ros_type = gst_rosbag_msgdef_get_type_name (def);
   if (g_str_has_suffix (ros_type, "/CompressedImage")) {
-    ret = map_compressed (def, msg_bytes, caps, buffer, &stamp, error);
+    ret = map_compressed (def, msg_bytes, &out_caps, buffer, &stamp, error);
   } else if (g_str_has_suffix (ros_type, "/Image")) {
-    ret = map_image (def, msg_bytes, use_video_meta, caps, buffer, &stamp,
-        error);
+    ret = map_image (def, msg_bytes, use_video_meta, downstream, &out_caps,
+        choices ? &out_choices : NULL, buffer, &stamp, error);
   } else {
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE,
         "%s is not an image type", ros_type);
@@ -674,13 +787,31 @@ gst_bag_image_map (GstRosbagMsgDef * def, GBytes * msg_bytes,
   }
 
   if (!ret) {
-    if (caps)
-      gst_clear_caps (caps);
+    gst_clear_caps (&out_caps);
+    gst_clear_caps (&out_choices);
     if (buffer)
       gst_clear_buffer (buffer);
     return FALSE;
   }
+  /* one layout only (8-bit, bayer, compressed): the caps are the choice */
+  if (out_caps && choices && out_choices == NULL)
+    out_choices = gst_caps_copy (out_caps);
+  if (choices)
+    *choices = out_choices;
+  if (caps)
+    *caps = out_caps;
+  else
+    gst_clear_caps (&out_caps);
   if (header_stamp_ns)
     *header_stamp_ns = stamp;
   return TRUE;
+}
+
+gboolean
+gst_bag_image_map (GstRosbagMsgDef * def, GBytes * msg_bytes,
+    gboolean use_video_meta, GstCaps ** caps, GstBuffer ** buffer,
+    guint64 * header_stamp_ns, GError ** error)
+{
+  return gst_bag_image_map_full (def, msg_bytes, use_video_meta, NULL, caps,
+      NULL, buffer, header_stamp_ns, error);
 }

@@ -67,10 +67,44 @@ G_BEGIN_DECLS
  *   GST_VIDEO_META_API_TYPE); otherwise rows are repacked to the default
  *   stride. video/x-bayer always has rows of GST_ROUND_UP_4 (width) bytes
  *   (what bayer2rgb reads), repacked when the message's step differs.
+ *   16-bit samples (mono16, 16UC1, rgba16, bgra16, 16UC4) come in the
+ *   message's own byte order (is_bigendian): GRAY16_LE or GRAY16_BE,
+ *   RGBA64_LE or RGBA64_BE, BGRA64_LE or BGRA64_BE, zero copy as above.
  *   Any of @caps, @buffer, @header_stamp_ns may be NULL when not wanted.
+ *   Same as gst_bag_image_map_full() with @downstream and @choices NULL.
+ *
+ * gst_bag_image_map_full (def, msg_bytes, use_video_meta, downstream,
+ *     &caps, &choices, &buffer, &header_stamp_ns, &error):
+ *   as gst_bag_image_map(), and:
+ *   *choices (when @choices is not NULL; caller owns it): every caps this
+ *   message can go out as, preferred first, one structure each: first the
+ *   message's own layout (what gst_bag_image_map() gives: zero copy where
+ *   the stride allows), then, for the 16-bit formats, the same image in
+ *   the other byte order (GRAY16_LE <-> GRAY16_BE, RGBA64_LE <-> RGBA64_BE,
+ *   BGRA64_LE <-> BGRA64_BE). For every other mapping *choices is a copy of
+ *   *caps; NULL where *caps is NULL. What a source pad offers in its CAPS
+ *   query answer and filters its peer's caps with.
+ *   @downstream (may be NULL: no constraint) is downstream's answer to that
+ *   query (gst_pad_peer_query_caps (pad, choices)), in its order of
+ *   preference: the first of its structures that one of the choices
+ *   intersects picks that choice (a base source's fixation of its peer's
+ *   caps); without a match, or with NULL or ANY, the message's own layout.
+ *   When the other byte order is picked, *caps says it and *buffer is a
+ *   new buffer in GStreamer's default layout (the default stride, padding
+ *   zeroed, no GstVideoMeta whatever @use_video_meta) holding the pixels
+ *   with the two bytes of every 16-bit sample swapped, rows read `step`
+ *   bytes apart as above; the rows' padding in the message is not read.
+ *   Malformed messages fail the same way whatever @downstream says.
+ *
+ * gst_bag_image_pick_caps (choices, downstream):
+ *   the one caps of @choices (non-empty, from gst_bag_image_map_full())
+ *   that gst_bag_image_map_full() would give with @downstream (may be
+ *   NULL); new caps, caller owns them. For a pad that negotiates before it
+ *   has a message to map.
  *
  * gst_bag_image_encoding_to_caps (encoding, is_bigendian, width, height):
- *   the caps an Image with these fields maps to, or NULL (stays
+ *   the caps an Image with these fields maps to (the message's own byte
+ *   order: the first of the choices), or NULL (stays
  *   application/x-rosmsg). Used by the docs test and by callers that want
  *   to know ahead.
  */
@@ -80,6 +114,13 @@ gboolean gst_bag_image_type_is_mapped (const gchar * ros_type);
 gboolean gst_bag_image_map (GstRosbagMsgDef * def, GBytes * msg_bytes,
     gboolean use_video_meta, GstCaps ** caps, GstBuffer ** buffer,
     guint64 * header_stamp_ns, GError ** error);
+
+gboolean gst_bag_image_map_full (GstRosbagMsgDef * def, GBytes * msg_bytes,
+    gboolean use_video_meta, GstCaps * downstream, GstCaps ** caps,
+    GstCaps ** choices, GstBuffer ** buffer, guint64 * header_stamp_ns,
+    GError ** error);
+
+GstCaps *gst_bag_image_pick_caps (GstCaps * choices, GstCaps * downstream);
 
 GstCaps *gst_bag_image_encoding_to_caps (const gchar * encoding,
     gboolean is_bigendian, guint width, guint height);

@@ -1342,6 +1342,8 @@ GST_START_TEST (test_recipe_png_per_frame)
 
 GST_END_TEST;
 
+static GPtrArray *run_line (const gchar * line, gboolean video_meta);
+
 static void
 count_handoff (GstElement * sink, GstBuffer * buf, GstPad * pad, guint * n)
 {
@@ -1360,10 +1362,56 @@ GST_START_TEST (test_recipe_mp4)
     return;
   dir = g_dir_make_tmp ("bagimage-recipe-XXXXXX", NULL);
   line = g_strdup_printf ("bagsrc location=%s/images.bag "
-      "topics=/cam/image_raw ! videoconvert ! x264enc ! mp4mux ! "
-      "filesink location=%s/cam.mp4", TEST_FILES_DIR, dir);
+      "topics=/cam/image_raw ! videoconvert ! video/x-raw,format=I420 ! "
+      "x264enc ! mp4mux ! filesink location=%s/cam.mp4", TEST_FILES_DIR, dir);
   run_launch (line);
   g_free (line);
+
+  /* 4:2:0, not the High 4:4:4 x264enc writes from RGB: the avcC box's
+   * profile_idc (the byte after its version) ... */
+  {
+    gchar *p = g_strdup_printf ("%s/cam.mp4", dir), *contents;
+    gsize len, i;
+    guint n_avcc = 0;
+
+    fail_unless (g_file_get_contents (p, &contents, &len, NULL));
+    for (i = 4; i + 6 <= len; i++)
+      if (memcmp (contents + i, "avcC", 4) == 0) {
+        guint8 profile_idc = contents[i + 5];
+
+        fail_unless_equals_int (contents[i + 4], 1);
+        fail_unless (profile_idc == 66 || profile_idc == 77
+            || profile_idc == 100, "H.264 profile_idc %u (244: High 4:4:4)",
+            profile_idc);
+        n_avcc++;
+      }
+    fail_unless_equals_int (n_avcc, 1);
+    g_free (contents);
+    g_free (p);
+  }
+  /* ... and as h264parse reads the SPS */
+  {
+    GstCaps *caps = NULL;
+    const GstStructure *st;
+
+    line = g_strdup_printf ("filesrc location=%s/cam.mp4 ! qtdemux ! "
+        "h264parse ! fakesink name=sink signal-handoffs=true", dir);
+    {
+      GPtrArray *samples = run_line (line, FALSE);
+
+      fail_unless (samples->len >= 1);
+      caps = gst_caps_ref (gst_sample_get_caps (g_ptr_array_index (samples,
+                  0)));
+      g_ptr_array_unref (samples);
+    }
+    st = gst_caps_get_structure (caps, 0);
+    fail_unless_equals_string (gst_structure_get_string (st, "chroma-format"),
+        "4:2:0");
+    fail_if (g_str_has_prefix (gst_structure_get_string (st, "profile"),
+            "high-4:4:4"), "%" GST_PTR_FORMAT, caps);
+    gst_caps_unref (caps);
+    g_free (line);
+  }
 
   /* the file holds one video track of 3 frames (the stsz box) of 32x24 */
   {
@@ -1445,47 +1493,64 @@ GST_END_TEST;
 
 GST_START_TEST (test_recipe_depth_png16)
 {
+  /* pngenc straight after bagsrc (16UC1 goes out as GRAY16_BE, which
+   * pngenc asked for); videoconvert without a caps filter (it asks for
+   * GRAY16_BE too now); the caps-filter variant of the docs */
+  const gchar *middles[] = { "", "videoconvert ! ",
+    "videoconvert ! video/x-raw,format=GRAY16_BE ! "
+  };
   gchar *dir, *line;
   GPtrArray *msgs;
-  guint k;
+  guint k, v;
 
   if (!have_bagsrc ())
     return;
   msgs = fixture_messages ();
-  dir = g_dir_make_tmp ("bagimage-recipe-XXXXXX", NULL);
-  line = g_strdup_printf ("bagsrc location=%s/images.bag "
-      "topics=/cam/depth ! videoconvert ! video/x-raw,format=GRAY16_BE ! "
-      "pngenc ! multifilesink "
-      "location=%s/depth_%%06d.png", TEST_FILES_DIR, dir);
-  run_launch (line);
-  for (k = 0; k < 2; k++) {
-    gchar *p = g_strdup_printf ("%s/depth_%06u.png", dir, k);
-    RefMsg *m = find_msg (msgs, "/cam/depth", k);
-    const guint8 *d = g_bytes_get_data (m->data, NULL);
-    GstCaps *caps;
-    GstBuffer *out = decode_png_file (p, NULL, &caps);
-    GstVideoInfo info;
-    GstVideoFrame frame;
-    guint x, y;
+  for (v = 0; v < G_N_ELEMENTS (middles); v++) {
+    dir = g_dir_make_tmp ("bagimage-recipe-XXXXXX", NULL);
+    line = g_strdup_printf ("bagsrc location=%s/images.bag "
+        "topics=/cam/depth ! %spngenc ! multifilesink "
+        "location=%s/depth_%%06d.png", TEST_FILES_DIR, middles[v], dir);
+    run_launch (line);
+    for (k = 0; k < 2; k++) {
+      gchar *p = g_strdup_printf ("%s/depth_%06u.png", dir, k);
+      RefMsg *m = find_msg (msgs, "/cam/depth", k);
+      const guint8 *d = g_bytes_get_data (m->data, NULL);
+      GstCaps *caps;
+      GstBuffer *out;
+      GstVideoInfo info;
+      GstVideoFrame frame;
+      guint x, y;
+      gchar *contents;
+      gsize len;
 
-    fail_unless (gst_video_info_from_caps (&info, caps));
-    fail_unless_equals_int (GST_VIDEO_INFO_FORMAT (&info),
-        GST_VIDEO_FORMAT_GRAY16_BE);
-    fail_unless (gst_video_frame_map (&frame, &info, out, GST_MAP_READ));
-    for (y = 0; y < m->height; y++)
-      for (x = 0; x < m->width; x++)
-        fail_unless_equals_int (GST_READ_UINT16_BE ((guint8 *)
-                GST_VIDEO_FRAME_PLANE_DATA (&frame, 0) +
-                y * GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0) + 2 * x),
-            GST_READ_UINT16_LE (d + y * m->step + 2 * x));
-    gst_video_frame_unmap (&frame);
-    gst_buffer_unref (out);
-    gst_caps_unref (caps);
-    g_free (p);
+      /* a 16-bit grayscale PNG: IHDR bit depth 16, colour type 0 */
+      fail_unless (g_file_get_contents (p, &contents, &len, NULL), "%s", p);
+      fail_unless (len > 26 && memcmp (contents + 12, "IHDR", 4) == 0);
+      fail_unless (contents[24] == 16 && contents[25] == 0,
+          "%s: %s: bit depth %u, colour type %u", line, p, contents[24],
+          contents[25]);
+      g_free (contents);
+      out = decode_png_file (p, NULL, &caps);
+      fail_unless (gst_video_info_from_caps (&info, caps));
+      fail_unless_equals_int (GST_VIDEO_INFO_FORMAT (&info),
+          GST_VIDEO_FORMAT_GRAY16_BE);
+      fail_unless (gst_video_frame_map (&frame, &info, out, GST_MAP_READ));
+      for (y = 0; y < m->height; y++)
+        for (x = 0; x < m->width; x++)
+          fail_unless_equals_int (GST_READ_UINT16_BE ((guint8 *)
+                  GST_VIDEO_FRAME_PLANE_DATA (&frame, 0) +
+                  y * GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0) + 2 * x),
+              GST_READ_UINT16_LE (d + y * m->step + 2 * x));
+      gst_video_frame_unmap (&frame);
+      gst_buffer_unref (out);
+      gst_caps_unref (caps);
+      g_free (p);
+    }
+    remove_dir (dir);
+    g_free (dir);
+    g_free (line);
   }
-  remove_dir (dir);
-  g_free (dir);
-  g_free (line);
   g_ptr_array_unref (msgs);
 }
 
@@ -1730,6 +1795,581 @@ GST_START_TEST (test_bagsrc_video_meta)
       }
     }
     g_ptr_array_unref (samples);
+  }
+  g_ptr_array_unref (msgs);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* 16-bit samples in either byte order: the mapper's choices, the swap, and
+ * bagdemux negotiating with downstream (its CAPS query, RECONFIGURE) */
+
+static const gchar *const topics16[] = { "/img/mono16", "/img/mono16_be",
+  "/img/16UC1", "/img/16UC1_be", "/img/rgba16", "/img/bgra16_be",
+  "/img/16UC4", "/cam/depth"
+};
+
+/* the other byte order of a 16-bit format, from the GStreamer names */
+static const gchar *
+other_order (const gchar * format)
+{
+  static const gchar *const pairs[][2] = { {"GRAY16_LE", "GRAY16_BE"},
+  {"RGBA64_LE", "RGBA64_BE"}, {"BGRA64_LE", "BGRA64_BE"}
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (pairs); i++) {
+    if (g_str_equal (format, pairs[i][0]))
+      return pairs[i][1];
+    if (g_str_equal (format, pairs[i][1]))
+      return pairs[i][0];
+  }
+  fail ("%s is not a 16-bit format", format);
+  return NULL;
+}
+
+static const gchar *
+caps_format (GstCaps * caps)
+{
+  return gst_structure_get_string (gst_caps_get_structure (caps, 0), "format");
+}
+
+/* The 16-bit samples of @buf, read in the byte order its caps say, equal
+ * the message's, read in is_bigendian's; a repacked buffer's row padding
+ * is zero */
+static void
+check_samples16 (const RefMsg * m, GstCaps * caps, GstBuffer * buf)
+{
+  const guint8 *d = g_bytes_get_data (m->data, NULL);
+  guint row_bytes[2], rows[2], x, y;
+  GstVideoInfo info;
+  GstVideoFrame frame;
+  gboolean le;
+
+  fail_unless_equals_int (ros_layout (m->encoding, m->width, m->height,
+          row_bytes, rows), 1);
+  fail_unless (gst_video_info_from_caps (&info, caps));
+  le = GST_VIDEO_FORMAT_INFO_IS_LE (info.finfo);
+  fail_unless (gst_video_frame_map (&frame, &info, buf, GST_MAP_READ));
+  for (y = 0; y < rows[0]; y++) {
+    const guint8 *row = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&frame,
+        0) + (gsize) y * GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0);
+    const guint8 *src = d + (gsize) y * m->step;
+
+    for (x = 0; x < row_bytes[0]; x += 2) {
+      guint ros = m->bigendian ? GST_READ_UINT16_BE (src + x) :
+          GST_READ_UINT16_LE (src + x);
+      guint gst = le ? GST_READ_UINT16_LE (row + x) :
+          GST_READ_UINT16_BE (row + x);
+
+      fail_unless (gst == ros, "%s msg %u (%s, step %u) as %s: sample %u of "
+          "row %u is %u, not %u", m->topic, m->index, m->encoding, m->step,
+          caps_format (caps), x / 2, y, gst, ros);
+    }
+    if (gst_buffer_get_video_meta (buf) == NULL)
+      for (x = row_bytes[0]; x < (guint) GST_VIDEO_FRAME_PLANE_STRIDE (&frame,
+              0); x++)
+        fail_unless (row[x] == 0, "%s msg %u: padding byte %u of row %u "
+            "is %u", m->topic, m->index, x, y, row[x]);
+  }
+  gst_video_frame_unmap (&frame);
+}
+
+static GstCaps *
+format_caps (const gchar * format)
+{
+  return gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, format,
+      NULL);
+}
+
+/* What a pad offers: the message's own layout, then (16-bit) the other
+ * byte order of the same image; one caps for the others */
+GST_START_TEST (test_byte_order_choices)
+{
+  GPtrArray *msgs = fixture_messages ();
+  guint i, n16 = 0;
+
+  for (i = 0; i < msgs->len; i++) {
+    RefMsg *m = g_ptr_array_index (msgs, i);
+    GstCaps *caps = NULL, *choices = NULL, *plain = NULL;
+    GstBuffer *buf = NULL;
+
+    if (!g_str_has_prefix (m->topic, "/img/") && !g_str_has_prefix (m->topic,
+            "/cmp/") && !g_str_has_prefix (m->topic, "/cam/"))
+      continue;
+    fail_unless (gst_bag_image_map_full (m->compressed ? COMPRESSED_TYPE :
+            IMAGE_TYPE, m->raw, FALSE, NULL, &caps, &choices, &buf, NULL,
+            NULL));
+    plain = map_caps (m);
+    if (caps == NULL) {
+      fail_unless (choices == NULL && plain == NULL);
+      continue;
+    }
+    fail_unless (gst_caps_is_equal (caps, plain), "%s", m->topic);
+    {
+      GstCaps *first = gst_caps_copy_nth (choices, 0);
+
+      fail_unless (gst_caps_is_equal (first, caps), "%s: %" GST_PTR_FORMAT
+          " first of %" GST_PTR_FORMAT, m->topic, caps, choices);
+      gst_caps_unref (first);
+    }
+    if (!m->compressed && (g_str_has_suffix (m->encoding, "16")
+            || g_str_equal (m->encoding, "16UC1")
+            || g_str_equal (m->encoding, "16UC4"))) {
+      GstCaps *second = gst_caps_copy_nth (choices, 1);
+      GstStructure *a = gst_caps_get_structure (caps, 0);
+      GstStructure *b = gst_caps_get_structure (second, 0);
+      gint w = 0, h = 0;
+
+      fail_unless_equals_int (gst_caps_get_size (choices), 2);
+      fail_unless_equals_string (caps_format (second),
+          other_order (caps_format (caps)));
+      fail_unless (gst_structure_get_int (b, "width", &w)
+          && w == (gint) m->width);
+      fail_unless (gst_structure_get_int (b, "height", &h)
+          && h == (gint) m->height);
+      fail_unless (gst_structure_has_field (b, "framerate"));
+      fail_unless (gst_structure_has_name (a, "video/x-raw"));
+      /* the message's own byte order first */
+      fail_unless_equals_int (GST_VIDEO_FORMAT_INFO_IS_LE
+          (gst_video_format_get_info (gst_video_format_from_string
+                  (caps_format (caps)))), !m->bigendian);
+      gst_caps_unref (second);
+      n16++;
+    } else {
+      fail_unless_equals_int (gst_caps_get_size (choices), 1);
+    }
+    /* the pick without a constraint: the message's own */
+    {
+      GstCaps *pick = gst_bag_image_pick_caps (choices, NULL);
+
+      fail_unless (gst_caps_is_equal (pick, caps));
+      gst_caps_unref (pick);
+    }
+    gst_caps_unref (caps);
+    gst_caps_unref (plain);
+    gst_caps_unref (choices);
+    gst_buffer_unref (buf);
+  }
+  /* 7 16-bit topics of two messages, /cam/depth */
+  fail_unless_equals_int (n16, 16);
+  g_ptr_array_unref (msgs);
+}
+
+GST_END_TEST;
+
+/* The other byte order when downstream takes only that one: a new buffer
+ * in the default layout, every sample swapped, the padding of padded and
+ * odd steps not copied; the message's own (zero copy as before) otherwise */
+GST_START_TEST (test_byte_order_swap)
+{
+  GPtrArray *msgs = fixture_messages ();
+  guint t, k, meta;
+
+  for (t = 0; t < G_N_ELEMENTS (topics16); t++) {
+    for (k = 0; k < 2; k++) {
+      RefMsg *m = find_msg (msgs, topics16[t], k);
+      GstCaps *own_caps = map_caps (m);
+      const gchar *own = caps_format (own_caps);
+      const gchar *other = other_order (own);
+
+      for (meta = 0; meta < 2; meta++) {
+        /* downstream's answers, and the format each must give */
+        struct
+        {
+          GstCaps *downstream;
+          const gchar *want;
+        } cases[] = {
+          {format_caps (other), other},
+          {format_caps (own), own},
+          /* both, downstream preferring the other: its order wins */
+          {gst_caps_merge (format_caps (other), format_caps (own)), other},
+          /* both, the message's first (what a fakesink answers) */
+          {gst_caps_merge (format_caps (own), format_caps (other)), own},
+          {gst_caps_new_any (), own},
+          {gst_caps_new_empty (), own},
+          /* nothing fits: the message's own, downstream will refuse */
+          {format_caps ("RGB"), own},
+          {NULL, own},
+        };
+        guint c;
+
+        for (c = 0; c < G_N_ELEMENTS (cases); c++) {
+          GstCaps *caps = NULL, *choices = NULL;
+          GstBuffer *buf = NULL;
+          GstVideoInfo info;
+          gboolean swapped = !g_str_equal (cases[c].want, own);
+
+          fail_unless (gst_bag_image_map_full (IMAGE_TYPE, m->raw, meta,
+                  cases[c].downstream, &caps, &choices, &buf, NULL, NULL));
+          fail_unless_equals_string (caps_format (caps), cases[c].want);
+          if (cases[c].downstream) {
+            GstCaps *pick = gst_bag_image_pick_caps (choices,
+                cases[c].downstream);
+
+            fail_unless (gst_caps_is_equal (pick, caps));
+            gst_caps_unref (pick);
+          }
+          check_samples16 (m, caps, buf);
+          fail_unless (gst_video_info_from_caps (&info, caps));
+          if (swapped) {
+            /* a copy, GStreamer's default layout, no meta */
+            fail_if (buffer_shares (buf, m->raw));
+            fail_unless (gst_buffer_get_video_meta (buf) == NULL);
+            fail_unless_equals_uint64 (gst_buffer_get_size (buf), info.size);
+          } else {
+            /* as gst_bag_image_map (): same bytes, same sharing */
+            check_pixels (m, caps, buf);
+            if ((gint) m->step == GST_VIDEO_INFO_PLANE_STRIDE (&info, 0)
+                || meta)
+              fail_unless (buffer_shares (buf, m->raw), "%s msg %u copied",
+                  m->topic, k);
+          }
+          gst_caps_unref (caps);
+          gst_caps_unref (choices);
+          gst_buffer_unref (buf);
+          if (cases[c].downstream)
+            gst_caps_unref (cases[c].downstream);
+        }
+      }
+      gst_caps_unref (own_caps);
+    }
+  }
+  g_ptr_array_unref (msgs);
+}
+
+GST_END_TEST;
+
+/* Known numbers: a big-endian 16UC1 3x2 image, step 9 (3 padding bytes
+ * 0xEE), to a downstream taking only GRAY16_LE: rows of 8 bytes (the
+ * default stride), samples swapped, padding zeroed; a short one still
+ * fails whatever downstream takes */
+GST_START_TEST (test_byte_order_swap_bytes)
+{
+  const guint8 data[] = {
+    0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0xee, 0xee, 0xee,
+    0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0xee, 0xee, 0xee
+  };
+  const guint8 want[] = {
+    0x02, 0x01, 0x04, 0x03, 0x06, 0x05, 0x00, 0x00,
+    0x12, 0x11, 0x14, 0x13, 0x16, 0x15, 0x00, 0x00
+  };
+  GBytes *msg = build_image ("16UC1", 3, 2, 1, 9, sizeof (data), data);
+  GstCaps *le = format_caps ("GRAY16_LE");
+  GstCaps *caps = NULL;
+  GstBuffer *buf = NULL;
+  GstMapInfo map;
+  gsize size;
+  const guint8 *d = g_bytes_get_data (msg, &size);
+  gsize n;
+
+  fail_unless (gst_bag_image_map_full (IMAGE_TYPE, msg, TRUE, le, &caps,
+          NULL, &buf, NULL, NULL));
+  fail_unless_equals_string (caps_format (caps), "GRAY16_LE");
+  fail_unless (gst_buffer_get_video_meta (buf) == NULL);
+  fail_unless (gst_buffer_map (buf, &map, GST_MAP_READ));
+  fail_unless_equals_uint64 (map.size, sizeof (want));
+  fail_unless (memcmp (map.data, want, sizeof (want)) == 0);
+  gst_buffer_unmap (buf, &map);
+  gst_caps_unref (caps);
+  gst_buffer_unref (buf);
+
+  /* data one byte short of step x height: skipped, nothing read beyond */
+  for (n = 0; n < size; n++) {
+    GBytes *cut = g_bytes_new (d, n);
+    GError *err = NULL;
+
+    caps = NULL;
+    buf = NULL;
+    fail_if (gst_bag_image_map_full (IMAGE_TYPE, cut, FALSE, le, &caps, NULL,
+            &buf, NULL, &err), "truncated to %" G_GSIZE_FORMAT " mapped", n);
+    fail_unless (err != NULL && caps == NULL && buf == NULL);
+    g_error_free (err);
+    g_bytes_unref (cut);
+  }
+  g_bytes_unref (msg);
+  msg = build_image ("16UC1", 3, 2, 1, 9, sizeof (data) - 1, data);
+  fail_unless (map_expect_fail (IMAGE_TYPE, msg));
+  g_bytes_unref (msg);
+  gst_caps_unref (le);
+}
+
+GST_END_TEST;
+
+/* A downstream pad made by hand: it takes @allowed (its CAPS answer, in
+ * its order of preference), refuses other caps, and after its first
+ * buffer takes only @then and says RECONFIGURE */
+typedef struct
+{
+  GstCaps *allowed;
+  GstCaps *then;
+  gboolean video_meta;
+  GstPad *pad;
+  GstCaps *offered;             /* bagdemux's CAPS answer at pad-added */
+  GPtrArray *samples;
+  guint n_caps_events;
+  guint n_refused;
+} OrderSink;
+
+static gboolean
+order_sink_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  OrderSink *o = g_object_get_data (G_OBJECT (pad), "order-sink");
+
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_CAPS:{
+      GstCaps *filter = NULL, *res;
+
+      gst_query_parse_caps (query, &filter);
+      res = filter ? gst_caps_intersect_full (o->allowed, filter,
+          GST_CAPS_INTERSECT_FIRST) : gst_caps_ref (o->allowed);
+      gst_query_set_caps_result (query, res);
+      gst_caps_unref (res);
+      return TRUE;
+    }
+    case GST_QUERY_ACCEPT_CAPS:{
+      GstCaps *caps;
+      gboolean ok;
+
+      gst_query_parse_accept_caps (query, &caps);
+      ok = gst_caps_can_intersect (caps, o->allowed);
+      if (!ok)
+        o->n_refused++;
+      gst_query_set_accept_caps_result (query, ok);
+      return TRUE;
+    }
+    case GST_QUERY_ALLOCATION:
+      if (o->video_meta)
+        gst_query_add_allocation_meta (query, GST_VIDEO_META_API_TYPE, NULL);
+      return TRUE;
+    default:
+      return gst_pad_query_default (pad, parent, query);
+  }
+}
+
+static gboolean
+order_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  OrderSink *o = g_object_get_data (G_OBJECT (pad), "order-sink");
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_CAPS)
+    o->n_caps_events++;
+  gst_event_unref (event);
+  return TRUE;
+}
+
+static GstFlowReturn
+order_sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
+{
+  OrderSink *o = g_object_get_data (G_OBJECT (pad), "order-sink");
+  GstCaps *caps = gst_pad_get_current_caps (pad);
+
+  fail_unless (caps != NULL);
+  g_ptr_array_add (o->samples, gst_sample_new (buf, caps, NULL, NULL));
+  gst_caps_unref (caps);
+  gst_buffer_unref (buf);
+  if (o->then && o->samples->len == 1) {
+    gst_caps_replace (&o->allowed, o->then);
+    fail_unless (gst_pad_push_event (pad, gst_event_new_reconfigure ()));
+  }
+  return GST_FLOW_OK;
+}
+
+static void
+order_sink_pad_added (GstElement * demux, GstPad * pad, OrderSink * o)
+{
+  fail_unless (o->pad == NULL, "one topic, one pad");
+  o->pad = gst_pad_new ("sink", GST_PAD_SINK);
+  g_object_set_data (G_OBJECT (o->pad), "order-sink", o);
+  gst_pad_set_query_function (o->pad, order_sink_query);
+  gst_pad_set_event_function (o->pad, order_sink_event);
+  gst_pad_set_chain_function (o->pad, order_sink_chain);
+  fail_unless (gst_pad_set_active (o->pad, TRUE));
+  o->offered = gst_pad_query_caps (pad, NULL);
+  fail_unless_equals_int (gst_pad_link (pad, o->pad), GST_PAD_LINK_OK);
+}
+
+/* bagdemux in a GstHarness (push mode: images.bag in one buffer), the
+ * pad of @topic linked to an OrderSink */
+static void
+run_order_sink (const gchar * topic, OrderSink * o)
+{
+  GstHarness *h = gst_harness_new_with_padnames ("bagdemux", "sink", NULL);
+  gchar *path = g_build_filename (TEST_FILES_DIR, "images.bag", NULL);
+  gchar *data;
+  gsize len;
+
+  o->samples = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_sample_unref);
+  g_object_set (h->element, "topics", topic, NULL);
+  g_signal_connect (h->element, "pad-added",
+      G_CALLBACK (order_sink_pad_added), o);
+  gst_harness_set_src_caps_str (h, "application/x-rosbag");
+  fail_unless (g_file_get_contents (path, &data, &len, NULL));
+  fail_unless_equals_int (gst_harness_push (h, gst_buffer_new_wrapped (data,
+              len)), GST_FLOW_OK);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  gst_harness_teardown (h);
+  g_free (path);
+}
+
+static void
+order_sink_clear (OrderSink * o)
+{
+  gst_clear_caps (&o->allowed);
+  gst_clear_caps (&o->then);
+  gst_clear_caps (&o->offered);
+  if (o->pad) {
+    gst_pad_set_active (o->pad, FALSE);
+    gst_object_unref (o->pad);
+  }
+  g_ptr_array_unref (o->samples);
+  memset (o, 0, sizeof (*o));
+}
+
+GST_START_TEST (test_negotiate_byte_order)
+{
+  struct
+  {
+    const gchar *topic;
+    const gchar *allowed;
+    const gchar *then;          /* after the first buffer, or NULL */
+    const gchar *want[2];       /* the format of each buffer */
+  } cases[] = {
+    /* only the other order: swapped from the first buffer on */
+    {"/img/16UC1", "video/x-raw,format=GRAY16_BE", NULL,
+        {"GRAY16_BE", "GRAY16_BE"}},
+    {"/img/16UC1_be", "video/x-raw,format=GRAY16_LE", NULL,
+        {"GRAY16_LE", "GRAY16_LE"}},
+    {"/img/mono16_be", "video/x-raw,format=GRAY16_LE", NULL,
+        {"GRAY16_LE", "GRAY16_LE"}},
+    {"/cam/depth", "video/x-raw,format=GRAY16_BE", NULL,
+        {"GRAY16_BE", "GRAY16_BE"}},
+    {"/img/rgba16", "video/x-raw,format=RGBA64_BE", NULL,
+        {"RGBA64_BE", "RGBA64_BE"}},
+    {"/img/bgra16_be", "video/x-raw,format=BGRA64_LE", NULL,
+        {"BGRA64_LE", "BGRA64_LE"}},
+    {"/img/16UC4", "video/x-raw,format=BGRA64_BE", NULL,
+        {"BGRA64_BE", "BGRA64_BE"}},
+    /* no constraint: the message's own order */
+    {"/img/mono16", "video/x-raw", NULL, {"GRAY16_LE", "GRAY16_LE"}},
+    {"/img/mono16_be", "video/x-raw", NULL, {"GRAY16_BE", "GRAY16_BE"}},
+    {"/cam/depth", "video/x-raw", NULL, {"GRAY16_LE", "GRAY16_LE"}},
+    /* both, downstream preferring the other (as videoconvert ! pngenc) */
+    {"/img/16UC1", "video/x-raw,format=GRAY16_BE; video/x-raw,"
+          "format=GRAY16_LE", NULL, {"GRAY16_BE", "GRAY16_BE"}},
+    /* RECONFIGURE: downstream changes its mind after the first buffer */
+    {"/img/16UC1", "video/x-raw,format=GRAY16_LE",
+        "video/x-raw,format=GRAY16_BE", {"GRAY16_LE", "GRAY16_BE"}},
+    {"/img/mono16_be", "video/x-raw", "video/x-raw,format=GRAY16_LE",
+        {"GRAY16_BE", "GRAY16_LE"}},
+    /* 8-bit: one layout, as before */
+    {"/img/rgb8", "video/x-raw", NULL, {"RGB", "RGB"}},
+  };
+  GPtrArray *msgs;
+  guint c, k, meta;
+
+  if (!have_bagsrc ())
+    return;
+  msgs = fixture_messages ();
+  for (c = 0; c < G_N_ELEMENTS (cases); c++) {
+    for (meta = 0; meta < 2; meta++) {
+      OrderSink o = { 0, };
+      RefMsg *m0 = find_msg (msgs, cases[c].topic, 0);
+      GstCaps *own = map_caps (m0);
+
+      o.allowed = gst_caps_from_string (cases[c].allowed);
+      o.then = cases[c].then ? gst_caps_from_string (cases[c].then) : NULL;
+      o.video_meta = meta;
+      run_order_sink (cases[c].topic, &o);
+      fail_unless (o.pad != NULL, "%s: no pad", cases[c].topic);
+      /* the pad offers every layout, the message's own first */
+      if (g_str_equal (caps_format (own), "RGB")) {
+        fail_unless (gst_caps_is_equal (o.offered, own), "%s offers %"
+            GST_PTR_FORMAT, cases[c].topic, o.offered);
+      } else {
+        GstCaps *second = gst_caps_copy_nth (o.offered, 1);
+        GstCaps *first = gst_caps_copy_nth (o.offered, 0);
+
+        fail_unless_equals_int (gst_caps_get_size (o.offered), 2);
+        fail_unless (gst_caps_is_equal (first, own));
+        fail_unless_equals_string (caps_format (second),
+            other_order (caps_format (own)));
+        gst_caps_unref (first);
+        gst_caps_unref (second);
+      }
+      /* never caps that downstream refuses */
+      fail_unless_equals_int (o.n_refused, 0);
+      fail_unless_equals_int (o.samples->len, 2);
+      fail_unless_equals_int (o.n_caps_events,
+          g_str_equal (cases[c].want[0], cases[c].want[1]) ? 1 : 2);
+      for (k = 0; k < 2; k++) {
+        RefMsg *m = find_msg (msgs, cases[c].topic, k);
+        GstSample *smp = g_ptr_array_index (o.samples, k);
+        GstCaps *caps = gst_sample_get_caps (smp);
+        GstBuffer *buf = gst_sample_get_buffer (smp);
+
+        fail_unless_equals_string (caps_format (caps), cases[c].want[k]);
+        if (g_str_equal (cases[c].want[k], caps_format (own)))
+          /* the message's bytes as they are (meta or repack as before) */
+          check_pixels (m, caps, buf);
+        else
+          fail_unless (gst_buffer_get_video_meta (buf) == NULL);
+        if (!g_str_equal (cases[c].want[k], "RGB"))
+          check_samples16 (m, caps, buf);
+      }
+      gst_caps_unref (own);
+      order_sink_clear (&o);
+    }
+  }
+  g_ptr_array_unref (msgs);
+}
+
+GST_END_TEST;
+
+/* The same through bagsrc (pull mode, a queue per topic): a caps filter
+ * taking only the other order gets it; a plain fakesink the message's */
+GST_START_TEST (test_bagsrc_byte_order)
+{
+  const gchar *topics[] = { "/img/16UC1", "/img/16UC1_be", "/img/rgba16",
+    "/cam/depth"
+  };
+  GPtrArray *msgs;
+  guint t, k, f;
+
+  if (!have_bagsrc ())
+    return;
+  msgs = fixture_messages ();
+  for (t = 0; t < G_N_ELEMENTS (topics); t++) {
+    GstCaps *own = map_caps (find_msg (msgs, topics[t], 0));
+
+    for (f = 0; f < 2; f++) {
+      const gchar *want = f ? other_order (caps_format (own)) :
+          caps_format (own);
+      gchar *filter = f ? g_strdup_printf ("capsfilter caps=video/x-raw,"
+          "format=%s ! ", want) : g_strdup ("");
+      gchar *line = g_strdup_printf ("bagsrc location=%s/images.bag "
+          "topics=%s ! %sfakesink name=sink signal-handoffs=true sync=false",
+          TEST_FILES_DIR, topics[t], filter);
+      GPtrArray *samples = run_line (line, FALSE);
+
+      fail_unless_equals_int (samples->len, 2);
+      for (k = 0; k < 2; k++) {
+        RefMsg *m = find_msg (msgs, topics[t], k);
+        GstSample *smp = g_ptr_array_index (samples, k);
+        GstCaps *caps = gst_sample_get_caps (smp);
+
+        fail_unless_equals_string (caps_format (caps), want);
+        check_samples16 (m, caps, gst_sample_get_buffer (smp));
+        if (!f)
+          check_pixels (m, caps, gst_sample_get_buffer (smp));
+      }
+      g_ptr_array_unref (samples);
+      g_free (line);
+      g_free (filter);
+    }
+    gst_caps_unref (own);
   }
   g_ptr_array_unref (msgs);
 }
@@ -2442,6 +3082,9 @@ bagimage_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_image_encodings);
   tcase_add_test (tc, test_bigendian_16bit);
+  tcase_add_test (tc, test_byte_order_choices);
+  tcase_add_test (tc, test_byte_order_swap);
+  tcase_add_test (tc, test_byte_order_swap_bytes);
   tcase_add_test (tc, test_caps_change);
   tcase_add_test (tc, test_malformed);
   tcase_add_test (tc, test_compressed);
@@ -2458,6 +3101,8 @@ bagimage_suite (void)
   tcase_add_test (tr, test_recipe_bayer);
   tcase_add_test (tr, test_bagsrc_all_encodings);
   tcase_add_test (tr, test_bagsrc_video_meta);
+  tcase_add_test (tr, test_negotiate_byte_order);
+  tcase_add_test (tr, test_bagsrc_byte_order);
 
   suite_add_tcase (s, t2);
   tcase_add_test (t2, test_ros2_images);

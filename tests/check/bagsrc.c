@@ -864,13 +864,13 @@ GST_START_TEST (test_mcap_real)
 
 GST_END_TEST;
 
-/* No topic can link downstream (GRAY16_LE into pngenc): an error, never a
+/* No topic can link downstream (BGR into pngenc): an error, never a
  * pipeline waiting forever. bagdemux may already have pushed every message
  * into bagsrc's queue when the queue meets the unlinked pad, so bagsrc
  * itself says it; repeated, as the order of the threads varies. */
 GST_START_TEST (test_not_linked_is_an_error)
 {
-  gchar *desc = g_strdup_printf ("bagsrc location=%s topics=/img/16UC1 ! "
+  gchar *desc = g_strdup_printf ("bagsrc location=%s topics=/img/bgr8 ! "
       "pngenc ! fakesink", FIX ("mcap/ros2-images.mcap"));
   guint run;
 
