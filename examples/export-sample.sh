@@ -3,12 +3,15 @@
 # Copyright (C) 2026 The gst-rosbag authors
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# The main job on the sample bag: one camera to PNG frames, and both cameras
-# aligned by timestamp with the joint state of that instant.
+# The main job on the sample bag, with gst-rosbag-export: every topic (the
+# cameras as PNG frames, the rest as CSV) into OUT_DIR/all, and both
+# cameras aligned by timestamp with the joint state of that instant into
+# OUT_DIR/aligned-run/aligned.
 #
 #   examples/export-sample.sh [BUILD_DIR [OUT_DIR [BAG]]]
 #
-# Uses the plugin from BUILD_DIR (default: build) without installing it.
+# Uses the tool and the plugin from BUILD_DIR (default: build) without
+# installing them.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-build}" && pwd)
@@ -16,28 +19,22 @@ out=${2:-out}
 bag=${3:-$here/tests/files/sample.bag}
 
 export GST_PLUGIN_PATH="$build/plugins/rosbag${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}"
-mkdir -p "$out/cam0" "$out/aligned"
-rm -f "$out"/cam0/*.png "$out"/aligned/*.png "$out"/aligned/*.csv
+rm -rf "$out/all" "$out/aligned-run"
 
 "$build/tools/gst-rosbag-info" "$bag"
 
 echo
-echo "== /cam0/image_raw -> $out/cam0/frame_NNNNNN.png"
-gst-launch-1.0 -q bagsrc location="$bag" topics=/cam0/image_raw \
-  ! pngenc ! multifilesink location="$out/cam0/frame_%06d.png"
-echo "$(ls "$out/cam0" | wc -l) frames written to $out/cam0/"
+echo "== every topic -> $out/all/"
+"$build/tools/gst-rosbag-export" "$bag" -o "$out/all"
 
 echo
-echo "== /cam0 + /cam1 + /joint_states aligned -> $out/aligned/"
-gst-launch-1.0 -q bagsrc location="$bag" name=b \
-    topics=/cam0/image_raw,/cam1/image_raw,/joint_states \
-  bagalign name=a tolerance=20000000 index-location="$out/aligned/index.csv" \
-    sink_2::policy=previous \
-  b.cam0_image_raw ! a.sink_0 \
-  b.cam1_image_raw ! a.sink_1 \
-  b.joint_states ! a.sink_2 \
-  a.src_0 ! pngenc ! multifilesink location="$out/aligned/cam0_%06d.png" \
-  a.src_1 ! pngenc ! multifilesink location="$out/aligned/cam1_%06d.png" \
-  a.src_2 ! rosmsgconvert format=csv ! filesink location="$out/aligned/joint_states.csv"
-echo "$(ls "$out"/aligned/cam0_*.png | wc -l) aligned sets written to $out/aligned/" \
-  "(cam0_NNNNNN.png, cam1_NNNNNN.png, joint_states.csv: one row per set, index.csv)"
+echo "== /cam0 + /cam1 + /joint_states aligned -> $out/aligned-run/aligned/"
+"$build/tools/gst-rosbag-export" "$bag" -o "$out/aligned-run" \
+  --align /cam0/image_raw,/cam1/image_raw,/joint_states --tolerance 20ms
+
+echo
+echo "Output: $out/all/cam0_image_raw/frame_NNNNNN_STAMP.png (and cam1), " \
+  "$out/all/imu.csv, $out/all/joint_states.csv;" \
+  "$out/aligned-run/aligned/ (cam0_image_raw/, cam1_image_raw/, " \
+  "joint_states.csv one row per set, index.csv);" \
+  "each directory's manifest.json lists what was written."

@@ -14,7 +14,10 @@
 #
 #   tests/bench/run-export.sh [--build DIR] [--runs N] [--bagdir DIR]
 #                             [--size MB] [--compression none|lz4]
-#                             [--cases "seed gst gst-noqueue"] [--trace]
+#                             [--cases "seed gst gst-noqueue tool"] [--trace]
+#
+# Case "tool" is the same job as one gst-rosbag-export command (issue 13):
+# --align with --png-level 1, the aligned outputs in OUT/aligned/.
 set -e
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -23,7 +26,7 @@ RUNS=3
 BAGDIR=/tmp/gst-rosbag-bench
 SIZE=1024
 COMP=none
-CASES="seed gst gst-noqueue"
+CASES="seed gst gst-noqueue tool"
 TRACE=
 SEED="$ROOT/../shared/anchors/seed_chunked.py"
 while [ $# -gt 0 ]; do
@@ -53,6 +56,9 @@ cmd_for() {
   local q=""
   [ "$1" = gst ] && q="queue max-size-buffers=4 !"
   case "$1" in
+    tool) CMD=("$BUILD/tools/gst-rosbag-export" -q "$BAG" -o "$OUT"
+          --stamp header --png-level 1 --tolerance 50ms
+          --align /cam0/image_raw,/cam1/image_raw,/joint_states) ;;
     seed) CMD=(/usr/bin/python3 "$SEED" --format png --png-level 1
           --images /cam0/image_raw,/cam1/image_raw --joints /joint_states
           --out "$OUT" "$BAG") ;;

@@ -114,7 +114,8 @@ def ref_msgs(npm, root, mcap, topic):
 
 
 def png_pixels(path):
-    """(width, height, bytes per pixel, rows) of an 8-bit PNG"""
+    """(width, height, bytes per pixel, rows) of an 8- or 16-bit PNG (rows
+    of 16-bit samples are big-endian, as PNG stores them)"""
     with open(path, 'rb') as f:
         data = f.read()
     assert data[:8] == b'\x89PNG\r\n\x1a\n', path + ': not a PNG'
@@ -128,8 +129,8 @@ def png_pixels(path):
             idat += body
         pos += 12 + n
     w, h, depth, ctype, _, _, interlace = ihdr
-    assert depth == 8 and interlace == 0, path
-    bpp = {0: 1, 2: 3, 4: 2, 6: 4}[ctype]
+    assert depth in (8, 16) and interlace == 0, path
+    bpp = {0: 1, 2: 3, 4: 2, 6: 4}[ctype] * depth // 8
     raw = zlib.decompress(idat)
     stride = w * bpp
     rows, prev = [], bytearray(stride)
