@@ -295,6 +295,56 @@ def mcap_png():
 
 
 @case
+def mcap_modes():
+    why = npm_unavailable(NPM)
+    if why:
+        print('     (skipped: %s)' % why)
+        return
+    mcap = os.path.join(FILES, 'mcap', 'ros2-images.mcap')
+    msgs = ref_msgs(NPM, ROOT, 'ros2-images.mcap', '/cam_left/image_raw')
+    for mode in ('jpeg', 'mp4', 'raw'):
+        with tempfile.TemporaryDirectory() as out:
+            export(out, '--images', mode, input=mcap)
+            m = check_manifest(out)
+            t = [x for x in m['topics'] if x['topic'] ==
+                 '/cam_left/image_raw'][0]
+            assert t['written'] == t['messages'] == len(msgs), (mode, t)
+            p = os.path.join(out, t['path'])
+            if mode == 'mp4':
+                if t['kind'] == 'file':
+                    mp4_check(p, len(msgs))
+                continue
+            for msg, name in zip(msgs, frames(p)):
+                with open(os.path.join(p, name), 'rb') as f:
+                    data = f.read()
+                if mode == 'jpeg':
+                    assert data[:2] == b'\xff\xd8', name
+                else:
+                    # rows without the message's padding
+                    row = len(data) // msg['height']
+                    want = base64.b64decode(msg['data'])
+                    assert all(data[r * row:(r + 1) * row] ==
+                               want[r * msg['step']:r * msg['step'] + row]
+                               for r in range(msg['height'])), name
+
+
+@case
+def several_inputs():
+    with tempfile.TemporaryDirectory() as out:
+        run = subprocess.run([TOOL, '-q', '-j', '2', SAMPLE, SAMPLE, IMAGES,
+                              '-o', out, '-t', '/cam0/image_raw,/cam/depth'],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, timeout=300)
+        assert run.returncode == 0, run.stderr
+        assert sorted(os.listdir(out)) == ['images', 'sample', 'sample_2'], \
+            os.listdir(out)
+        for d in ('sample', 'sample_2', 'images'):
+            check_manifest(os.path.join(out, d))
+        assert len(frames(os.path.join(out, 'sample_2', 'cam0_image_raw'))) \
+            == len(bag_msgs(SAMPLE, '/cam0/image_raw'))
+
+
+@case
 def disk_full():
     with tempfile.TemporaryDirectory() as out:
         os.symlink('/dev/full', os.path.join(out, 'imu.csv.partial'))
