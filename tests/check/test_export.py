@@ -41,6 +41,7 @@ with python3-rosbag (ROS 1) and rosmsg2-ref.mjs (MCAP, CDR):
 """
 
 import base64
+import csv
 import json
 import os
 import signal
@@ -360,6 +361,33 @@ def disk_full():
         for name in frames(d):
             png_pixels(os.path.join(d, name))
         assert not os.path.exists(os.path.join(out, 'imu.csv'))
+
+
+@case
+def damaged():
+    with tempfile.TemporaryDirectory() as out:
+        with open(os.path.join(FILES, 'basic-lz4.bag'), 'rb') as f:
+            data = bytearray(f.read())
+        # 64 bytes inside the first lz4 chunk's data
+        at = data.find(b'lz4') + 400
+        data[at:at + 64] = bytes(b ^ 0x5a for b in data[at:at + 64])
+        bag = os.path.join(out, 'damaged.bag')
+        with open(bag, 'wb') as f:
+            f.write(data)
+        run = export(os.path.join(out, 'x'), input=bag, check=False)
+        assert run.returncode == 1, run.returncode
+        lines = run.stderr.strip().splitlines()
+        assert len(lines) == 1 and 'damaged' in lines[0], run.stderr
+        m = manifest(os.path.join(out, 'x'))
+        assert m['damaged'] and m['warnings'], m
+        # the messages of the other chunks are written, and counted
+        with rosbag.Bag(os.path.join(FILES, 'basic-lz4.bag')) as b:
+            total = b.get_message_count()
+        written = sum(t['written'] for t in m['topics'])
+        assert 0 < written < total, (written, total)
+        for t in m['topics']:
+            with open(os.path.join(out, 'x', t['path']), newline='') as f:
+                assert len(list(csv.reader(f))) == t['written'] + 1, t
 
 
 @case
