@@ -273,6 +273,44 @@ def aligned():
 
 
 @case
+def sample_modes():
+    msgs = bag_msgs(SAMPLE, '/cam0/image_raw')
+    for mode in ('jpeg', 'raw', 'none'):
+        with tempfile.TemporaryDirectory() as out:
+            export(out, '--images', mode, '--data', 'none')
+            m = check_manifest(out)
+            t = [x for x in m['topics'] if x['topic'] ==
+                 '/cam0/image_raw'][0]
+            if mode == 'none':
+                assert t['kind'] == 'none' and t['written'] == 0, t
+                assert sorted(os.listdir(out)) == ['manifest.json'], out
+                continue
+            files = frames(os.path.join(out, t['path']))
+            assert len(files) == len(msgs), (mode, len(files))
+            if mode == 'raw':
+                for (msg, _), name in zip(msgs, files):
+                    with open(os.path.join(out, t['path'], name), 'rb') as f:
+                        assert f.read() == bytes(msg.data), name
+
+
+@case
+def time_range():
+    msgs = bag_msgs(SAMPLE, '/cam0/image_raw')
+    with rosbag.Bag(SAMPLE) as b:
+        start = b.get_start_time()
+    for args in (('--start', '1', '--end', '2'),
+                 ('--start', '%.9f' % (start + 1), '--end',
+                  '%.9f' % (start + 2))):
+        with tempfile.TemporaryDirectory() as out:
+            export(out, '-t', '/cam0/image_raw', *args)
+            with open(os.path.join(out, 'cam0_image_raw', 'frames.csv')) as f:
+                got = [int(l.split(',')[1]) for l in f.readlines()[1:]]
+            want = [t for _, t in msgs if start * 1e9 + 1e9 - 1e3 <= t <
+                    start * 1e9 + 2e9 - 1e3]
+            assert got == want, (args, got, want)
+
+
+@case
 def mcap_png():
     why = npm_unavailable(NPM)
     if why:
