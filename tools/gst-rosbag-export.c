@@ -105,7 +105,7 @@ typedef struct
   gchar *mode;
   gint rate_n, rate_d;
   gboolean quiet;
-  gboolean progress_lines;      /* not a terminal: a line now and then */
+  gdouble progress_interval;    /* s between plain lines (not a terminal) */
   guint jobs;
   gchar *outdir;
 } Options;
@@ -1404,7 +1404,8 @@ on_progress (App * app)
 
   if (app->opt->quiet)
     return G_SOURCE_CONTINUE;
-  if (!tty && now - app->last_line < 10 * G_USEC_PER_SEC)
+  if (!tty && now - app->last_line <
+      (gint64) (app->opt->progress_interval * G_USEC_PER_SEC))
     return G_SOURCE_CONTINUE;
   app->last_line = now;
   line = g_string_new (NULL);
@@ -1711,6 +1712,9 @@ main (int argc, char **argv)
         "--align: one set per tick of this rate (Hz, or N/D)", "HZ"},
     {"jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
         "Export this many recordings at once (default 1)", "N"},
+    {"progress-interval", 0, 0, G_OPTION_ARG_DOUBLE, &opt.progress_interval,
+        "Seconds between progress lines when stderr is not a terminal "
+          "(default 10)", "S"},
     {"quiet", 'q', 0, G_OPTION_ARG_NONE, &opt.quiet,
         "No progress", NULL},
     {NULL}
@@ -1726,6 +1730,7 @@ main (int argc, char **argv)
   opt.crf = 21;
   opt.jpeg_quality = 90;
   opt.png_level = 6;
+  opt.progress_interval = 10;
   opt.tolerance = 20 * GST_MSECOND;
   ctx = g_option_context_new ("INPUT... -o OUTDIR");
   g_option_context_set_summary (ctx,
@@ -1811,7 +1816,7 @@ main (int argc, char **argv)
     goto usage_error;
   }
   if (opt.crf < 0 || opt.crf > 50 || opt.jpeg_quality > 100 || jobs < 1
-      || opt.png_level > 9) {
+      || opt.png_level > 9 || opt.progress_interval < 0) {
     g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
         "--crf 0-50, --jpeg-quality 0-100, --png-level 0-9, --jobs 1 or "
         "more");

@@ -44,6 +44,8 @@ import base64
 import csv
 import json
 import os
+import pty
+import re
 import signal
 import struct
 import subprocess
@@ -450,7 +452,8 @@ def interrupted():
                 msg.header.stamp = t
                 b.write('/cam', msg, t)
         out = os.path.join(tmp, 'out')
-        p = subprocess.Popen([TOOL, '-q', bag, '-o', out, '--images', 'mp4'],
+        p = subprocess.Popen([TOOL, bag, '-o', out, '--images', 'mp4',
+                              '--progress-interval', '0.2'],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True)
         time.sleep(1.0)
@@ -463,6 +466,29 @@ def interrupted():
         t = m['topics'][0]
         assert t['complete'] and 0 < t['written'] < 200, t
         mp4_check(os.path.join(out, 'cam.mp4'), t['written'])
+        # not a terminal: plain progress lines
+        assert re.search(r'^long\.bag +\d+% [\d.]+ MB/s \d+ msg/s', stderr, re.M), \
+            stderr
+
+        # a terminal: the bar, redrawn in place
+        master, slave = pty.openpty()
+        p = subprocess.Popen([TOOL, bag, '-o', os.path.join(tmp, 'tty'),
+                              '--images', 'png'],
+                             stdout=subprocess.DEVNULL, stderr=slave)
+        os.close(slave)
+        seen = b''
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        p.wait(timeout=120)
+        os.close(master)
+        assert p.returncode == 0, p.returncode
+        assert re.search(rb'\r\x1b\[Klong\.bag \[[#.]{30}\] +\d+%', seen), seen[:400]
 
 
 print('%d passed, %d failed' % (passed, len(failures)))
