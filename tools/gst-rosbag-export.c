@@ -497,7 +497,10 @@ video_encoder (Options * opt, const gchar ** parse, GError ** error)
       g_string_append_printf (s, " key-int-max=%u", opt->keyint);
     *parse = "h264parse";
   } else if (g_str_equal (opt->codec, "h265")) {
-    g_string_append (s, "x265enc speed-preset=faster");
+    /* x265 does not start on a variable rate (0/1): a nominal one for its
+     * rate control, the frames keep their own times */
+    g_string_append (s, "capssetter caps=\"video/x-raw,framerate=30/1\" ! "
+        "x265enc speed-preset=faster");
     if (opt->bitrate)
       g_string_append_printf (s, " bitrate=%u", opt->bitrate);
     else

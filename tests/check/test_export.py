@@ -55,7 +55,7 @@ import time
 
 import rosbag
 
-from test_recipes_ros2 import find_box, png_pixels, ref_msgs
+from test_recipes_ros2 import check_mp4, find_box, png_pixels, ref_msgs
 from test_ros2_ref import npm_unavailable
 
 TOOL, ROOT, NPM = sys.argv[1:4]
@@ -383,6 +383,47 @@ def several_inputs():
             check_manifest(os.path.join(out, d))
         assert len(frames(os.path.join(out, 'sample_2', 'cam0_image_raw'))) \
             == len(bag_msgs(SAMPLE, '/cam0/image_raw'))
+
+
+@case
+def video_remux():
+    why = npm_unavailable(NPM)
+    if why:
+        print('     (skipped: %s)' % why)
+        return
+    mcap = os.path.join(FILES, 'mcap', 'ros2-video.mcap')
+    with tempfile.TemporaryDirectory() as out:
+        export(out, '-t', '/cam/video', input=mcap)
+        t = check_manifest(out)['topics'][0]
+        assert t['path'] == 'cam_video.mp4' and 'remuxed' in t['export'], t
+        # one sample per message, each its NAL units: not re-encoded
+        check_mp4(os.path.join(out, t['path']),
+                  ref_msgs(NPM, ROOT, 'ros2-video.mcap', '/cam/video'))
+
+
+@case
+def options_pass_through():
+    with tempfile.TemporaryDirectory() as out:
+        export(out, '--images', 'mp4', '--codec', 'h265', '-t',
+               '/cam0/image_raw')
+        with open(os.path.join(out, 'cam0_image_raw.mp4'), 'rb') as f:
+            data = f.read()
+        assert b'hvcC' in data and b'avcC' not in data, 'not H.265'
+    with tempfile.TemporaryDirectory() as out:
+        export(out, '--debayer', '-t', '/cam/bayer', input=IMAGES)
+        d = os.path.join(out, 'cam_bayer')
+        files = frames(d)
+        assert len(files) == len(bag_msgs(IMAGES, '/cam/bayer'))
+        w, h, bpp, rows = png_pixels(os.path.join(d, files[0]))
+        assert bpp == 3, 'debayered PNGs are RGB'
+    with tempfile.TemporaryDirectory() as out:
+        export(out, '--align', '/cam0/image_raw,/cam1/image_raw', '--mode',
+               'approximate')
+        with open(os.path.join(out, 'aligned', 'index.csv')) as f:
+            rows = f.readlines()[1:]
+        # ApproximateTime uses each buffer once: a set per frame pair
+        assert len(rows) == len(bag_msgs(SAMPLE, '/cam0/image_raw')), \
+            len(rows)
 
 
 @case
