@@ -927,32 +927,43 @@ gst_bag_stream_negotiate (GstBagStream * s)
 }
 
 /* An image topic's caps from one of its messages (the pad's caps before
- * its first buffer); stays unset where the message does not map */
-static void
+ * its first buffer); stays unset where the message does not map. Returns
+ * FALSE for a malformed message (skipped when it plays: it says nothing
+ * of the topic's caps) */
+static gboolean
 gst_bag_stream_caps_from (GstBagStream * s, const guint8 * data, gsize size)
 {
   GBytes *b = g_bytes_new (data, size);
   GstCaps *caps = NULL;
   GstCaps *choices = NULL;
+  GError *err = NULL;
+  gboolean ok = TRUE;
 
   if (s->is_video) {
     VideoFrame vf;
 
-    if (read_video_frame (s, data, size, &vf, NULL))
+    if (read_video_frame (s, data, size, &vf, &err))
       caps = gst_bag_video_make_caps (vf.codec, vf.info.width, vf.info.height);
+    else
+      ok = g_error_matches (err, GST_STREAM_ERROR,
+          GST_STREAM_ERROR_CODEC_NOT_FOUND);
     if (caps)
       gst_caps_replace (&s->caps, caps);
-  } else if (gst_bag_image_map_full (s->def, b, FALSE, NULL, &caps,
-          &choices, NULL, NULL, NULL) && caps) {
+  } else if (!gst_bag_image_map_full (s->def, b, FALSE, NULL, &caps,
+          &choices, NULL, NULL, NULL)) {
+    ok = FALSE;
+  } else if (caps) {
     /* the message's own layout until downstream says otherwise */
     gst_caps_replace (&s->caps, caps);
     gst_bag_stream_set_offer (s, choices);
   }
+  g_clear_error (&err);
   if (caps)
     gst_caps_unref (caps);
   if (choices)
     gst_caps_unref (choices);
   g_bytes_unref (b);
+  return ok;
 }
 
 /* The caps of a topic's serialized messages: application/x-rosmsg for
@@ -2106,24 +2117,29 @@ gst_bag_demux_open_pull (GstBagDemux * demux)
     s = gst_bag_demux_new_stream (demux, t);
     if (s->is_image || s->is_video) {
       guint64 period = gst_rosbag_topic_get_mean_interval (t);
-      /* caps from the topic's first message */
+      /* caps from the topic's first message that is not malformed (of
+       * its first 16): a bad first message must not expose the topic as
+       * serialized messages and switch to video at the next one */
       GstRosbagReader *peek = gst_rosbag_reader_new (demux->rec);
       const gchar *one[2] = { name, NULL };
       GstRosbagMessage msg;
       GstRosbagReadResult r;
-      guint tries = 0;
+      guint tries, looked = 0;
 
       if (period > 0 && GST_CLOCK_TIME_IS_VALID (period))
         s->period = period;
       gst_rosbag_reader_set_cache_size (peek, 0);
       gst_rosbag_reader_set_prefetch (peek, 0);
       gst_rosbag_reader_set_topics (peek, one);
-      /* a damaged chunk is skipped; a failing upstream is not retried */
-      while ((r = gst_rosbag_reader_next (peek, &msg, NULL)) ==
-          GST_ROSBAG_READ_ERROR && demux->last_pull_ret == GST_FLOW_OK
-          && ++tries < 64);
-      if (r == GST_ROSBAG_READ_OK && msg.topic == t)
-        gst_bag_stream_caps_from (s, msg.data, msg.size);
+      do {
+        /* a damaged chunk is skipped; a failing upstream is not retried */
+        tries = 0;
+        while ((r = gst_rosbag_reader_next (peek, &msg, NULL)) ==
+            GST_ROSBAG_READ_ERROR && demux->last_pull_ret == GST_FLOW_OK
+            && ++tries < 64);
+      } while (r == GST_ROSBAG_READ_OK && msg.topic == t
+          && !gst_bag_stream_caps_from (s, msg.data, msg.size)
+          && ++looked < 16);
       gst_rosbag_reader_free (peek);
       demux->last_pull_ret = GST_FLOW_OK;
     }
@@ -2433,8 +2449,8 @@ gst_bag_demux_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
         return FALSE;
       gst_query_set_seeking (query, GST_FORMAT_TIME,
           demux->pull_mode && demux->opened, 0,
-          GST_CLOCK_TIME_IS_VALID (demux->duration) ? (gint64) demux->
-          duration : -1);
+          GST_CLOCK_TIME_IS_VALID (demux->
+              duration) ? (gint64) demux->duration : -1);
       return TRUE;
     }
     case GST_QUERY_CAPS:{

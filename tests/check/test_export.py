@@ -229,6 +229,19 @@ def mp4_sample():
 
 
 @case
+def images_bag_whole():
+    # every image fixture topic, malformed messages (/img_bad's first) and
+    # encodings without a format included: nothing stops the export
+    for mode in ('png', 'jpeg', 'mp4', 'raw'):
+        with tempfile.TemporaryDirectory() as out:
+            export(out, '--images', mode, input=IMAGES)
+            m = check_manifest(out)
+            t = [x for x in m['topics'] if x['topic'] == '/img_bad'][0]
+            assert t['written'] == 1 and t['kind'] == 'frames', (mode, t)
+            assert any('malformed' in w for w in m['warnings']), m
+
+
+@case
 def mp4_keeps_depth():
     with tempfile.TemporaryDirectory() as out:
         export(out, '--images', 'mp4', '-t', '/cam/depth', input=IMAGES)
