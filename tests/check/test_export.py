@@ -399,6 +399,40 @@ def several_inputs():
 
 
 @case
+def more_options():
+    msgs = bag_msgs(SAMPLE, '/cam0/image_raw')
+    # globs, header stamps in the names
+    with tempfile.TemporaryDirectory() as out:
+        export(out, '-t', '/cam*', '--stamp', 'header', '--data', 'none')
+        m = check_manifest(out)
+        assert sorted(t['topic'] for t in m['topics']) == [
+            '/cam0/image_raw', '/cam1/image_raw'], m['topics']
+        names = frames(os.path.join(out, 'cam0_image_raw'))
+        assert [int(n.split('_')[2].split('.')[0]) for n in names] == [
+            msg.header.stamp.to_nsec() for msg, _ in msgs], names
+    # a constant bitrate, a key frame every 5 frames
+    with tempfile.TemporaryDirectory() as out:
+        export(out, '--images', 'mp4', '--bitrate', '200', '--keyint', '5',
+               '-t', '/cam0/image_raw')
+        path = os.path.join(out, 'cam0_image_raw.mp4')
+        mp4_check(path, len(msgs))
+        with open(path, 'rb') as f:
+            data = f.read()
+        stbl = find_box(data, [b'moov', b'trak', b'mdia', b'minf', b'stbl'])
+        b, _ = find_box(data, [b'stss'], *stbl)
+        n = struct.unpack('>I', data[b + 4:b + 8])[0]
+        assert n >= len(msgs) // 5, '%d key frames' % n
+    # one set per tick of --rate
+    with tempfile.TemporaryDirectory() as out:
+        export(out, '--align', '/cam0/image_raw,/joint_states', '--rate', '5')
+        with open(os.path.join(out, 'aligned', 'index.csv')) as f:
+            rows = [l.split(',') for l in f.readlines()[1:]]
+        times = [int(r[1]) for r in rows]
+        assert len(rows) > 5 and all(t % 200000000 == 0 for t in times), \
+            times
+
+
+@case
 def video_remux():
     why = npm_unavailable(NPM)
     if why:
