@@ -28,6 +28,10 @@
  * and a row in OUTDIR/index.csv. NAME is the topic as bagsrc names its pad
  * (/cam0/image_raw -> cam0_image_raw).
  *
+ * It is kept short to show the pattern; the full tool with every image and
+ * data mode, progress, safe output and a manifest is tools/gst-rosbag-export.c
+ * (docs/gst-rosbag-export.md).
+ *
  * It builds the pipeline itself:
  *
  *   bagsrc --NAME--> bagalign.sink_i   bagalign.src_i --> branch per topic

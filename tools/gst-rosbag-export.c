@@ -200,11 +200,20 @@ json_str (const gchar * s)
   return g_string_free (out, FALSE);
 }
 
-/* bagsrc's pad name for @topic is what the directories are named after */
-static gchar *
-pad_name (GstPad * pad)
+/* @strings (gchar*) as a JSON array */
+static void
+append_json_strings (GString * s, GPtrArray * strings)
 {
-  return gst_pad_get_name (pad);
+  guint i;
+
+  g_string_append_c (s, '[');
+  for (i = 0; i < strings->len; i++) {
+    gchar *t = json_str (g_ptr_array_index (strings, i));
+
+    g_string_append_printf (s, "%s%s", i ? ", " : "", t);
+    g_free (t);
+  }
+  g_string_append_c (s, ']');
 }
 
 /* the caps without what is long (message definitions, schemas) */
@@ -348,6 +357,17 @@ branch_entry_buffer (Output * o, GstBuffer * buf)
 {
   FrameInfo fi;
 
+  if (o->kind == OUT_FILE && !o->frames_csv_pts) {
+    /* data topics: a count and the first and last receive times, written
+     * by this streaming thread alone and read once the pipeline has
+     * stopped: no lock, one meta lookup per message */
+    GstReferenceTimestampMeta *m =
+        gst_buffer_get_reference_timestamp_meta (buf, receive_caps);
+
+    o->entered++;
+    count_written (o, m ? m->timestamp : 0);
+    return;
+  }
   fi.pts = GST_BUFFER_PTS (buf);
   buffer_stamps (buf, &fi.receive_ns, &fi.header_ns);
   g_mutex_lock (&o->lock);
@@ -397,10 +417,9 @@ source_probe (GstPad * pad, GstPadProbeInfo * info, Output * o)
     n = gst_buffer_list_length (l);
     bytes = gst_buffer_list_calculate_size (l);
   }
-  g_mutex_lock (&o->lock);
-  o->in_msgs += n;
-  o->in_bytes += bytes;
-  g_mutex_unlock (&o->lock);
+  /* read by the progress line in the main thread */
+  __atomic_add_fetch (&o->in_msgs, n, __ATOMIC_RELAXED);
+  __atomic_add_fetch (&o->in_bytes, bytes, __ATOMIC_RELAXED);
   return GST_PAD_PROBE_OK;
 }
 
@@ -483,7 +502,7 @@ element_exists (const gchar * name)
 
 /* the encoder of --images mp4 (after a 4:2:0 I420 caps filter) */
 static gchar *
-video_encoder (Options * opt, const gchar ** parse, GError ** error)
+video_encoder (Options * opt, const gchar ** parse)
 {
   GString *s = g_string_new (NULL);
 
@@ -496,8 +515,8 @@ video_encoder (Options * opt, const gchar ** parse, GError ** error)
     if (opt->keyint)
       g_string_append_printf (s, " key-int-max=%u", opt->keyint);
     *parse = "h264parse";
-  } else if (g_str_equal (opt->codec, "h265")) {
-    /* x265 does not start on a variable rate (0/1): a nominal one for its
+  } else {
+    /* h265 (main accepts no other --codec); x265 does not start on a variable rate (0/1): a nominal one for its
      * rate control, the frames keep their own times */
     g_string_append (s, "capssetter caps=\"video/x-raw,framerate=30/1\" ! "
         "x265enc speed-preset=faster");
@@ -508,10 +527,6 @@ video_encoder (Options * opt, const gchar ** parse, GError ** error)
     if (opt->keyint)
       g_string_append_printf (s, " key-int-max=%u", opt->keyint);
     *parse = "h265parse";
-  } else {
-    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-        "unknown --codec %s (h264 or h265)", opt->codec);
-    return g_string_free (s, TRUE);
   }
   return g_string_free (s, FALSE);
 }
@@ -544,9 +559,9 @@ frames_csv_rel (Output * o)
 }
 
 /* Sets @o's kind, paths, notes and returns the branch's description (after
- * an implicit queue-less ghost sink), NULL for nothing to write */
+ * an implicit queue-less ghost sink; a fakesink for nothing to write) */
 static gchar *
-plan_branch (Job * job, Output * o, GstCaps * caps, GError ** error)
+plan_branch (Job * job, Output * o, GstCaps * caps)
 {
   Options *opt = job->app->opt;
   GstStructure *st = gst_caps_get_structure (caps, 0);
@@ -659,12 +674,10 @@ plan_branch (Job * job, Output * o, GstCaps * caps, GError ** error)
             opt->jpeg_quality);
         break;
       case IMAGES_MP4:{
-        gchar *enc = video_encoder (opt, &parse, error);
+        gchar *enc = video_encoder (opt, &parse);
         gint w = 0, h = 0;
         gchar *size = NULL;
 
-        if (!enc)
-          goto failed;
         gst_structure_get_int (st, "width", &w);
         gst_structure_get_int (st, "height", &h);
         /* 4:2:0 needs even sizes */
@@ -757,24 +770,17 @@ done:
   }
   g_free (sub);
   return desc ? desc : g_strdup ("fakesink sync=false async=false");
-
-failed:
-  g_free (sub);
-  g_free (desc);
-  return NULL;
 }
 
 /* Opens @o's files and makes its branch; FALSE with @error set */
 static gboolean
 make_branch (Job * job, Output * o, GstCaps * caps, GError ** error)
 {
-  gchar *desc = plan_branch (job, o, caps, error);
+  gchar *desc = plan_branch (job, o, caps);
   GstElement *el;
   GstPad *sink;
   gchar *dir;
 
-  if (!desc)
-    return FALSE;
   if (o->aligned) {
     /* bagalign pushes its outputs from one thread: a queue per branch so
      * that the encoders of a set run at once */
@@ -902,7 +908,9 @@ on_pad_added (GstElement * src, GstPad * pad, Job * job)
   g_queue_init (&o->pending);
   o->job = job;
   o->notes = g_ptr_array_new_with_free_func (g_free);
-  o->name = pad_name (pad);
+  /* bagsrc's pad name for the topic is what the directories are named
+   * after */
+  o->name = gst_pad_get_name (pad);
   if (!tags || !gst_tag_list_get_string (tags, TAG_TOPIC, &o->topic))
     o->topic = g_strdup (o->name);
   if (tags)
@@ -1161,7 +1169,7 @@ manifest_text (Job * job)
 {
   GString *s = g_string_new ("{\n");
   gchar *t;
-  guint i, j;
+  guint i;
 
   t = json_str (job->input);
   g_string_append_printf (s, "  \"input\": %s,\n", t);
@@ -1177,13 +1185,9 @@ manifest_text (Job * job)
     g_string_append_printf (s, "  \"aligned_sets\": %" G_GUINT64_FORMAT ",\n"
         "  \"aligned_index\": \"aligned/index.csv\",\n", job->sets);
   }
-  g_string_append (s, "  \"warnings\": [");
-  for (i = 0; i < job->warnings->len; i++) {
-    t = json_str (g_ptr_array_index (job->warnings, i));
-    g_string_append_printf (s, "%s%s", i ? ", " : "", t);
-    g_free (t);
-  }
-  g_string_append (s, "],\n  \"topics\": [");
+  g_string_append (s, "  \"warnings\": ");
+  append_json_strings (s, job->warnings);
+  g_string_append (s, ",\n  \"topics\": [");
   for (i = 0; i < job->outputs->len; i++) {
     Output *o = g_ptr_array_index (job->outputs, i);
     gchar *topic = json_str (o->topic), *type = json_str (o->type),
@@ -1207,13 +1211,9 @@ manifest_text (Job * job)
     if (o->have_first)
       g_string_append_printf (s, ", \"first_receive_ns\": %" G_GUINT64_FORMAT
           ", \"last_receive_ns\": %" G_GUINT64_FORMAT, o->first_ns, o->last_ns);
-    g_string_append (s, ", \"notes\": [");
-    for (j = 0; j < o->notes->len; j++) {
-      t = json_str (g_ptr_array_index (o->notes, j));
-      g_string_append_printf (s, "%s%s", j ? ", " : "", t);
-      g_free (t);
-    }
-    g_string_append (s, "]}");
+    g_string_append (s, ", \"notes\": ");
+    append_json_strings (s, o->notes);
+    g_string_append_c (s, '}');
     g_free (topic);
     g_free (type);
     g_free (what);
@@ -1227,7 +1227,6 @@ manifest_text (Job * job)
 static void
 print_summary (Job * job)
 {
-  Options *opt = job->app->opt;
   gdouble secs = (g_get_monotonic_time () - job->t0) / 1e6;
   guint i, j;
 
@@ -1256,7 +1255,6 @@ print_summary (Job * job)
         job->sets);
   for (i = 0; i < job->warnings->len; i++)
     g_print ("  warning: %s\n", (gchar *) g_ptr_array_index (job->warnings, i));
-  (void) opt;
 }
 
 static void start_jobs (App * app);
@@ -1424,10 +1422,8 @@ on_progress (App * app)
     for (j = 0; j < job->outputs->len; j++) {
       Output *o = g_ptr_array_index (job->outputs, j);
 
-      g_mutex_lock (&o->lock);
-      msgs += o->in_msgs;
-      bytes += o->in_bytes;
-      g_mutex_unlock (&o->lock);
+      msgs += __atomic_load_n (&o->in_msgs, __ATOMIC_RELAXED);
+      bytes += __atomic_load_n (&o->in_bytes, __ATOMIC_RELAXED);
     }
     secs = MAX ((now - job->t0) / 1e6, 1e-3);
     if (gst_element_query_position (job->pipeline, GST_FORMAT_TIME, &pos)
