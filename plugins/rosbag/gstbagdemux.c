@@ -80,6 +80,8 @@
 #endif
 
 #include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 #include <gst/video/video.h>
 
 #include "gstrosbagelements.h"
@@ -101,6 +103,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_bag_demux_debug);
 #define DEFAULT_RECORDING NULL
 #define DEFAULT_BATCH_TIME 0
 #define DEFAULT_MAX_THREADS 0
+#define DEFAULT_USE_MMAP TRUE
 
 /* batching: a list holds at most this many messages and bytes; a message
  * bigger than this goes alone (images, point clouds) */
@@ -139,7 +142,8 @@ enum
   PROP_CACHE_SIZE,
   PROP_RECORDING,
   PROP_BATCH_TIME,
-  PROP_MAX_THREADS
+  PROP_MAX_THREADS,
+  PROP_USE_MMAP
 };
 
 /* how a topic's messages are serialized */
@@ -221,6 +225,7 @@ struct _GstBagDemux
   gchar *recording;
   guint64 batch_time;
   guint max_threads;
+  gboolean use_mmap;
 
   /* state */
   gboolean pull_mode;
@@ -371,6 +376,17 @@ gst_bag_demux_param_spec_max_threads (void)
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
 }
 
+GParamSpec *
+gst_bag_demux_param_spec_use_mmap (void)
+{
+  return g_param_spec_boolean ("use-mmap", "Use mmap",
+      "In pull mode, read a local file straight from its source element as "
+      "views of the mapped file instead of pulling copies (a file truncated "
+      "by another process while mapped ends this one with SIGBUS)",
+      DEFAULT_USE_MMAP, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_READY);
+}
+
 static void
 gst_bag_demux_class_init (GstBagDemuxClass * klass)
 {
@@ -479,6 +495,24 @@ gst_bag_demux_class_init (GstBagDemuxClass * klass)
   g_object_class_install_property (gobject_class, PROP_MAX_THREADS,
       gst_bag_demux_param_spec_max_threads ());
 
+  /**
+   * GstBagDemux:use-mmap:
+   *
+   * In pull mode, when the element upstream is the source of a local
+   * regular file (filesrc, giosrc on a file:// URI: upstream's URI query,
+   * answered by the pad's direct peer), the recording is read as views of
+   * the mapped file instead of through pull ranges: no copy out of the
+   * page cache per chunk, and an uncompressed chunk's messages are slices
+   * of the file. Ranges of the file leave the process's RSS again once
+   * what was read from them is released. Where the mapped file cannot be
+   * opened, pull ranges are used as before. Off, every byte comes through
+   * the pull range. A mapped file that another process truncates while it
+   * plays ends this process with SIGBUS (a pull range gets an error): set
+   * it to %FALSE for files that may be truncated under the reader.
+   */
+  g_object_class_install_property (gobject_class, PROP_USE_MMAP,
+      gst_bag_demux_param_spec_use_mmap ());
+
   element_class->change_state = GST_DEBUG_FUNCPTR (gst_bag_demux_change_state);
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
@@ -511,6 +545,7 @@ gst_bag_demux_init (GstBagDemux * demux)
   demux->raw = DEFAULT_RAW;
   demux->batch_time = DEFAULT_BATCH_TIME;
   demux->max_threads = DEFAULT_MAX_THREADS;
+  demux->use_mmap = DEFAULT_USE_MMAP;
   demux->batch_due_ns = G_MAXUINT64;
   demux->start_time = DEFAULT_START_TIME;
   demux->stop_time = DEFAULT_STOP_TIME;
@@ -587,6 +622,9 @@ gst_bag_demux_set_property (GObject * object, guint prop_id,
     case PROP_MAX_THREADS:
       demux->max_threads = g_value_get_uint (value);
       break;
+    case PROP_USE_MMAP:
+      demux->use_mmap = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -631,6 +669,9 @@ gst_bag_demux_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_MAX_THREADS:
       g_value_set_uint (value, demux->max_threads);
+      break;
+    case PROP_USE_MMAP:
+      g_value_set_boolean (value, demux->use_mmap);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1835,6 +1876,45 @@ gst_bag_demux_get_upstream_path (GstBagDemux * demux, gchar ** uri_out)
   return path;
 }
 
+/* With use-mmap, the path of the local regular file of @size bytes that
+ * the sink pad's direct peer is the source of (so nothing between could
+ * change the bytes), or NULL */
+static gchar *
+gst_bag_demux_get_mappable_path (GstBagDemux * demux, gint64 size)
+{
+  GstPad *peer;
+  GstElement *up = NULL;
+  gboolean use, src = FALSE;
+  gchar *path = NULL;
+  GStatBuf st;
+
+  GST_OBJECT_LOCK (demux);
+  use = demux->use_mmap;
+  GST_OBJECT_UNLOCK (demux);
+  if (!use)
+    return NULL;
+  peer = gst_pad_get_peer (demux->sinkpad);
+  if (peer) {
+    up = gst_pad_get_parent_element (peer);
+    gst_object_unref (peer);
+  }
+  if (up) {
+    src = GST_IS_URI_HANDLER (up)
+        && gst_uri_handler_get_uri_type (GST_URI_HANDLER (up)) == GST_URI_SRC;
+    gst_object_unref (up);
+  }
+  if (src)
+    path = gst_bag_demux_get_upstream_path (demux, NULL);
+  /* what the library opens as rosbag2 by path (.yaml, .zstd) is not
+   * what the pull range reads */
+  if (path && (g_str_has_suffix (path, ".zstd")
+          || g_str_has_suffix (path, ".yaml")
+          || g_stat (path, &st) != 0 || !S_ISREG (st.st_mode)
+          || (gint64) st.st_size != size))
+    g_clear_pointer (&path, g_free);
+  return path;
+}
+
 static gchar *
 gst_bag_demux_get_location (GstBagDemux * demux)
 {
@@ -2018,6 +2098,17 @@ gst_bag_demux_open_recording (GstBagDemux * demux)
     gst_query_parse_duration (q, NULL, &size);
   gst_query_unref (q);
   demux->location = gst_bag_demux_get_location (demux);
+  if (size > 0 && (path = gst_bag_demux_get_mappable_path (demux, size))) {
+    /* the same parse, reading views of the mapped file; where that fails
+     * the pull range below says why as it always has */
+    demux->rec = gst_rosbag_recording_open (path, &err);
+    GST_INFO_OBJECT (demux, "%s mapped: %s", path, demux->rec ? "yes" :
+        err->message);
+    g_free (path);
+    if (demux->rec)
+      return TRUE;
+    g_clear_error (&err);
+  }
   if (size < 0) {
     GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
         ("Could not determine the size of %s", demux->location),
@@ -2449,8 +2540,8 @@ gst_bag_demux_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
         return FALSE;
       gst_query_set_seeking (query, GST_FORMAT_TIME,
           demux->pull_mode && demux->opened, 0,
-          GST_CLOCK_TIME_IS_VALID (demux->
-              duration) ? (gint64) demux->duration : -1);
+          GST_CLOCK_TIME_IS_VALID (demux->duration) ? (gint64) demux->
+          duration : -1);
       return TRUE;
     }
     case GST_QUERY_CAPS:{

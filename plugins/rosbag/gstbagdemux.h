@@ -61,6 +61,8 @@ void gst_bag_register_tags (void);
 
 /* the max-threads property, the same in bagdemux and bagsrc */
 GParamSpec *gst_bag_demux_param_spec_max_threads (void);
+/* the use-mmap property, the same in bagdemux and bagsrc */
+GParamSpec *gst_bag_demux_param_spec_use_mmap (void);
 
 /* "/cam0/image_raw" -> "cam0_image_raw" */
 gchar *gst_bag_topic_to_pad_name (const gchar * topic);

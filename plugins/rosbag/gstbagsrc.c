@@ -106,7 +106,8 @@ enum
   PROP_MAX_SIZE_BYTES,
   PROP_MAX_SIZE_TIME,
   PROP_BATCH_TIME,
-  PROP_MAX_THREADS
+  PROP_MAX_THREADS,
+  PROP_USE_MMAP
 };
 
 struct _GstBagSrc
@@ -238,6 +239,8 @@ gst_bag_src_class_init (GstBagSrcClass * klass)
   /* bagdemux's, forwarded */
   g_object_class_install_property (gobject_class, PROP_MAX_THREADS,
       gst_bag_demux_param_spec_max_threads ());
+  g_object_class_install_property (gobject_class, PROP_USE_MMAP,
+      gst_bag_demux_param_spec_use_mmap ());
 
   element_class->change_state = GST_DEBUG_FUNCPTR (gst_bag_src_change_state);
   gst_element_class_add_static_pad_template (element_class, &src_template);

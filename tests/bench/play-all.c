@@ -26,11 +26,13 @@
  *                     [--slow PAD --sleep-us N] [--rss-trace]
  *                     [--rss-trace-ms N]
  *                     [--max-size-bytes N] [--cache-mb N]
+ *                     [--batch-time NS] [--max-threads N] [--no-mmap]
  *
  * --slow puts an `identity sleep-time=N` (microseconds per buffer) before
  * the fakesink of pad PAD (e.g. cam0_image_raw): a slow sink.
  * --rss-trace prints the process's VmRSS (anonymous and file pages) every
- * 500 ms on stderr; --rss-trace-ms N every N ms. */
+ * 500 ms on stderr; --rss-trace-ms N every N ms. --no-mmap sets bagsrc's
+ * use-mmap=false (every byte through filesrc's pull range). */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,6 +150,7 @@ main (int argc, char **argv)
   GstBus *bus;
   gboolean raw = FALSE, trace = FALSE;
   gint trace_ms = 500;
+  gboolean no_mmap = FALSE;
   gdouble stop_time = -1;
   gint64 max_bytes = -1, cache_mb = -1, batch_time = -1, threads = -1;
   int i;
@@ -156,12 +159,15 @@ main (int argc, char **argv)
   if (argc < 2) {
     fprintf (stderr, "usage: %s BAG [--raw] [--stop-time S] [--slow PAD "
         "--sleep-us N] [--rss-trace] [--rss-trace-ms N] [--max-size-bytes N] "
-        "[--cache-mb N] [--batch-time NS] [--max-threads N]\n", argv[0]);
+        "[--cache-mb N] [--batch-time NS] [--max-threads N] [--no-mmap]\n",
+        argv[0]);
     return 2;
   }
   for (i = 2; i < argc; i++) {
     if (!strcmp (argv[i], "--raw"))
       raw = TRUE;
+    else if (!strcmp (argv[i], "--no-mmap"))
+      no_mmap = TRUE;
     else if (!strcmp (argv[i], "--rss-trace"))
       trace = TRUE;
     else if (!strcmp (argv[i], "--rss-trace-ms") && i + 1 < argc) {
@@ -194,6 +200,8 @@ main (int argc, char **argv)
     return 1;
   }
   g_object_set (src, "location", argv[1], "raw", raw, NULL);
+  if (no_mmap)
+    g_object_set (src, "use-mmap", FALSE, NULL);
   if (stop_time >= 0)
     g_object_set (src, "stop-time", (guint64) (stop_time * GST_SECOND), NULL);
   if (max_bytes >= 0)

@@ -12,6 +12,8 @@
 #     decompression alone on one core.
 # Each case is a fresh process under /usr/bin/time, a warm-up and then
 # --runs (5) runs; the median is printed with the ratio to the reference.
+# bagsrc runs twice per CPU set: "mapped" (the default use-mmap: views of
+# the mapped file) and "pull" (use-mmap=false: filesrc's pull range).
 # Nothing here is a test; see docs/benchmarks.md ("Every core").
 #
 #   tests/bench/run-cores.sh [--build DIR] [--runs N] [--bagdir DIR]
@@ -91,15 +93,18 @@ for k in $KINDS; do
   printf '| %s | %s | 1 | %s | %s | %s | 1.00 |\n' "$(basename "$F")" \
       "$REF" "$rw" "$rc" "$rr"
   for cpus in $CPUS; do
-    n=$(echo "$cpus" | tr ',' '\n' | wc -l)
-    read -r w c2 r <<< "$(measure taskset -c "$cpus" "$B/play-all" "$F" --raw)"
-    case "$k" in
-      mcap-*) ideal=$(awk -v a="$rw" -v n="$n" 'BEGIN {print a / n}')
-        ratio=$(awk -v a="$w" -v b="$rw" -v i="$ideal" -v n="$n" 'BEGIN {printf "%.2f; %.2fx of ref/%d", a / b, a / i, n}') ;;
-      *) ratio=$(awk -v a="$w" -v b="$rw" 'BEGIN {printf "%.2f", a / b}') ;;
-    esac
-    printf '| | bagsrc raw | %s | %s | %s | %s | %s |\n' "$n" "$w" "$c2" "$r" \
-        "$ratio"
+    for how in mapped pull; do
+      n=$(echo "$cpus" | tr ',' '\n' | wc -l)
+      opt=""; [ "$how" = pull ] && opt="--no-mmap"
+      read -r w c2 r <<< "$(measure taskset -c "$cpus" "$B/play-all" "$F" --raw $opt)"
+      case "$k" in
+        mcap-*) ideal=$(awk -v a="$rw" -v n="$n" 'BEGIN {print a / n}')
+          ratio=$(awk -v a="$w" -v b="$rw" -v i="$ideal" -v n="$n" 'BEGIN {printf "%.2f; %.2fx of ref/%d", a / b, a / i, n}') ;;
+        *) ratio=$(awk -v a="$w" -v b="$rw" 'BEGIN {printf "%.2f", a / b}') ;;
+      esac
+      printf '| | bagsrc raw (%s) | %s | %s | %s | %s | %s |\n' "$how" "$n" "$w" \
+          "$c2" "$r" "$ratio"
+    done
   done
 done
 rm -f "$BAGDIR"/chunks.*

@@ -603,7 +603,9 @@ GST_START_TEST (test_big_images_release_chunks)
 
   fail_unless (g_spawn_sync (NULL, (gchar **) argv, NULL, 0, NULL, NULL,
           NULL, NULL, &status, NULL) && status == 0, "python3-rosbag");
-  desc = g_strdup_printf ("bagsrc name=d location=\"%s\"", path);
+  /* through the pull range (mapped, nothing is pulled) */
+  desc = g_strdup_printf ("bagsrc name=d location=\"%s\" use-mmap=false",
+      path);
   cap = capture_new (desc);
   src = gst_bin_get_by_name (GST_BIN (cap->exposer), "source");
   pad = gst_element_get_static_pad (src, "src");
@@ -895,6 +897,111 @@ GST_START_TEST (test_not_linked_is_an_error)
 
 GST_END_TEST;
 
+static GstPadProbeReturn
+count_pulled_bytes (GstPad * pad, GstPadProbeInfo * info, guint64 * bytes)
+{
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    __atomic_add_fetch (bytes, gst_buffer_get_size (GST_PAD_PROBE_INFO_BUFFER
+            (info)), __ATOMIC_RELAXED);
+  return GST_PAD_PROBE_OK;
+}
+
+/* @desc with the file source named "fs": what every pad gave, and how many
+ * bytes were pulled from the source */
+static GPtrArray *
+run_counting_pulls (const gchar * desc, guint64 * pulled)
+{
+  Capture *cap = capture_new (desc);
+  GstElement *fs = gst_bin_get_by_name (GST_BIN (cap->pipeline), "fs");
+  GstPad *pad = gst_element_get_static_pad (fs, "src");
+  GPtrArray *lines;
+
+  *pulled = 0;
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_PULL | GST_PAD_PROBE_TYPE_BUFFER,
+      (GstPadProbeCallback) count_pulled_bytes, pulled, NULL);
+  gst_object_unref (pad);
+  gst_object_unref (fs);
+  fail_unless (capture_run (cap, FALSE), "%s timed out", desc);
+  fail_if (cap->error, "%s: %s", desc, cap->error ? cap->error->message : "");
+  fail_unless (cap->eos, "%s: no EOS", desc);
+  lines = capture_lines (cap);
+  capture_free (cap);
+  return lines;
+}
+
+/* use-mmap: a local file straight from filesrc is read mapped (nothing
+ * pulled but the first bytes), everything else through the pull range,
+ * and both give python3-rosbag's messages (MCAP: the same as the pull
+ * range) */
+GST_START_TEST (test_use_mmap)
+{
+  const gchar *files[] = { "sample.bag", "basic-lz4.bag", "basic-bz2.bag",
+    "unindexed-lz4.bag", "multiconn.bag", "mcap/lz4.mcap", "mcap/none.mcap",
+    "mcap/noindex.mcap", NULL
+  };
+  guint i;
+
+  for (i = 0; files[i]; i++) {
+    gchar *path = g_build_filename (TEST_FILES_DIR, files[i], NULL);
+    const gchar *how[] = { "filesrc name=fs location=\"%s\" ! "
+          "bagdemux name=d raw=true",
+      "filesrc name=fs location=\"%s\" ! bagdemux name=d raw=true "
+          "use-mmap=false",
+      "filesrc name=fs location=\"%s\" ! typefind ! bagdemux name=d " "raw=true"
+    };
+    GPtrArray *lines[3];
+    guint64 pulled[3];
+    GStatBuf st;
+    guint k;
+
+    fail_unless (g_stat (path, &st) == 0);
+    for (k = 0; k < 3; k++) {
+      gchar *desc = g_strdup_printf (how[k], path);
+
+      lines[k] = run_counting_pulls (desc, &pulled[k]);
+      g_free (desc);
+    }
+    /* mapped: only the sniff of the first bytes came through the pad */
+    fail_unless (pulled[0] <= 64 * 1024, "%s: %" G_GUINT64_FORMAT " bytes "
+        "pulled with use-mmap", path, pulled[0]);
+    /* not mapped: off, or something between filesrc and the demuxer */
+    for (k = 1; k < 3; k++)
+      fail_unless (pulled[k] >= (guint64) st.st_size / 2 || st.st_size < 4096,
+          "%s (%s): only %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+          " bytes pulled", path, how[k], pulled[k], (guint64) st.st_size);
+    for (k = 1; k < 3; k++)
+      assert_same_stream (lines[0], lines[k], path);
+    if (g_str_has_suffix (path, ".bag")) {
+      GPtrArray *ref = cref_messages (path, NULL, G_MAXUINT64, G_MAXUINT64);
+
+      fail_unless_equals_int (lines[0]->len, ref->len);
+      g_ptr_array_free (ref, TRUE);
+    }
+    fail_unless (lines[0]->len > 0, "%s: no messages", path);
+    for (k = 0; k < 3; k++)
+      g_ptr_array_free (lines[k], TRUE);
+    g_free (path);
+  }
+}
+
+GST_END_TEST;
+
+/* bagsrc forwards use-mmap to its demuxer */
+GST_START_TEST (test_use_mmap_forwarded)
+{
+  GstElement *src = gst_element_factory_make ("bagsrc", NULL);
+  gboolean v = TRUE;
+
+  g_object_get (src, "use-mmap", &v, NULL);
+  fail_unless (v);
+  g_object_set (src, "use-mmap", FALSE, NULL);
+  g_object_get (src, "use-mmap", &v, NULL);
+  fail_if (v);
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
 static Suite *
 bagsrc_suite (void)
 {
@@ -918,6 +1025,8 @@ bagsrc_suite (void)
   tcase_add_test (tc, test_mcap_play);
   tcase_add_test (tc, test_mcap_real);
   tcase_add_test (tc, test_not_linked_is_an_error);
+  tcase_add_test (tc, test_use_mmap);
+  tcase_add_test (tc, test_use_mmap_forwarded);
   return s;
 }
 
