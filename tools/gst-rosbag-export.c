@@ -1933,6 +1933,13 @@ main (int argc, char **argv)
   g_free (tolerance);
   g_free (rate);
   gst_deinit ();
+  /* the summary must have been written too */
+  if (fflush (stdout) != 0 || ferror (stdout)) {
+    g_printerr ("%s: cannot write the summary: %s\n", g_get_prgname (),
+        g_strerror (errno ? errno : EIO));
+    if (exit_code == 0)
+      exit_code = 1;
+  }
   return exit_code;
 
 usage_error:

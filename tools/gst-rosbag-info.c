@@ -194,6 +194,9 @@ print_messages (GstRosbagRecording * rec)
     printf ("%s\t%" G_GUINT64_FORMAT "\t%" G_GSIZE_FORMAT "\t%s\n",
         gst_rosbag_topic_get_name (msg.topic), msg.time_ns, msg.size, sha);
     g_free (sha);
+    /* a full disk or a closed pipe: no point reading on */
+    if (ferror (stdout))
+      break;
   }
   g_strfreev (patterns);
   gst_rosbag_reader_free (reader);
@@ -982,6 +985,14 @@ main (int argc, char **argv)
     else
       ret |= print_info (rec, opt_files[i]);
     gst_rosbag_recording_unref (rec);
+    if (ferror (stdout))
+      break;
+  }
+  /* what was printed must have been written */
+  if (fflush (stdout) != 0 || ferror (stdout)) {
+    g_printerr ("gst-rosbag-info: cannot write the output: %s\n",
+        g_strerror (errno ? errno : EIO));
+    ret = 1;
   }
   g_strfreev (opt_files);
   g_free (opt_topics);

@@ -694,7 +694,6 @@ typedef struct
   gboolean chunk_complete;
   gchar *chunk_why;
   gboolean stop;                /* the scan cannot go on */
-  guint n_chunks;
 } BagScan;
 
 static void
@@ -703,7 +702,6 @@ bag_scan_close_open (BagScan * sc)
   if (sc->in_open) {
     scan_chunk_finish (&sc->open_chunk);
     sc->in_open = FALSE;
-    sc->n_chunks++;
   }
 }
 
@@ -837,7 +835,6 @@ bag_scan_chunk_end (gpointer ud, gsize used, gsize decoded, const gchar * why)
     c->ci.partial = TRUE;
   }
   scan_chunk_finish (c);
-  sc->n_chunks++;
   if (sc->chunk_why)
     g_string_append_printf (sc->report, "; %s (kept %" G_GSIZE_FORMAT
         " bytes of complete records)", sc->chunk_why, used);

@@ -815,6 +815,14 @@ GstRosbagReadResult
 gst_rosbag_reader_next (GstRosbagReader * r, GstRosbagMessage * msg,
     GError ** error)
 {
+  Cursor *c;
+  const GstRosbagIndexEntry *e;
+  GBytes *chunk;
+  GError *err = NULL;
+  gboolean done_chunk, ok;
+  guint64 chunk_pos;
+  guint32 entry_off;
+
   if (r->current) {
     g_bytes_unref (r->current);
     r->current = NULL;
@@ -822,83 +830,71 @@ gst_rosbag_reader_next (GstRosbagReader * r, GstRosbagMessage * msg,
   if (!r->prepared)
     reader_prepare (r);
 
-  for (;;) {
-    Cursor *c;
-    const GstRosbagIndexEntry *e;
-    GBytes *chunk;
-    GError *err = NULL;
-    gboolean done_chunk, ok;
-    guint64 chunk_pos;
-    guint32 entry_off;
+  /* bring in every chunk that may hold the next message */
+  while (r->next_order < r->n_order) {
+    const GstRosbagBlock *b = gst_rosbag_recording_get_block (r->rec,
+        r->order[r->next_order]);
 
-    /* bring in every chunk that may hold the next message */
-    while (r->next_order < r->n_order) {
-      const GstRosbagBlock *b = gst_rosbag_recording_get_block (r->rec,
-          r->order[r->next_order]);
-
-      if (r->heap->len > 0
-          && b->start_ns > cursor_head (r->heap->pdata[0])->time_ns)
-        break;
-      if (!activate_next (r, error))
-        return GST_ROSBAG_READ_ERROR;
-    }
-    if (r->heap->len == 0)
-      return GST_ROSBAG_READ_EOS;
-
-    c = r->heap->pdata[0];
-    e = cursor_head (c);
-    chunk_pos = c->chunk_pos;
-    entry_off = e->offset;
-    chunk = load_chunk (r, c->chunk, error);
-    schedule_prefetch (r, c->chunk);
-    if (!chunk) {
-      /* skip the whole chunk */
-      cache_drop (r, c->chunk);
-      heap_pop (r->heap);
-      r->schedule = TRUE;
+    if (r->heap->len > 0
+        && b->start_ns > cursor_head (r->heap->pdata[0])->time_ns)
+      break;
+    if (!activate_next (r, error))
       return GST_ROSBAG_READ_ERROR;
-    }
-    memset (msg, 0, sizeof (*msg));
-    ok = r->be->parse_message (r->backend, c->chunk, chunk, entry_off, msg,
-        &err);
-    if (ok) {
-      msg->topic = gst_rosbag_recording_lookup_channel (r->rec,
-          msg->channel_id);
-      if (!msg->topic) {
-        g_set_error (&err, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
-            "message at byte %u is on unknown channel %u", entry_off,
-            msg->channel_id);
-        ok = FALSE;
-      }
-    }
-    msg->chunk = chunk;
-    msg->chunk_pos = chunk_pos;
-
-    /* advance this cursor */
-    c->next++;
-    done_chunk = c->next >= c->entries->len;
-    if (done_chunk) {
-      cache_drop (r, c->chunk);
-      heap_pop (r->heap);
-      r->schedule = TRUE;
-    } else {
-      heap_down (r->heap, 0);
-    }
-
-    if (ok && msg->topic->zstd_messages && !unzstd_message (msg, &chunk, &err))
-      ok = FALSE;
-    if (!ok) {
-      g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
-          "%s: chunk at byte %" G_GUINT64_FORMAT ": %s",
-          gst_rosbag_recording_get_name (r->rec), chunk_pos, err->message);
-      g_clear_error (&err);
-      g_bytes_unref (chunk);
-      memset (msg, 0, sizeof (*msg));
-      return GST_ROSBAG_READ_ERROR;
-    }
-    r->current = chunk;
-    return GST_ROSBAG_READ_OK;
   }
+  if (r->heap->len == 0)
+    return GST_ROSBAG_READ_EOS;
+
+  c = r->heap->pdata[0];
+  e = cursor_head (c);
+  chunk_pos = c->chunk_pos;
+  entry_off = e->offset;
+  chunk = load_chunk (r, c->chunk, error);
+  schedule_prefetch (r, c->chunk);
+  if (!chunk) {
+    /* skip the whole chunk */
+    cache_drop (r, c->chunk);
+    heap_pop (r->heap);
+    r->schedule = TRUE;
+    return GST_ROSBAG_READ_ERROR;
+  }
+  memset (msg, 0, sizeof (*msg));
+  ok = r->be->parse_message (r->backend, c->chunk, chunk, entry_off, msg, &err);
+  if (ok) {
+    msg->topic = gst_rosbag_recording_lookup_channel (r->rec, msg->channel_id);
+    if (!msg->topic) {
+      g_set_error (&err, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
+          "message at byte %u is on unknown channel %u", entry_off,
+          msg->channel_id);
+      ok = FALSE;
+    }
+  }
+  msg->chunk = chunk;
+  msg->chunk_pos = chunk_pos;
+
+  /* advance this cursor */
+  c->next++;
+  done_chunk = c->next >= c->entries->len;
+  if (done_chunk) {
+    cache_drop (r, c->chunk);
+    heap_pop (r->heap);
+    r->schedule = TRUE;
+  } else {
+    heap_down (r->heap, 0);
+  }
+
+  if (ok && msg->topic->zstd_messages && !unzstd_message (msg, &chunk, &err))
+    ok = FALSE;
+  if (!ok) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
+        "%s: chunk at byte %" G_GUINT64_FORMAT ": %s",
+        gst_rosbag_recording_get_name (r->rec), chunk_pos, err->message);
+    g_clear_error (&err);
+    g_bytes_unref (chunk);
+    memset (msg, 0, sizeof (*msg));
+    return GST_ROSBAG_READ_ERROR;
+  }
+  r->current = chunk;
+  return GST_ROSBAG_READ_OK;
 }
 
 /**

@@ -35,7 +35,8 @@ with python3-rosbag (ROS 1) and rosmsg2-ref.mjs (MCAP, CDR):
   csv/jsonl the files equal what rosmsgconvert writes for the topic;
   align     index.csv rows = sets = the frames of every aligned camera;
   failures  /dev/full under a file (exit 1, one line naming the topic and
-            file, the other outputs kept), an unwritable directory,
+            file, the other outputs kept), /dev/full as stdout (exit 1,
+            the files complete), an unwritable directory,
             Ctrl-C during an MP4 export (exit 130, the MP4 finalised with
             every frame the manifest counts).
 """
@@ -489,6 +490,17 @@ def disk_full():
         for name in frames(d):
             png_pixels(os.path.join(d, name))
         assert not os.path.exists(os.path.join(out, 'imu.csv'))
+
+
+@case
+def summary_disk_full():
+    # the summary on a full stdout: exit 1 and say so; the files are whole
+    with tempfile.TemporaryDirectory() as out, open('/dev/full', 'w') as full:
+        run = subprocess.run([TOOL, SAMPLE, '-o', out], stdout=full,
+                             stderr=subprocess.PIPE, text=True, timeout=300)
+        assert run.returncode == 1, run.returncode
+        assert 'cannot write the summary' in run.stderr, run.stderr
+        assert manifest(out)['complete'], manifest(out)
 
 
 @case

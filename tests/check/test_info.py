@@ -288,6 +288,18 @@ class InfoTest(unittest.TestCase):
                 self.assertEqual(len(lines), 1, out.stderr)
                 self.assertIn(path, lines[0])
 
+    def test_write_error(self):
+        # a full disk under stdout is an error, in every output mode
+        bag = os.path.join(FILES, 'sample.bag')
+        for opts in ([], ['--json'], ['--messages']):
+            with self.subTest(opts=opts), open('/dev/full', 'w') as full:
+                out = subprocess.run([TOOL] + opts + [bag], stdout=full,
+                                     stderr=subprocess.PIPE, text=True,
+                                     timeout=120)
+                self.assertEqual(out.returncode, 1, out.stderr)
+                self.assertIn('cannot write the output', out.stderr)
+                self.assertIn('No space left on device', out.stderr)
+
     def test_messages_listing(self):
         # names.bag has a non-ASCII topic: it must come out as its bytes
         for name in ('overlap.bag', 'names.bag'):
