@@ -2350,6 +2350,13 @@ gst_bag_demux_handle_seek (GstBagDemux * demux, GstEvent * event)
     GST_PAD_STREAM_UNLOCK (demux->sinkpad);
     return FALSE;
   }
+  /* a stop at or past the end of the recording plays to the end: the
+   * last message is at the duration, which gst_segment_do_seek clamps the
+   * stop to, and a segment's stop is exclusive (a buffer at the stop is
+   * outside it, downstream too) */
+  if (GST_CLOCK_TIME_IS_VALID (seg.stop) && GST_CLOCK_TIME_IS_VALID
+      (demux->duration) && seg.stop >= demux->duration)
+    seg.stop = GST_CLOCK_TIME_NONE;
   if (GST_CLOCK_TIME_IS_VALID (demux->stop_time) && (!GST_CLOCK_TIME_IS_VALID
           (seg.stop) || seg.stop > demux->stop_time))
     seg.stop = demux->stop_time;

@@ -868,6 +868,125 @@ GST_START_TEST (test_seek_flush)
 
 GST_END_TEST;
 
+/* A flushing seek to [@start, @stop) (@stop_type NONE: no stop) from
+ * PAUSED on @path: returns the capture after EOS */
+static Capture *
+seek_and_play (const gchar * path, gint64 start, GstSeekType stop_type,
+    gint64 stop)
+{
+  Capture *cap = paused_pull (path, "raw=true");
+
+  fail_unless (gst_element_seek (cap->pipeline, 1.0, GST_FORMAT_TIME,
+          GST_SEEK_FLAG_FLUSH, GST_SEEK_TYPE_SET, start, stop_type, stop));
+  fail_unless (capture_run (cap, FALSE));
+  fail_if (cap->error, "%s: %s", path, cap->error ? cap->error->message : "");
+  fail_unless (cap->eos);
+  return cap;
+}
+
+/* Every buffer is inside the pad's last segment as GStreamer clips: a
+ * buffer whose PTS is the segment's stop is outside [start, stop) */
+static void
+assert_buffers_in_segment (Capture * cap, const gchar * what)
+{
+  guint i, k;
+
+  for (i = 0; i < cap->pads->len; i++) {
+    CapPad *p = g_ptr_array_index (cap->pads, i);
+    GstSegment *seg;
+
+    fail_unless (p->segments->len > 0);
+    seg = &g_array_index (p->segments, GstSegment, p->segments->len - 1);
+    for (k = 0; k < p->bufs->len; k++) {
+      CapBuf *b = &g_array_index (p->bufs, CapBuf, k);
+
+      fail_unless (gst_segment_clip (seg, GST_FORMAT_TIME, b->pts, b->pts,
+              NULL, NULL), "%s: %s buffer %u at %" GST_TIME_FORMAT
+          " is outside its segment %" GST_SEGMENT_FORMAT, what, p->name, k,
+          GST_TIME_ARGS (b->pts), seg);
+    }
+  }
+}
+
+/* A seek whose stop is at or past the end of the recording plays to the
+ * end, the message at the end included (the segment stop is exclusive and
+ * gst_segment_do_seek clamps a stop to the duration); a stop inside the
+ * recording stays exclusive */
+GST_START_TEST (test_seek_stop_at_end)
+{
+  const gchar *bags[] = { "sample.bag", "one-message.bag",
+    "zero-duration.bag", NULL
+  };
+  guint bi;
+
+  for (bi = 0; bags[bi]; bi++) {
+    gchar *path = g_build_filename (TEST_FILES_DIR, bags[bi], NULL);
+    RefInfo *info = cref_info (path);
+    guint64 dur = info->end_ns - info->start_ns;
+    struct
+    {
+      GstSeekType type;
+      gint64 stop;
+      const gchar *what;
+    } stops[] = {
+      {GST_SEEK_TYPE_NONE, -1, "no stop"},
+      {GST_SEEK_TYPE_SET, -1, "stop -1"},
+      {GST_SEEK_TYPE_SET, dur, "stop = duration"},
+      {GST_SEEK_TYPE_SET, dur + 1, "stop = duration + 1 ns"},
+      {GST_SEEK_TYPE_SET, 10 * GST_SECOND, "stop 10 s"},
+      {GST_SEEK_TYPE_END, 0, "stop END + 0"},
+    };
+    guint k;
+
+    fail_unless_equals_uint64 (dur, g_str_equal (bags[bi], "sample.bag") ?
+        2990 * GST_MSECOND : 0);
+    for (k = 0; k < G_N_ELEMENTS (stops); k++) {
+      Capture *cap = seek_and_play (path, 0, stops[k].type, stops[k].stop);
+      gchar *what = g_strdup_printf ("%s, seek to [0, %s)", bags[bi],
+          stops[k].what);
+      CapPad *imu = capture_find_topic (cap, "/imu");
+
+      assert_lines_equal_ref (cap, path, info->start_ns, G_MAXUINT64, what);
+      assert_buffers_in_segment (cap, what);
+      if (imu)
+        fail_unless_equals_int (imu->bufs->len, 300);
+      g_free (what);
+      capture_free (cap);
+    }
+    if (dur > 0) {
+      /* a stop inside the recording: the message at the stop is not
+       * played */
+      Capture *cap = seek_and_play (path, 0, GST_SEEK_TYPE_SET, dur - 1);
+      GPtrArray *ours = capture_lines (cap);
+      GPtrArray *ref = cref_messages (path, NULL, info->start_ns,
+          info->end_ns);
+      CapPad *imu = capture_find_topic (cap, "/imu");
+
+      assert_same_stream (ours, ref, "seek to [0, duration - 1 ns)");
+      assert_buffers_in_segment (cap, "seek to [0, duration - 1 ns)");
+      fail_unless (imu != NULL);
+      fail_unless_equals_int (imu->bufs->len, 299);
+      g_ptr_array_free (ours, TRUE);
+      g_ptr_array_free (ref, TRUE);
+      capture_free (cap);
+    }
+    {
+      /* and without any seek */
+      Capture *cap = demux_run (path, PULL, "raw=true");
+
+      fail_if (cap->error);
+      assert_lines_equal_ref (cap, path, info->start_ns, G_MAXUINT64,
+          "no seek");
+      assert_buffers_in_segment (cap, "no seek");
+      capture_free (cap);
+    }
+    ref_info_free (info);
+    g_free (path);
+  }
+}
+
+GST_END_TEST;
+
 /* Segment seeks loop with SEGMENT_DONE; non-flushing seeks go on */
 GST_START_TEST (test_seek_segment)
 {
@@ -2521,6 +2640,7 @@ bagdemux_suite (void)
   tcase_add_test (tc, test_timestamps);
   tcase_add_test (tc, test_batching);
   tcase_add_test (tc, test_seek_flush);
+  tcase_add_test (tc, test_seek_stop_at_end);
   tcase_add_test (tc, test_seek_segment);
   tcase_add_test (tc, test_seek_rate);
   tcase_add_test (tc, test_queries);

@@ -35,6 +35,14 @@ outside [A-Za-z0-9_-] replaced by _, _2, _3... for collisions):
   /cam-0/x_1             kept as cam-0_x_1
 std_msgs/String and std_msgs/Int32, 10 messages per topic over 1 s (at k*100 + i*10 ms),
 uncompressed, one chunk per 4 KB.
+
+one-message.bag: a single std_msgs/Int32 on /count (data 7) at 1700000000.5 s:
+start = end, duration 0 (seeks and the segment stop at the end of a
+recording).
+
+zero-duration.bag: three messages all at 1700000001 s: /count Int32 (1, 2)
+and /chatter String ('same time'), so start = end again with more than one
+message and topic.
 """
 
 import os
@@ -66,12 +74,31 @@ def write_names(path):
                     bag.write(topic, String(data='%s #%d' % (topic, k)), t)
 
 
+def write_one_message(path):
+    with rosbag.Bag(path, 'w') as bag:
+        bag.write('/count', Int32(data=7), T(500))
+
+
+def write_zero_duration(path):
+    with rosbag.Bag(path, 'w') as bag:
+        bag.write('/count', Int32(data=1), T(1000))
+        bag.write('/chatter', String(data='same time'), T(1000))
+        bag.write('/count', Int32(data=2), T(1000))
+
+
+WRITERS = {
+    'names': write_names,
+    'one-message': write_one_message,
+    'zero-duration': write_zero_duration,
+}
+
+
 def main(argv):
-    names = argv[1:] or ['names']
+    names = argv[1:] or sorted(WRITERS)
     for name in names:
         path = os.path.join(HERE, name + '.bag')
-        if name == 'names':
-            write_names(path)
+        if name in WRITERS:
+            WRITERS[name](path)
         else:
             print('unknown fixture %s' % name, file=sys.stderr)
             return 1
