@@ -2501,6 +2501,7 @@ static GstFlowReturn
 gst_bag_demux_push_emit (GstBagDemux * demux, const GstRosbagMessage * msg)
 {
   GstBagStream *s;
+  GstFlowReturn ret;
 
   /* the recording's start is unknown in push mode: the first message's
    * time */
@@ -2526,7 +2527,13 @@ gst_bag_demux_push_emit (GstBagDemux * demux, const GstRosbagMessage * msg)
     gst_bag_demux_post_collection (demux);
     gst_bag_demux_expose (demux, s);
   }
-  return gst_bag_demux_push_read_message (demux, s, msg);
+  ret = gst_bag_demux_push_read_message (demux, s, msg);
+  /* a pad appears with its topic's first message: that the pads so far
+   * are all unlinked says nothing of the topics still to come, so this
+   * never stops the stream (at EOS, no pad linked is an error) */
+  if (ret == GST_FLOW_NOT_LINKED)
+    ret = GST_FLOW_OK;
+  return ret;
 }
 
 static GstRosbagStreamParser *
@@ -2770,6 +2777,26 @@ gst_bag_demux_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   return gst_bag_demux_push_drain (demux);
 }
 
+/* Push mode, at EOS: whether every pad's last push found it not linked
+ * (what the flow combiner says in pull mode) */
+static gboolean
+gst_bag_demux_push_none_linked (GstBagDemux * demux)
+{
+  gboolean none = FALSE;
+  guint i;
+
+  for (i = 0; i < demux->streams->len; i++) {
+    GstBagStream *s = g_ptr_array_index (demux->streams, i);
+
+    if (!s->exposed)
+      continue;
+    if (gst_pad_get_last_flow_return (s->pad) != GST_FLOW_NOT_LINKED)
+      return FALSE;
+    none = TRUE;
+  }
+  return none;
+}
+
 /* EOS in push mode: the rest of the parser's messages, then EOS on every
  * pad; errors where nothing could be played */
 static void
@@ -2833,6 +2860,9 @@ gst_bag_demux_push_eos (GstBagDemux * demux, GstEvent * event)
     return;
   }
   gst_element_no_more_pads (GST_ELEMENT (demux));
+  if (gst_bag_demux_push_none_linked (demux))
+    /* as in pull mode, where it stops the stream at once */
+    GST_ELEMENT_FLOW_ERROR (demux, GST_FLOW_NOT_LINKED);
   if (demux->need_segment)
     gst_bag_demux_push_segment (demux);
   gst_bag_demux_push_event_all (demux, event);

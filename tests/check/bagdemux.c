@@ -987,6 +987,109 @@ GST_START_TEST (test_seek_stop_at_end)
 
 GST_END_TEST;
 
+static GstPadProbeReturn
+count_buffers_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  guint *n = data;
+
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER_LIST)
+    *n += gst_buffer_list_length (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+  else
+    (*n)++;
+  return GST_PAD_PROBE_OK;
+}
+
+/* Plays @path with only bagdemux's pad @pad linked (to a fakesink; NULL:
+ * no pad linked) and the others left alone; returns how many buffers the
+ * sink got, and the error if there was one */
+static guint
+run_one_linked (const gchar * path, Mode mode, const gchar * pad,
+    GError ** error)
+{
+  gchar *link = pad ? g_strdup_printf ("d.%s ! fakesink name=s sync=false",
+      pad) : g_strdup ("");
+  gchar *desc = g_strdup_printf ("filesrc location=\"%s\" %s ! bagdemux "
+      "name=d %s", path, mode == PULL ? "" : "blocksize=4093 ! queue", link);
+  GstElement *pipe = gst_parse_launch (desc, NULL);
+  GstBus *bus;
+  GstMessage *msg;
+  guint n = 0;
+
+  fail_unless (pipe != NULL, "%s", desc);
+  if (pad) {
+    GstElement *sink = gst_bin_get_by_name (GST_BIN (pipe), "s");
+    GstPad *sinkpad = gst_element_get_static_pad (sink, "sink");
+
+    gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER |
+        GST_PAD_PROBE_TYPE_BUFFER_LIST, count_buffers_probe, &n, NULL);
+    gst_object_unref (sinkpad);
+    gst_object_unref (sink);
+  }
+  fail_if (gst_element_set_state (pipe, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  bus = gst_element_get_bus (pipe);
+  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "%s timed out", desc);
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+    gst_message_parse_error (msg, error, NULL);
+  gst_message_unref (msg);
+  gst_object_unref (bus);
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (pipe);
+  g_free (desc);
+  g_free (link);
+  return n;
+}
+
+/* A pad nobody links never stops the others: each topic alone, in pull
+ * and push mode (where the pads appear one by one, the first of them may
+ * be an unlinked one), gets all its messages; only when no pad is linked
+ * does the stream end with not-linked */
+GST_START_TEST (test_unlinked_pads)
+{
+  const gchar *files[] = { FIX ("sample.bag"), FIX ("mcap/zstd.mcap"),
+    NULL
+  };
+  guint fi;
+  Mode mode;
+
+  for (fi = 0; files[fi]; fi++) {
+    for (mode = PULL; mode <= PUSH; mode++) {
+      /* every pad linked: the counts to expect */
+      Capture *all = demux_run (files[fi], mode, NULL);
+      GError *err = NULL;
+      guint i;
+
+      fail_if (all->error);
+      fail_unless (all->pads->len >= 4, "%s: %u pads", files[fi],
+          all->pads->len);
+      for (i = 0; i < all->pads->len; i++) {
+        CapPad *p = g_ptr_array_index (all->pads, i);
+        guint n = run_one_linked (files[fi], mode, p->name, &err);
+
+        fail_if (err, "%s (%s mode), only %s linked: %s", files[fi],
+            mode == PULL ? "pull" : "push", p->name, err ? err->message : "");
+        fail_unless (p->bufs->len > 0);
+        fail_unless (n == p->bufs->len, "%s (%s mode), only %s linked: %u "
+            "buffers of %u", files[fi], mode == PULL ? "pull" : "push",
+            p->name, n, p->bufs->len);
+      }
+      capture_free (all);
+
+      /* nothing linked: not-linked */
+      run_one_linked (files[fi], mode, NULL, &err);
+      fail_unless (err != NULL, "%s: no pad linked, no error", files[fi]);
+      fail_unless (g_error_matches (err, GST_STREAM_ERROR,
+              GST_STREAM_ERROR_FAILED), "%s: %s", files[fi], err->message);
+      g_clear_error (&err);
+    }
+  }
+}
+
+GST_END_TEST;
+
 /* Segment seeks loop with SEGMENT_DONE; non-flushing seeks go on */
 GST_START_TEST (test_seek_segment)
 {
@@ -2642,6 +2745,7 @@ bagdemux_suite (void)
   tcase_add_test (tc, test_seek_flush);
   tcase_add_test (tc, test_seek_stop_at_end);
   tcase_add_test (tc, test_seek_segment);
+  tcase_add_test (tc, test_unlinked_pads);
   tcase_add_test (tc, test_seek_rate);
   tcase_add_test (tc, test_queries);
   tcase_add_test (tc, test_gaps);
