@@ -121,6 +121,10 @@ GST_DEBUG_CATEGORY_STATIC (gst_bag_demux_debug);
 /* copies go into recycled buffers (no fresh memory faulted in per
  * message) up to this size */
 #define POOLED_COPY_MAX (64 * 1024 * 1024)
+/* an image or video topic's caps come from its first message that is not
+ * malformed, of its first this many (pull mode looks ahead, push mode
+ * holds the pad back) */
+#define CAPS_LOOKAHEAD 16
 /* a stream that got nothing for this long gets a GAP event */
 #define GAP_THRESHOLD (200 * GST_MSECOND)
 /* timestamp-source=header: GAPs follow the receive time minus this much,
@@ -184,6 +188,8 @@ typedef struct
   GstCaps *downstream;
   gboolean negotiated;          /* downstream asked since the offer */
   gboolean exposed;
+  /* push mode: malformed messages skipped before the pad was exposed */
+  guint n_bad_before_caps;
   GstClockTime last_ts;
   GstClockTime prev_pts;        /* of the last image buffer */
   GstClockTime period;          /* mean interval of the topic, or NONE */
@@ -928,10 +934,11 @@ gst_bag_stream_negotiate (GstBagStream * s)
 
 /* An image topic's caps from one of its messages (the pad's caps before
  * its first buffer); stays unset where the message does not map. Returns
- * FALSE for a malformed message (skipped when it plays: it says nothing
- * of the topic's caps) */
+ * FALSE for a malformed message, with @error set (skipped when it plays:
+ * it says nothing of the topic's caps) */
 static gboolean
-gst_bag_stream_caps_from (GstBagStream * s, const guint8 * data, gsize size)
+gst_bag_stream_caps_from (GstBagStream * s, const guint8 * data, gsize size,
+    GError ** error)
 {
   GBytes *b = g_bytes_new (data, size);
   GstCaps *caps = NULL;
@@ -950,12 +957,16 @@ gst_bag_stream_caps_from (GstBagStream * s, const guint8 * data, gsize size)
     if (caps)
       gst_caps_replace (&s->caps, caps);
   } else if (!gst_bag_image_map_full (s->def, b, FALSE, NULL, &caps,
-          &choices, NULL, NULL, NULL)) {
+          &choices, NULL, NULL, &err)) {
     ok = FALSE;
   } else if (caps) {
     /* the message's own layout until downstream says otherwise */
     gst_caps_replace (&s->caps, caps);
     gst_bag_stream_set_offer (s, choices);
+  }
+  if (!ok && err) {
+    g_propagate_error (error, err);
+    err = NULL;
   }
   g_clear_error (&err);
   if (caps)
@@ -1176,8 +1187,10 @@ gst_bag_demux_prepare_pad (GstBagDemux * demux, GstBagStream * s)
   gst_pad_push_event (s->pad, gst_event_new_tag (tags));
 }
 
+/* The collection of every stream (push mode: the exposed ones and
+ * @next, about to be) */
 static void
-gst_bag_demux_post_collection (GstBagDemux * demux)
+gst_bag_demux_post_collection (GstBagDemux * demux, GstBagStream * next)
 {
   GstStreamCollection *col;
   guint i;
@@ -1186,6 +1199,8 @@ gst_bag_demux_post_collection (GstBagDemux * demux)
   for (i = 0; i < demux->streams->len; i++) {
     GstBagStream *s = g_ptr_array_index (demux->streams, i);
 
+    if (next && !s->exposed && s != next)
+      continue;
     gst_stream_collection_add_stream (col, gst_object_ref (s->stream));
   }
   gst_clear_object (&demux->collection);
@@ -1254,6 +1269,17 @@ peer_accepts_video_meta (GstPad * pad, GstCaps * caps)
 
 /* ---------------------------------------------------------------------- */
 /* pushing */
+
+/* The warning for a malformed image or video message, which is skipped */
+static void
+gst_bag_demux_warn_malformed (GstBagDemux * demux, GstBagStream * s,
+    const GError * err, guint64 recv_ns)
+{
+  GST_ELEMENT_WARNING (demux, STREAM, DECODE,
+      ("Skipped a malformed %s message on %s", s->type, s->topic),
+      ("%s (receive time %" G_GUINT64_FORMAT ")", err ? err->message :
+          "malformed", recv_ns));
+}
 
 /* A buffer holding a copy of a small message: one of @s's pool, whose
  * buffers come back when downstream is done with them, so a topic at kHz
@@ -1516,9 +1542,7 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
       if (!gst_bag_image_map_full (s->def, bytes, s->use_video_meta,
               s->offer ? s->downstream : NULL, &caps, &choices, &buf,
               &img_stamp, &err)) {
-        GST_ELEMENT_WARNING (demux, STREAM, DECODE,
-            ("Skipped a malformed %s message on %s", s->type, s->topic),
-            ("%s (receive time %" G_GUINT64_FORMAT ")", err->message, recv_ns));
+        gst_bag_demux_warn_malformed (demux, s, err, recv_ns);
         g_clear_error (&err);
         g_bytes_unref (bytes);
         return GST_FLOW_OK;
@@ -1555,9 +1579,7 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
     if (!read_video_frame (s, base, base_size, &vf, &err)) {
       if (!g_error_matches (err, GST_STREAM_ERROR,
               GST_STREAM_ERROR_CODEC_NOT_FOUND)) {
-        GST_ELEMENT_WARNING (demux, STREAM, DECODE,
-            ("Skipped a malformed %s message on %s", s->type, s->topic),
-            ("%s (receive time %" G_GUINT64_FORMAT ")", err->message, recv_ns));
+        gst_bag_demux_warn_malformed (demux, s, err, recv_ns);
         g_clear_error (&err);
         g_bytes_unref (bytes);
         return GST_FLOW_OK;
@@ -2138,8 +2160,8 @@ gst_bag_demux_open_pull (GstBagDemux * demux)
             GST_ROSBAG_READ_ERROR && demux->last_pull_ret == GST_FLOW_OK
             && ++tries < 64);
       } while (r == GST_ROSBAG_READ_OK && msg.topic == t
-          && !gst_bag_stream_caps_from (s, msg.data, msg.size)
-          && ++looked < 16);
+          && !gst_bag_stream_caps_from (s, msg.data, msg.size, NULL)
+          && ++looked < CAPS_LOOKAHEAD);
       gst_rosbag_reader_free (peek);
       demux->last_pull_ret = GST_FLOW_OK;
     }
@@ -2163,7 +2185,7 @@ gst_bag_demux_open_pull (GstBagDemux * demux)
 
   /* opened before the pads appear: their queries (seeking) answer at once */
   demux->opened = TRUE;
-  gst_bag_demux_post_collection (demux);
+  gst_bag_demux_post_collection (demux, NULL);
   for (i = 0; i < demux->streams->len; i++)
     gst_bag_demux_expose (demux, g_ptr_array_index (demux->streams, i));
   gst_element_no_more_pads (GST_ELEMENT (demux));
@@ -2521,10 +2543,21 @@ gst_bag_demux_push_emit (GstBagDemux * demux, const GstRosbagMessage * msg)
   if (s == NULL)
     return GST_FLOW_OK;
   if (!s->exposed) {
-    /* caps from this first message where the topic maps */
-    if (s->is_image || s->is_video)
-      gst_bag_stream_caps_from (s, msg->data, msg->size);
-    gst_bag_demux_post_collection (demux);
+    GError *err = NULL;
+
+    /* caps from the topic's first message that is not malformed, as in
+     * pull mode: the pad waits for it (at most CAPS_LOOKAHEAD messages,
+     * then it goes out as serialized messages), the malformed ones are
+     * skipped with the warning they get in pull mode */
+    if ((s->is_image || s->is_video)
+        && !gst_bag_stream_caps_from (s, msg->data, msg->size, &err)
+        && ++s->n_bad_before_caps < CAPS_LOOKAHEAD) {
+      gst_bag_demux_warn_malformed (demux, s, err, msg->time_ns);
+      g_clear_error (&err);
+      return GST_FLOW_OK;
+    }
+    g_clear_error (&err);
+    gst_bag_demux_post_collection (demux, s);
     gst_bag_demux_expose (demux, s);
   }
   ret = gst_bag_demux_push_read_message (demux, s, msg);
@@ -2803,6 +2836,7 @@ static void
 gst_bag_demux_push_eos (GstBagDemux * demux, GstEvent * event)
 {
   GstRosbagFormat format;
+  guint i;
 
   if (demux->push_failed) {
     gst_event_unref (event);
@@ -2838,7 +2872,7 @@ gst_bag_demux_push_eos (GstBagDemux * demux, GstEvent * event)
     return;
   }
   if (demux->streams->len == 0) {
-    guint i, n = gst_rosbag_stream_parser_get_n_topics (demux->parser);
+    guint n = gst_rosbag_stream_parser_get_n_topics (demux->parser);
     GString *all = g_string_new (NULL);
 
     for (i = 0; i < n; i++)
@@ -2858,6 +2892,16 @@ gst_bag_demux_push_eos (GstBagDemux * demux, GstEvent * event)
     g_string_free (all, TRUE);
     gst_event_unref (event);
     return;
+  }
+  /* topics whose messages were all malformed: their pads, as in pull
+   * mode (serialized-message caps, EOS only) */
+  for (i = 0; i < demux->streams->len; i++) {
+    GstBagStream *s = g_ptr_array_index (demux->streams, i);
+
+    if (!s->exposed) {
+      gst_bag_demux_post_collection (demux, s);
+      gst_bag_demux_expose (demux, s);
+    }
   }
   gst_element_no_more_pads (GST_ELEMENT (demux));
   if (gst_bag_demux_push_none_linked (demux))

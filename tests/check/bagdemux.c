@@ -615,6 +615,158 @@ GST_START_TEST (test_caps)
 
 GST_END_TEST;
 
+static GstPadProbeReturn
+count_buffers_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  guint *n = data;
+
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER_LIST)
+    *n += gst_buffer_list_length (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+  else
+    (*n)++;
+  return GST_PAD_PROBE_OK;
+}
+
+/* Plays @path with only bagdemux's pad @pad linked (to a fakesink; NULL:
+ * no pad linked; "name ! element ! ..." puts elements before the sink)
+ * and the others left alone; returns how many buffers the sink got, and
+ * the error if there was one */
+static guint
+run_one_linked (const gchar * path, Mode mode, const gchar * pad,
+    GError ** error)
+{
+  gchar *link = pad ? g_strdup_printf ("d.%s ! fakesink name=s sync=false",
+      pad) : g_strdup ("");
+  gchar *desc = g_strdup_printf ("filesrc location=\"%s\" %s ! bagdemux "
+      "name=d %s", path, mode == PULL ? "" : "blocksize=4093 ! queue", link);
+  GstElement *pipe = gst_parse_launch (desc, NULL);
+  GstBus *bus;
+  GstMessage *msg;
+  guint n = 0;
+
+  fail_unless (pipe != NULL, "%s", desc);
+  if (pad) {
+    GstElement *sink = gst_bin_get_by_name (GST_BIN (pipe), "s");
+    GstPad *sinkpad = gst_element_get_static_pad (sink, "sink");
+
+    gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER |
+        GST_PAD_PROBE_TYPE_BUFFER_LIST, count_buffers_probe, &n, NULL);
+    gst_object_unref (sinkpad);
+    gst_object_unref (sink);
+  }
+  fail_if (gst_element_set_state (pipe, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  bus = gst_element_get_bus (pipe);
+  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "%s timed out", desc);
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+    gst_message_parse_error (msg, error, NULL);
+  gst_message_unref (msg);
+  gst_object_unref (bus);
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (pipe);
+  g_free (desc);
+  g_free (link);
+  return n;
+}
+
+static guint
+count_warnings (Capture * cap, const gchar * needle)
+{
+  guint i, n = 0;
+
+  for (i = 0; i < cap->warnings->len; i++)
+    if (strstr (g_ptr_array_index (cap->warnings, i), needle))
+      n++;
+  return n;
+}
+
+/* An image topic's caps come from its first well-formed message (of its
+ * first 16), in pull and push mode alike: a malformed first frame is
+ * skipped with a warning and the topic is video from its first buffer, so
+ * videoconvert ! pngenc takes it; past the bound the topic starts as
+ * serialized messages; a topic of malformed messages only still gets its
+ * pad (and EOS) */
+GST_START_TEST (test_bad_first_image)
+{
+  Mode mode;
+
+  for (mode = PULL; mode <= PUSH; mode++) {
+    const gchar *m = mode == PULL ? "pull" : "push";
+    Capture *cap = demux_run (FIX ("bad-images.bag"), mode, NULL);
+    /* the caps of the pad when it is added (what a pad-added handler
+     * links by) and the caps its buffers get; /img_late_good's pad is
+     * exposed with serialized-message caps (past the bound) and changes to
+     * video at its good message (in push mode downstream may see only the
+     * latter: nothing flowed before) */
+    struct
+    {
+      const gchar *topic;
+      const gchar *added_caps, *caps;
+      guint max_caps, n_bufs, n_bad;
+    } want[] = {
+      {"/img_bad_first", "video/x-raw", "video/x-raw", 1, 2, 1},
+      {"/img_all_bad", "application/x-rosmsg", "application/x-rosmsg", 1, 0,
+          3},
+      {"/img_late_good", "application/x-rosmsg", "video/x-raw", 2, 1, 17},
+    };
+    GError *err = NULL;
+    guint i, n;
+
+    fail_if (cap->error, "%s mode: %s", m, cap->error ?
+        cap->error->message : "");
+    fail_unless (cap->eos);
+    fail_unless_equals_int (cap->pads->len, G_N_ELEMENTS (want));
+    for (i = 0; i < G_N_ELEMENTS (want); i++) {
+      CapPad *p = capture_find_topic (cap, want[i].topic);
+      GstStructure *st;
+      gchar *needle = g_strdup_printf ("malformed sensor_msgs/Image message "
+          "on %s", want[i].topic);
+
+      fail_unless (p != NULL, "%s mode: no pad for %s", m, want[i].topic);
+      fail_unless (g_str_has_prefix (p->events->str, "SC")
+          && g_str_has_suffix (p->events->str, "E"), "%s mode, %s: events %s",
+          m, want[i].topic, p->events->str);
+      fail_unless_equals_int (p->n_eos, 1);
+      fail_unless (p->added_caps != NULL);
+      st = gst_caps_get_structure (p->added_caps, 0);
+      fail_unless (gst_structure_has_name (st, want[i].added_caps),
+          "%s mode, %s: caps %s when added", m, want[i].topic,
+          gst_structure_get_name (st));
+      fail_unless (p->caps->len >= 1 && p->caps->len <= want[i].max_caps,
+          "%s mode, %s: %u caps (events %s)", m, want[i].topic, p->caps->len,
+          p->events->str);
+      st = gst_caps_get_structure (g_ptr_array_index (p->caps,
+              p->caps->len - 1), 0);
+      fail_unless (gst_structure_has_name (st, want[i].caps),
+          "%s mode, %s: caps %s", m, want[i].topic,
+          gst_structure_get_name (st));
+      if (p->caps->len == 2)
+        fail_unless (gst_structure_has_name (gst_caps_get_structure
+                (g_ptr_array_index (p->caps, 0), 0), "application/x-rosmsg"));
+      fail_unless (p->bufs->len == want[i].n_bufs, "%s mode, %s: %u buffers",
+          m, want[i].topic, p->bufs->len);
+      fail_unless (count_warnings (cap, needle) == want[i].n_bad,
+          "%s mode, %s: %u warnings", m, want[i].topic,
+          count_warnings (cap, needle));
+      g_free (needle);
+    }
+    fail_unless_equals_int (cap->warnings->len, 1 + 3 + 17);
+    capture_free (cap);
+
+    /* images.bag's /img_bad (a malformed frame, then a good one) into
+     * videoconvert ! pngenc, the other topics not linked */
+    n = run_one_linked (FIX ("images.bag"), mode,
+        "img_bad ! videoconvert ! pngenc", &err);
+    fail_if (err, "%s mode: %s", m, err ? err->message : "");
+    fail_unless_equals_int (n, 1);
+  }
+}
+
+GST_END_TEST;
+
 /* topics: names and globs, with and without the leading / */
 GST_START_TEST (test_topic_globs)
 {
@@ -986,62 +1138,6 @@ GST_START_TEST (test_seek_stop_at_end)
 }
 
 GST_END_TEST;
-
-static GstPadProbeReturn
-count_buffers_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
-{
-  guint *n = data;
-
-  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER_LIST)
-    *n += gst_buffer_list_length (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
-  else
-    (*n)++;
-  return GST_PAD_PROBE_OK;
-}
-
-/* Plays @path with only bagdemux's pad @pad linked (to a fakesink; NULL:
- * no pad linked) and the others left alone; returns how many buffers the
- * sink got, and the error if there was one */
-static guint
-run_one_linked (const gchar * path, Mode mode, const gchar * pad,
-    GError ** error)
-{
-  gchar *link = pad ? g_strdup_printf ("d.%s ! fakesink name=s sync=false",
-      pad) : g_strdup ("");
-  gchar *desc = g_strdup_printf ("filesrc location=\"%s\" %s ! bagdemux "
-      "name=d %s", path, mode == PULL ? "" : "blocksize=4093 ! queue", link);
-  GstElement *pipe = gst_parse_launch (desc, NULL);
-  GstBus *bus;
-  GstMessage *msg;
-  guint n = 0;
-
-  fail_unless (pipe != NULL, "%s", desc);
-  if (pad) {
-    GstElement *sink = gst_bin_get_by_name (GST_BIN (pipe), "s");
-    GstPad *sinkpad = gst_element_get_static_pad (sink, "sink");
-
-    gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER |
-        GST_PAD_PROBE_TYPE_BUFFER_LIST, count_buffers_probe, &n, NULL);
-    gst_object_unref (sinkpad);
-    gst_object_unref (sink);
-  }
-  fail_if (gst_element_set_state (pipe, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE);
-  bus = gst_element_get_bus (pipe);
-  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  fail_unless (msg != NULL, "%s timed out", desc);
-  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
-    gst_message_parse_error (msg, error, NULL);
-  gst_message_unref (msg);
-  gst_object_unref (bus);
-  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
-      GST_STATE_CHANGE_SUCCESS);
-  gst_object_unref (pipe);
-  g_free (desc);
-  g_free (link);
-  return n;
-}
 
 /* A pad nobody links never stops the others: each topic alone, in pull
  * and push mode (where the pads appear one by one, the first of them may
@@ -2738,6 +2834,7 @@ bagdemux_suite (void)
   tcase_add_test (tc, test_pad_names);
   tcase_add_test (tc, test_collection_and_tags);
   tcase_add_test (tc, test_caps);
+  tcase_add_test (tc, test_bad_first_image);
   tcase_add_test (tc, test_topic_globs);
   tcase_add_test (tc, test_time_range);
   tcase_add_test (tc, test_timestamps);

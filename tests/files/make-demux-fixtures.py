@@ -43,6 +43,15 @@ recording).
 zero-duration.bag: three messages all at 1700000001 s: /count Int32 (1, 2)
 and /chatter String ('same time'), so start = end again with more than one
 message and topic.
+
+bad-images.bag: sensor_msgs/Image rgb8 4x2 topics whose first messages are
+malformed (height 4 claimed, 2 rows of data carried), for the caps of an
+image topic taken from its first well-formed message (of its first 16):
+  /img_bad_first   1 malformed, then 2 good frames
+  /img_all_bad     3 malformed, nothing else
+  /img_late_good   17 malformed (past the bound of 16), then 1 good frame
+one message every 10 ms, the topics interleaved (file order = time order),
+uncompressed, one chunk.
 """
 
 import os
@@ -50,6 +59,7 @@ import sys
 
 import genpy
 import rosbag
+from sensor_msgs.msg import Image
 from std_msgs.msg import Int32, String
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -86,7 +96,38 @@ def write_zero_duration(path):
         bag.write('/count', Int32(data=2), T(1000))
 
 
+def image(k, good):
+    m = Image()
+    m.header.seq = k
+    m.header.stamp = T(2000 + k * 10)
+    m.header.frame_id = 'camera'
+    m.width, m.height = 4, 2
+    m.encoding = 'rgb8'
+    m.step = 12
+    m.data = bytes((k * 7 + i) % 256 for i in range(24))
+    if not good:
+        m.height = 4
+    return m
+
+
+def write_bad_images(path):
+    topics = {
+        '/img_bad_first': [False, True, True],
+        '/img_all_bad': [False] * 3,
+        '/img_late_good': [False] * 17 + [True],
+    }
+    k = 0
+    with rosbag.Bag(path, 'w') as bag:
+        for i in range(max(len(v) for v in topics.values())):
+            for topic in sorted(topics):
+                if i < len(topics[topic]):
+                    bag.write(topic, image(k, topics[topic][i]),
+                              T(2000 + k * 10))
+                    k += 1
+
+
 WRITERS = {
+    'bad-images': write_bad_images,
     'names': write_names,
     'one-message': write_one_message,
     'zero-duration': write_zero_duration,
