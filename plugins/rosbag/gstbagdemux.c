@@ -268,6 +268,10 @@ struct _GstBagDemux
   /* push mode */
   GstRosbagStreamParser *parser;
   gboolean push_failed;         /* an error was posted: drop the rest */
+  /* what the parser gave: messages (of any topic), and the first damage
+   * it skipped, to say at EOS why nothing played */
+  guint64 push_n_messages;
+  GError *push_damage;
   /* the first bytes, held back from the parser until there are enough to
    * tell a rosbag2 metadata.yaml (which needs pull mode) */
   GByteArray *head;
@@ -545,6 +549,7 @@ gst_bag_demux_finalize (GObject * object)
   g_hash_table_unref (demux->stream_by_topic);
   g_hash_table_unref (demux->stream_by_ptr);
   gst_flow_combiner_free (demux->flowcombiner);
+  g_clear_error (&demux->push_damage);
   gst_caps_unref (demux->receive_caps);
   gst_caps_unref (demux->header_caps);
   gst_caps_unref (demux->publish_caps);
@@ -776,6 +781,8 @@ gst_bag_demux_reset (GstBagDemux * demux)
   /* (buffers still held keep it until they come back) */
   buffer_pool_clear (&demux->read_pool, &demux->read_pool_size);
   demux->push_failed = FALSE;
+  demux->push_n_messages = 0;
+  g_clear_error (&demux->push_damage);
   demux->push_index_checked = FALSE;
   if (demux->head)
     g_byte_array_unref (demux->head);
@@ -2626,6 +2633,7 @@ gst_bag_demux_push_drain (GstBagDemux * demux)
     gst_bag_demux_push_check_index (demux);
     switch (res) {
       case GST_ROSBAG_STREAM_MESSAGE:
+        demux->push_n_messages++;
         ret = gst_bag_demux_push_emit (demux, &msg);
         break;
       case GST_ROSBAG_STREAM_NEED_DATA:
@@ -2637,6 +2645,10 @@ gst_bag_demux_push_drain (GstBagDemux * demux)
             ("%s (the stream is at byte %" G_GUINT64_FORMAT ")",
                 err ? err->message : "damaged record",
                 gst_rosbag_stream_parser_get_offset (demux->parser)));
+        if (demux->push_damage == NULL)
+          demux->push_damage = err ? g_error_copy (err) :
+              g_error_new (GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
+              "damaged record");
         g_clear_error (&err);
         break;
       case GST_ROSBAG_STREAM_ERROR:
@@ -2879,16 +2891,34 @@ gst_bag_demux_push_eos (GstBagDemux * demux, GstEvent * event)
       g_string_append_printf (all, "%s%s", i ? ", " : "",
           gst_rosbag_topic_get_name (gst_rosbag_stream_parser_get_topic
               (demux->parser, i)));
-    if (n == 0)
+    /* say what is wrong: a fragment or damage before any message, no
+     * topics, no messages, or the filters */
+    if (demux->push_n_messages == 0 && demux->push_damage
+        && g_error_matches (demux->push_damage, GST_ROSBAG_ERROR,
+            GST_ROSBAG_ERROR_TRUNCATED))
+      GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
+          ("%s is cut off: it ends inside a record, before its first "
+              "message (a fragment of a recording)", demux->location),
+          ("%s", demux->push_damage->message));
+    else if (demux->push_n_messages == 0 && demux->push_damage)
+      GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
+          ("%s is damaged before its first message: nothing of it can be "
+              "played", demux->location), ("%s", demux->push_damage->message));
+    else if (n == 0)
       GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
           ("The recording %s has no topics", demux->location),
           ("no connection or channel in %" G_GUINT64_FORMAT " bytes",
               gst_rosbag_stream_parser_get_offset (demux->parser)));
+    else if (demux->push_n_messages == 0)
+      GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
+          ("The recording %s holds no messages", demux->location),
+          ("its topics: %s", all->str));
     else
       GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
           ("No message of a selected topic in %s", demux->location),
-          ("topics '%s'; the recording has: %s",
-              demux->topics ? demux->topics : "", all->str));
+          ("topics '%s' (start-time and stop-time select too); the "
+              "recording has: %s", demux->topics ? demux->topics : "",
+              all->str));
     g_string_free (all, TRUE);
     gst_event_unref (event);
     return;
@@ -2932,6 +2962,8 @@ gst_bag_demux_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       g_clear_pointer (&demux->parser, gst_rosbag_stream_parser_free);
       g_hash_table_remove_all (demux->stream_by_ptr);
       demux->push_failed = FALSE;
+      demux->push_n_messages = 0;
+      g_clear_error (&demux->push_damage);
       gst_flow_combiner_reset (demux->flowcombiner);
       gst_bag_demux_push_event_all (demux, event);
       return TRUE;

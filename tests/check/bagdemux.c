@@ -1461,6 +1461,75 @@ expect_error (const gchar * path, Mode mode, GQuark domain, gint code,
   capture_free (cap);
 }
 
+/* A fragment (the file ends inside a record before the first message):
+ * the error says it is cut off, not that there are no topics or no
+ * message of a selected topic (no topic filter is set) */
+GST_START_TEST (test_error_fragment)
+{
+  struct
+  {
+    const gchar *src;
+    gsize size;
+  } cuts[] = {
+    {"sample.bag", 1000},       /* inside the bag header record */
+    {"sample.bag", 4200},       /* inside the first chunk */
+    {"basic-lz4.bag", 4500},
+    {"mcap/zstd.mcap", 1000},   /* after the header, inside a chunk */
+    {"mcap/zstd.mcap", 200},
+  };
+  gchar *dir = make_tmpdir ();
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+  guint i;
+  Mode mode;
+
+  for (i = 0; i < G_N_ELEMENTS (cuts); i++) {
+    gchar *src = g_build_filename (TEST_FILES_DIR, cuts[i].src, NULL);
+    gchar *name = g_strdup_printf ("fragment-%u-%s", i,
+        strchr (cuts[i].src, '/') ? strchr (cuts[i].src, '/') + 1 :
+        cuts[i].src);
+
+    g_ptr_array_add (paths, copy_file_cut (src, dir, name, cuts[i].size));
+    g_free (name);
+    g_free (src);
+  }
+  if (g_file_test (TEST_REALBAGS_DIR "/webviz__invalid.bag",
+          G_FILE_TEST_EXISTS))
+    g_ptr_array_add (paths, g_strdup (TEST_REALBAGS_DIR
+            "/webviz__invalid.bag"));
+  else
+    g_print ("SKIP: %s is absent: webviz__invalid.bag not tested\n",
+        TEST_REALBAGS_DIR);
+
+  for (i = 0; i < paths->len; i++) {
+    const gchar *path = g_ptr_array_index (paths, i);
+
+    for (mode = PULL; mode <= PUSH; mode++) {
+      Capture *cap = demux_run (path, mode, NULL);
+      gchar *base = g_path_get_basename (path);
+
+      fail_unless (cap->error != NULL, "%s (mode %d): no error", path, mode);
+      fail_unless (g_error_matches (cap->error, GST_STREAM_ERROR,
+              GST_STREAM_ERROR_DEMUX), "%s (mode %d): %s", path, mode,
+          cap->error->message);
+      fail_unless (strstr (cap->error->message, base) != NULL, "%s: %s",
+          path, cap->error->message);
+      g_free (base);
+      fail_if (strstr (cap->error->message, "selected topic") != NULL,
+          "%s (mode %d): %s", path, mode, cap->error->message);
+      if (mode == PUSH)
+        fail_unless (strstr (cap->error->message, "cut off") != NULL,
+            "%s (push mode): %s | %s", path, cap->error->message,
+            cap->error_debug);
+      fail_unless_equals_int (capture_n_buffers (cap), 0);
+      capture_free (cap);
+    }
+  }
+  g_ptr_array_free (paths, TRUE);
+  rm_tmpdir (dir);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_error_missing_file)
 {
   Mode mode;
@@ -2847,6 +2916,7 @@ bagdemux_suite (void)
   tcase_add_test (tc, test_queries);
   tcase_add_test (tc, test_gaps);
   tcase_add_test (tc, test_error_missing_file);
+  tcase_add_test (tc, test_error_fragment);
   tcase_add_test (tc, test_error_not_a_bag);
   tcase_add_test (tc, test_error_v12);
   tcase_add_test (tc, test_error_empty_bag);
