@@ -953,6 +953,53 @@ GST_START_TEST (test_timestamps)
 
 GST_END_TEST;
 
+/* timestamp-source=header: a header.stamp of 0 (a publisher that never
+ * set it) falls back to the receive time; the header-stamp meta still says
+ * 0 */
+GST_START_TEST (test_zero_header_stamps)
+{
+  const gchar *path = FIX ("zero-stamps.bag");
+  GPtrArray *ref = ref_messages_full (path, NULL, NULL);
+  guint64 base = ref_start_ns (path);
+  Mode mode;
+
+  fail_unless_equals_int (ref->len, 6);
+  for (mode = PULL; mode <= PUSH; mode++) {
+    Capture *cap = demux_run (path, mode, "timestamp-source=header");
+    CapPad *p = capture_find_topic (cap, "/point");
+    guint k, n_zero = 0;
+
+    fail_if (cap->error);
+    fail_unless (p != NULL);
+    fail_unless_equals_int (p->bufs->len, ref->len);
+    for (k = 0; k < p->bufs->len; k++) {
+      CapBuf *b = &g_array_index (p->bufs, CapBuf, k);
+      gchar **f = g_ptr_array_index (ref, k);
+      guint64 recv = g_ascii_strtoull (f[1], NULL, 10);
+      guint64 stamp = g_ascii_strtoull (f[4], NULL, 10);
+      guint64 expect;
+
+      fail_unless_equals_uint64 (b->recv, recv);
+      fail_unless_equals_int (b->n_hdr, 1);
+      fail_unless_equals_uint64 (b->hdr, stamp);
+      if (stamp == 0) {
+        expect = recv - base;
+        n_zero++;
+      } else {
+        expect = stamp >= base ? stamp - base : 0;
+      }
+      fail_unless (b->pts == expect, "mode %d, message %u (stamp %"
+          G_GUINT64_FORMAT "): PTS %" G_GUINT64_FORMAT ", expected %"
+          G_GUINT64_FORMAT, mode, k, stamp, b->pts, expect);
+    }
+    fail_unless_equals_int (n_zero, 3);
+    capture_free (cap);
+  }
+  g_ptr_array_free (ref, TRUE);
+}
+
+GST_END_TEST;
+
 static Capture *
 paused_pull (const gchar * path, const gchar * props)
 {
@@ -2907,6 +2954,7 @@ bagdemux_suite (void)
   tcase_add_test (tc, test_topic_globs);
   tcase_add_test (tc, test_time_range);
   tcase_add_test (tc, test_timestamps);
+  tcase_add_test (tc, test_zero_header_stamps);
   tcase_add_test (tc, test_batching);
   tcase_add_test (tc, test_seek_flush);
   tcase_add_test (tc, test_seek_stop_at_end);

@@ -52,6 +52,11 @@ image topic taken from its first well-formed message (of its first 16):
   /img_late_good   17 malformed (past the bound of 16), then 1 good frame
 one message every 10 ms, the topics interleaved (file order = time order),
 uncompressed, one chunk.
+
+zero-stamps.bag: /point geometry_msgs/PointStamped, 6 messages received at
+1700000003 s + k * 100 ms; header.stamp 0 (never set by the publisher) for
+k = 1, 2, 4, else the receive time - 30 ms: timestamp-source=header falls
+back to the receive time for a stamp of 0.
 """
 
 import os
@@ -59,6 +64,7 @@ import sys
 
 import genpy
 import rosbag
+from geometry_msgs.msg import PointStamped
 from sensor_msgs.msg import Image
 from std_msgs.msg import Int32, String
 
@@ -126,7 +132,20 @@ def write_bad_images(path):
                     k += 1
 
 
+def write_zero_stamps(path):
+    with rosbag.Bag(path, 'w') as bag:
+        for k in range(6):
+            m = PointStamped()
+            m.header.seq = k
+            m.header.frame_id = 'map'
+            if k not in (1, 2, 4):
+                m.header.stamp = T(3000 + k * 100 - 30)
+            m.point.x = float(k)
+            bag.write('/point', m, T(3000 + k * 100))
+
+
 WRITERS = {
+    'zero-stamps': write_zero_stamps,
     'bad-images': write_bad_images,
     'names': write_names,
     'one-message': write_one_message,
