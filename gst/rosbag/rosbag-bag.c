@@ -224,8 +224,16 @@ gst_rosbag_map_file (const gchar * path, GstRosbagReadFunc * read_func,
     GError ** error)
 {
   MappedFile *mf;
-  GMappedFile *mapped = g_mapped_file_new (path, FALSE, error);
+  GMappedFile *mapped;
 
+  /* (mapping one fails with "No such device") */
+  if (g_file_test (path, G_FILE_TEST_IS_DIR)) {
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_IO,
+        "cannot open %s: it is a directory, not a ROS bag, an MCAP file or "
+        "a rosbag2 storage file", path);
+    return FALSE;
+  }
+  mapped = g_mapped_file_new (path, FALSE, error);
   if (!mapped) {
     g_prefix_error (error, "cannot open %s: ", path);
     if (error && *error) {

@@ -675,7 +675,8 @@ natural_cmp (gconstpointer a, gconstpointer b)
   return (guchar) * sa - (guchar) * sb;
 }
 
-/* the storage files of @dir, by name */
+/* the storage files of @dir, by name (a directory named like one is
+ * not) */
 static GPtrArray *
 list_storage_files (const gchar * dir, GError ** error)
 {
@@ -687,8 +688,14 @@ list_storage_files (const gchar * dir, GError ** error)
     return NULL;
   out = g_ptr_array_new_with_free_func (g_free);
   while ((e = g_dir_read_name (d))) {
-    if (is_storage_name (e))
+    gchar *p;
+
+    if (!is_storage_name (e))
+      continue;
+    p = g_build_filename (dir, e, NULL);
+    if (!g_file_test (p, G_FILE_TEST_IS_DIR))
       g_ptr_array_add (out, g_strdup (e));
+    g_free (p);
   }
   g_dir_close (d);
   g_ptr_array_sort (out, natural_cmp);
@@ -1531,7 +1538,11 @@ nothing_readable:
         "%s: none of the split files metadata.yaml names is there (%s)",
         path, list);
     g_free (list);
-  } else if (found->len == 0)
+  } else if (found->len == 0 && !g_file_test (meta, G_FILE_TEST_EXISTS))
+    g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_IO,
+        "%s is a directory without a rosbag2 recording: no metadata.yaml and "
+        "no storage file (.db3, .mcap, .db3.zstd, .mcap.zstd) in it", path);
+  else if (found->len == 0)
     g_set_error (error, GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_IO,
         "%s: no storage file (.db3, .mcap, .db3.zstd, .mcap.zstd) in it", path);
   else if (found->len == 1)

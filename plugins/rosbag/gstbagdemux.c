@@ -124,6 +124,10 @@ GST_DEBUG_CATEGORY_STATIC (gst_bag_demux_debug);
 /* copies go into recycled buffers (no fresh memory faulted in per
  * message) up to this size */
 #define POOLED_COPY_MAX (64 * 1024 * 1024)
+/* an image or video topic's caps come from its first message that is not
+ * malformed, of its first this many (pull mode looks ahead, push mode
+ * holds the pad back) */
+#define CAPS_LOOKAHEAD 16
 /* a stream that got nothing for this long gets a GAP event */
 #define GAP_THRESHOLD (200 * GST_MSECOND)
 /* timestamp-source=header: GAPs follow the receive time minus this much,
@@ -188,6 +192,8 @@ typedef struct
   GstCaps *downstream;
   gboolean negotiated;          /* downstream asked since the offer */
   gboolean exposed;
+  /* push mode: malformed messages skipped before the pad was exposed */
+  guint n_bad_before_caps;
   GstClockTime last_ts;
   GstClockTime prev_pts;        /* of the last image buffer */
   GstClockTime period;          /* mean interval of the topic, or NONE */
@@ -267,6 +273,10 @@ struct _GstBagDemux
   /* push mode */
   GstRosbagStreamParser *parser;
   gboolean push_failed;         /* an error was posted: drop the rest */
+  /* what the parser gave: messages (of any topic), and the first damage
+   * it skipped, to say at EOS why nothing played */
+  guint64 push_n_messages;
+  GError *push_damage;
   /* the first bytes, held back from the parser until there are enough to
    * tell a rosbag2 metadata.yaml (which needs pull mode) */
   GByteArray *head;
@@ -574,6 +584,7 @@ gst_bag_demux_finalize (GObject * object)
   g_hash_table_unref (demux->stream_by_topic);
   g_hash_table_unref (demux->stream_by_ptr);
   gst_flow_combiner_free (demux->flowcombiner);
+  g_clear_error (&demux->push_damage);
   gst_caps_unref (demux->receive_caps);
   gst_caps_unref (demux->header_caps);
   gst_caps_unref (demux->publish_caps);
@@ -811,6 +822,8 @@ gst_bag_demux_reset (GstBagDemux * demux)
   /* (buffers still held keep it until they come back) */
   buffer_pool_clear (&demux->read_pool, &demux->read_pool_size);
   demux->push_failed = FALSE;
+  demux->push_n_messages = 0;
+  g_clear_error (&demux->push_damage);
   demux->push_index_checked = FALSE;
   if (demux->head)
     g_byte_array_unref (demux->head);
@@ -969,10 +982,11 @@ gst_bag_stream_negotiate (GstBagStream * s)
 
 /* An image topic's caps from one of its messages (the pad's caps before
  * its first buffer); stays unset where the message does not map. Returns
- * FALSE for a malformed message (skipped when it plays: it says nothing
- * of the topic's caps) */
+ * FALSE for a malformed message, with @error set (skipped when it plays:
+ * it says nothing of the topic's caps) */
 static gboolean
-gst_bag_stream_caps_from (GstBagStream * s, const guint8 * data, gsize size)
+gst_bag_stream_caps_from (GstBagStream * s, const guint8 * data, gsize size,
+    GError ** error)
 {
   GBytes *b = g_bytes_new (data, size);
   GstCaps *caps = NULL;
@@ -991,12 +1005,16 @@ gst_bag_stream_caps_from (GstBagStream * s, const guint8 * data, gsize size)
     if (caps)
       gst_caps_replace (&s->caps, caps);
   } else if (!gst_bag_image_map_full (s->def, b, FALSE, NULL, &caps,
-          &choices, NULL, NULL, NULL)) {
+          &choices, NULL, NULL, &err)) {
     ok = FALSE;
   } else if (caps) {
     /* the message's own layout until downstream says otherwise */
     gst_caps_replace (&s->caps, caps);
     gst_bag_stream_set_offer (s, choices);
+  }
+  if (!ok && err) {
+    g_propagate_error (error, err);
+    err = NULL;
   }
   g_clear_error (&err);
   if (caps)
@@ -1217,8 +1235,10 @@ gst_bag_demux_prepare_pad (GstBagDemux * demux, GstBagStream * s)
   gst_pad_push_event (s->pad, gst_event_new_tag (tags));
 }
 
+/* The collection of every stream (push mode: the exposed ones and
+ * @next, about to be) */
 static void
-gst_bag_demux_post_collection (GstBagDemux * demux)
+gst_bag_demux_post_collection (GstBagDemux * demux, GstBagStream * next)
 {
   GstStreamCollection *col;
   guint i;
@@ -1227,6 +1247,8 @@ gst_bag_demux_post_collection (GstBagDemux * demux)
   for (i = 0; i < demux->streams->len; i++) {
     GstBagStream *s = g_ptr_array_index (demux->streams, i);
 
+    if (next && !s->exposed && s != next)
+      continue;
     gst_stream_collection_add_stream (col, gst_object_ref (s->stream));
   }
   gst_clear_object (&demux->collection);
@@ -1295,6 +1317,17 @@ peer_accepts_video_meta (GstPad * pad, GstCaps * caps)
 
 /* ---------------------------------------------------------------------- */
 /* pushing */
+
+/* The warning for a malformed image or video message, which is skipped */
+static void
+gst_bag_demux_warn_malformed (GstBagDemux * demux, GstBagStream * s,
+    const GError * err, guint64 recv_ns)
+{
+  GST_ELEMENT_WARNING (demux, STREAM, DECODE,
+      ("Skipped a malformed %s message on %s", s->type, s->topic),
+      ("%s (receive time %" G_GUINT64_FORMAT ")", err ? err->message :
+          "malformed", recv_ns));
+}
 
 /* A buffer holding a copy of a small message: one of @s's pool, whose
  * buffers come back when downstream is done with them, so a topic at kHz
@@ -1557,9 +1590,7 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
       if (!gst_bag_image_map_full (s->def, bytes, s->use_video_meta,
               s->offer ? s->downstream : NULL, &caps, &choices, &buf,
               &img_stamp, &err)) {
-        GST_ELEMENT_WARNING (demux, STREAM, DECODE,
-            ("Skipped a malformed %s message on %s", s->type, s->topic),
-            ("%s (receive time %" G_GUINT64_FORMAT ")", err->message, recv_ns));
+        gst_bag_demux_warn_malformed (demux, s, err, recv_ns);
         g_clear_error (&err);
         g_bytes_unref (bytes);
         return GST_FLOW_OK;
@@ -1596,9 +1627,7 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
     if (!read_video_frame (s, base, base_size, &vf, &err)) {
       if (!g_error_matches (err, GST_STREAM_ERROR,
               GST_STREAM_ERROR_CODEC_NOT_FOUND)) {
-        GST_ELEMENT_WARNING (demux, STREAM, DECODE,
-            ("Skipped a malformed %s message on %s", s->type, s->topic),
-            ("%s (receive time %" G_GUINT64_FORMAT ")", err->message, recv_ns));
+        gst_bag_demux_warn_malformed (demux, s, err, recv_ns);
         g_clear_error (&err);
         g_bytes_unref (bytes);
         return GST_FLOW_OK;
@@ -2229,8 +2258,8 @@ gst_bag_demux_open_pull (GstBagDemux * demux)
             GST_ROSBAG_READ_ERROR && demux->last_pull_ret == GST_FLOW_OK
             && ++tries < 64);
       } while (r == GST_ROSBAG_READ_OK && msg.topic == t
-          && !gst_bag_stream_caps_from (s, msg.data, msg.size)
-          && ++looked < 16);
+          && !gst_bag_stream_caps_from (s, msg.data, msg.size, NULL)
+          && ++looked < CAPS_LOOKAHEAD);
       gst_rosbag_reader_free (peek);
       demux->last_pull_ret = GST_FLOW_OK;
     }
@@ -2254,7 +2283,7 @@ gst_bag_demux_open_pull (GstBagDemux * demux)
 
   /* opened before the pads appear: their queries (seeking) answer at once */
   demux->opened = TRUE;
-  gst_bag_demux_post_collection (demux);
+  gst_bag_demux_post_collection (demux, NULL);
   for (i = 0; i < demux->streams->len; i++)
     gst_bag_demux_expose (demux, g_ptr_array_index (demux->streams, i));
   gst_element_no_more_pads (GST_ELEMENT (demux));
@@ -2441,6 +2470,13 @@ gst_bag_demux_handle_seek (GstBagDemux * demux, GstEvent * event)
     GST_PAD_STREAM_UNLOCK (demux->sinkpad);
     return FALSE;
   }
+  /* a stop at or past the end of the recording plays to the end: the
+   * last message is at the duration, which gst_segment_do_seek clamps the
+   * stop to, and a segment's stop is exclusive (a buffer at the stop is
+   * outside it, downstream too) */
+  if (GST_CLOCK_TIME_IS_VALID (seg.stop) && GST_CLOCK_TIME_IS_VALID
+      (demux->duration) && seg.stop >= demux->duration)
+    seg.stop = GST_CLOCK_TIME_NONE;
   if (GST_CLOCK_TIME_IS_VALID (demux->stop_time) && (!GST_CLOCK_TIME_IS_VALID
           (seg.stop) || seg.stop > demux->stop_time))
     seg.stop = demux->stop_time;
@@ -2585,6 +2621,7 @@ static GstFlowReturn
 gst_bag_demux_push_emit (GstBagDemux * demux, const GstRosbagMessage * msg)
 {
   GstBagStream *s;
+  GstFlowReturn ret;
 
   /* the recording's start is unknown in push mode: the first message's
    * time */
@@ -2604,13 +2641,30 @@ gst_bag_demux_push_emit (GstBagDemux * demux, const GstRosbagMessage * msg)
   if (s == NULL)
     return GST_FLOW_OK;
   if (!s->exposed) {
-    /* caps from this first message where the topic maps */
-    if (s->is_image || s->is_video)
-      gst_bag_stream_caps_from (s, msg->data, msg->size);
-    gst_bag_demux_post_collection (demux);
+    GError *err = NULL;
+
+    /* caps from the topic's first message that is not malformed, as in
+     * pull mode: the pad waits for it (at most CAPS_LOOKAHEAD messages,
+     * then it goes out as serialized messages), the malformed ones are
+     * skipped with the warning they get in pull mode */
+    if ((s->is_image || s->is_video)
+        && !gst_bag_stream_caps_from (s, msg->data, msg->size, &err)
+        && ++s->n_bad_before_caps < CAPS_LOOKAHEAD) {
+      gst_bag_demux_warn_malformed (demux, s, err, msg->time_ns);
+      g_clear_error (&err);
+      return GST_FLOW_OK;
+    }
+    g_clear_error (&err);
+    gst_bag_demux_post_collection (demux, s);
     gst_bag_demux_expose (demux, s);
   }
-  return gst_bag_demux_push_read_message (demux, s, msg);
+  ret = gst_bag_demux_push_read_message (demux, s, msg);
+  /* a pad appears with its topic's first message: that the pads so far
+   * are all unlinked says nothing of the topics still to come, so this
+   * never stops the stream (at EOS, no pad linked is an error) */
+  if (ret == GST_FLOW_NOT_LINKED)
+    ret = GST_FLOW_OK;
+  return ret;
 }
 
 static GstRosbagStreamParser *
@@ -2670,6 +2724,7 @@ gst_bag_demux_push_drain (GstBagDemux * demux)
     gst_bag_demux_push_check_index (demux);
     switch (res) {
       case GST_ROSBAG_STREAM_MESSAGE:
+        demux->push_n_messages++;
         ret = gst_bag_demux_push_emit (demux, &msg);
         break;
       case GST_ROSBAG_STREAM_NEED_DATA:
@@ -2681,6 +2736,10 @@ gst_bag_demux_push_drain (GstBagDemux * demux)
             ("%s (the stream is at byte %" G_GUINT64_FORMAT ")",
                 err ? err->message : "damaged record",
                 gst_rosbag_stream_parser_get_offset (demux->parser)));
+        if (demux->push_damage == NULL)
+          demux->push_damage = err ? g_error_copy (err) :
+              g_error_new (GST_ROSBAG_ERROR, GST_ROSBAG_ERROR_CORRUPT,
+              "damaged record");
         g_clear_error (&err);
         break;
       case GST_ROSBAG_STREAM_ERROR:
@@ -2854,12 +2913,33 @@ gst_bag_demux_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   return gst_bag_demux_push_drain (demux);
 }
 
+/* Push mode, at EOS: whether every pad's last push found it not linked
+ * (what the flow combiner says in pull mode) */
+static gboolean
+gst_bag_demux_push_none_linked (GstBagDemux * demux)
+{
+  gboolean none = FALSE;
+  guint i;
+
+  for (i = 0; i < demux->streams->len; i++) {
+    GstBagStream *s = g_ptr_array_index (demux->streams, i);
+
+    if (!s->exposed)
+      continue;
+    if (gst_pad_get_last_flow_return (s->pad) != GST_FLOW_NOT_LINKED)
+      return FALSE;
+    none = TRUE;
+  }
+  return none;
+}
+
 /* EOS in push mode: the rest of the parser's messages, then EOS on every
  * pad; errors where nothing could be played */
 static void
 gst_bag_demux_push_eos (GstBagDemux * demux, GstEvent * event)
 {
   GstRosbagFormat format;
+  guint i;
 
   if (demux->push_failed) {
     gst_event_unref (event);
@@ -2895,28 +2975,59 @@ gst_bag_demux_push_eos (GstBagDemux * demux, GstEvent * event)
     return;
   }
   if (demux->streams->len == 0) {
-    guint i, n = gst_rosbag_stream_parser_get_n_topics (demux->parser);
+    guint n = gst_rosbag_stream_parser_get_n_topics (demux->parser);
     GString *all = g_string_new (NULL);
 
     for (i = 0; i < n; i++)
       g_string_append_printf (all, "%s%s", i ? ", " : "",
           gst_rosbag_topic_get_name (gst_rosbag_stream_parser_get_topic
               (demux->parser, i)));
-    if (n == 0)
+    /* say what is wrong: a fragment or damage before any message, no
+     * topics, no messages, or the filters */
+    if (demux->push_n_messages == 0 && demux->push_damage
+        && g_error_matches (demux->push_damage, GST_ROSBAG_ERROR,
+            GST_ROSBAG_ERROR_TRUNCATED))
+      GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
+          ("%s is cut off: it ends inside a record, before its first "
+              "message (a fragment of a recording)", demux->location),
+          ("%s", demux->push_damage->message));
+    else if (demux->push_n_messages == 0 && demux->push_damage)
+      GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
+          ("%s is damaged before its first message: nothing of it can be "
+              "played", demux->location), ("%s", demux->push_damage->message));
+    else if (n == 0)
       GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
           ("The recording %s has no topics", demux->location),
           ("no connection or channel in %" G_GUINT64_FORMAT " bytes",
               gst_rosbag_stream_parser_get_offset (demux->parser)));
+    else if (demux->push_n_messages == 0)
+      GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
+          ("The recording %s holds no messages", demux->location),
+          ("its topics: %s", all->str));
     else
       GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
           ("No message of a selected topic in %s", demux->location),
-          ("topics '%s'; the recording has: %s",
-              demux->topics ? demux->topics : "", all->str));
+          ("topics '%s' (start-time and stop-time select too); the "
+              "recording has: %s", demux->topics ? demux->topics : "",
+              all->str));
     g_string_free (all, TRUE);
     gst_event_unref (event);
     return;
   }
+  /* topics whose messages were all malformed: their pads, as in pull
+   * mode (serialized-message caps, EOS only) */
+  for (i = 0; i < demux->streams->len; i++) {
+    GstBagStream *s = g_ptr_array_index (demux->streams, i);
+
+    if (!s->exposed) {
+      gst_bag_demux_post_collection (demux, s);
+      gst_bag_demux_expose (demux, s);
+    }
+  }
   gst_element_no_more_pads (GST_ELEMENT (demux));
+  if (gst_bag_demux_push_none_linked (demux))
+    /* as in pull mode, where it stops the stream at once */
+    GST_ELEMENT_FLOW_ERROR (demux, GST_FLOW_NOT_LINKED);
   if (demux->need_segment)
     gst_bag_demux_push_segment (demux);
   gst_bag_demux_push_event_all (demux, event);
@@ -2942,6 +3053,8 @@ gst_bag_demux_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       g_clear_pointer (&demux->parser, gst_rosbag_stream_parser_free);
       g_hash_table_remove_all (demux->stream_by_ptr);
       demux->push_failed = FALSE;
+      demux->push_n_messages = 0;
+      g_clear_error (&demux->push_damage);
       gst_flow_combiner_reset (demux->flowcombiner);
       gst_bag_demux_push_event_all (demux, event);
       return TRUE;

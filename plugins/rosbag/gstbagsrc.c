@@ -252,8 +252,12 @@ gst_bag_src_class_init (GstBagSrcClass * klass)
   GST_DEBUG_CATEGORY_INIT (gst_bag_src_debug, "bagsrc", 0, "ROS bag source");
 }
 
-/* what a queue's thread got back from downstream of a ghost pad */
-static void
+/* what a queue's thread got back from downstream of a ghost pad, and
+ * what it should go on with: the combined flow, so that the queue of a
+ * topic nobody links goes on (dropping what it gets) while another topic
+ * is linked; a queue that saw not-linked would stop and post an error at
+ * EOS */
+static GstFlowReturn
 gst_bag_src_update_flow (GstBagSrc * self, GstPad * ghost, GstFlowReturn ret)
 {
   GstFlowReturn combined;
@@ -266,6 +270,7 @@ gst_bag_src_update_flow (GstBagSrc * self, GstPad * ghost, GstFlowReturn ret)
   GST_OBJECT_UNLOCK (self);
   if (post)
     GST_ELEMENT_FLOW_ERROR (self, combined);
+  return ret == GST_FLOW_NOT_LINKED ? combined : ret;
 }
 
 static GstFlowReturn
@@ -276,7 +281,7 @@ gst_bag_src_proxy_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   GstObject *self = gst_object_get_parent (GST_OBJECT (ghost));
 
   if (self) {
-    gst_bag_src_update_flow (GST_BAG_SRC (self), ghost, ret);
+    ret = gst_bag_src_update_flow (GST_BAG_SRC (self), ghost, ret);
     gst_object_unref (self);
   }
   return ret;
@@ -291,7 +296,7 @@ gst_bag_src_proxy_chain_list (GstPad * pad, GstObject * parent,
   GstObject *self = gst_object_get_parent (GST_OBJECT (ghost));
 
   if (self) {
-    gst_bag_src_update_flow (GST_BAG_SRC (self), ghost, ret);
+    ret = gst_bag_src_update_flow (GST_BAG_SRC (self), ghost, ret);
     gst_object_unref (self);
   }
   return ret;

@@ -42,6 +42,7 @@ cap_pad_free (CapPad * p)
     g_free (g_array_index (p->bufs, CapBuf, i).sha1);
   g_array_free (p->bufs, TRUE);
   g_ptr_array_free (p->caps, TRUE);
+  gst_clear_caps (&p->added_caps);
   g_array_free (p->segments, TRUE);
   g_array_free (p->gaps, TRUE);
   g_array_free (p->timeline, TRUE);
@@ -281,6 +282,7 @@ cap_pad_new (Capture * cap, GstPad * pad)
   p->segments = g_array_new (FALSE, FALSE, sizeof (GstSegment));
   p->gaps = g_array_new (FALSE, FALSE, sizeof (guint64));
   p->timeline = g_array_new (FALSE, FALSE, sizeof (guint64));
+  p->added_caps = gst_pad_get_current_caps (pad);
 
   stream = gst_pad_get_stream (pad);
   g_mutex_lock (&cap->lock);

@@ -55,6 +55,7 @@ typedef struct
                                  * f flush-stop, D segment-done */
   GArray *bufs;                 /* CapBuf */
   GPtrArray *caps;              /* GstCaps* of every caps event */
+  GstCaps *added_caps;          /* the pad's caps at pad-added, or NULL */
   GArray *segments;             /* GstSegment */
   GArray *gaps;                 /* guint64 pairs: ts, duration */
   GArray *timeline;             /* guint64 pairs: start, end of every buffer

@@ -615,6 +615,158 @@ GST_START_TEST (test_caps)
 
 GST_END_TEST;
 
+static GstPadProbeReturn
+count_buffers_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  guint *n = data;
+
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER_LIST)
+    *n += gst_buffer_list_length (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+  else
+    (*n)++;
+  return GST_PAD_PROBE_OK;
+}
+
+/* Plays @path with only bagdemux's pad @pad linked (to a fakesink; NULL:
+ * no pad linked; "name ! element ! ..." puts elements before the sink)
+ * and the others left alone; returns how many buffers the sink got, and
+ * the error if there was one */
+static guint
+run_one_linked (const gchar * path, Mode mode, const gchar * pad,
+    GError ** error)
+{
+  gchar *link = pad ? g_strdup_printf ("d.%s ! fakesink name=s sync=false",
+      pad) : g_strdup ("");
+  gchar *desc = g_strdup_printf ("filesrc location=\"%s\" %s ! bagdemux "
+      "name=d %s", path, mode == PULL ? "" : "blocksize=4093 ! queue", link);
+  GstElement *pipe = gst_parse_launch (desc, NULL);
+  GstBus *bus;
+  GstMessage *msg;
+  guint n = 0;
+
+  fail_unless (pipe != NULL, "%s", desc);
+  if (pad) {
+    GstElement *sink = gst_bin_get_by_name (GST_BIN (pipe), "s");
+    GstPad *sinkpad = gst_element_get_static_pad (sink, "sink");
+
+    gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER |
+        GST_PAD_PROBE_TYPE_BUFFER_LIST, count_buffers_probe, &n, NULL);
+    gst_object_unref (sinkpad);
+    gst_object_unref (sink);
+  }
+  fail_if (gst_element_set_state (pipe, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  bus = gst_element_get_bus (pipe);
+  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "%s timed out", desc);
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+    gst_message_parse_error (msg, error, NULL);
+  gst_message_unref (msg);
+  gst_object_unref (bus);
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (pipe);
+  g_free (desc);
+  g_free (link);
+  return n;
+}
+
+static guint
+count_warnings (Capture * cap, const gchar * needle)
+{
+  guint i, n = 0;
+
+  for (i = 0; i < cap->warnings->len; i++)
+    if (strstr (g_ptr_array_index (cap->warnings, i), needle))
+      n++;
+  return n;
+}
+
+/* An image topic's caps come from its first well-formed message (of its
+ * first 16), in pull and push mode alike: a malformed first frame is
+ * skipped with a warning and the topic is video from its first buffer, so
+ * videoconvert ! pngenc takes it; past the bound the topic starts as
+ * serialized messages; a topic of malformed messages only still gets its
+ * pad (and EOS) */
+GST_START_TEST (test_bad_first_image)
+{
+  Mode mode;
+
+  for (mode = PULL; mode <= PUSH; mode++) {
+    const gchar *m = mode == PULL ? "pull" : "push";
+    Capture *cap = demux_run (FIX ("bad-images.bag"), mode, NULL);
+    /* the caps of the pad when it is added (what a pad-added handler
+     * links by) and the caps its buffers get; /img_late_good's pad is
+     * exposed with serialized-message caps (past the bound) and changes to
+     * video at its good message (in push mode downstream may see only the
+     * latter: nothing flowed before) */
+    struct
+    {
+      const gchar *topic;
+      const gchar *added_caps, *caps;
+      guint max_caps, n_bufs, n_bad;
+    } want[] = {
+      {"/img_bad_first", "video/x-raw", "video/x-raw", 1, 2, 1},
+      {"/img_all_bad", "application/x-rosmsg", "application/x-rosmsg", 1, 0,
+          3},
+      {"/img_late_good", "application/x-rosmsg", "video/x-raw", 2, 1, 17},
+    };
+    GError *err = NULL;
+    guint i, n;
+
+    fail_if (cap->error, "%s mode: %s", m, cap->error ?
+        cap->error->message : "");
+    fail_unless (cap->eos);
+    fail_unless_equals_int (cap->pads->len, G_N_ELEMENTS (want));
+    for (i = 0; i < G_N_ELEMENTS (want); i++) {
+      CapPad *p = capture_find_topic (cap, want[i].topic);
+      GstStructure *st;
+      gchar *needle = g_strdup_printf ("malformed sensor_msgs/Image message "
+          "on %s", want[i].topic);
+
+      fail_unless (p != NULL, "%s mode: no pad for %s", m, want[i].topic);
+      fail_unless (g_str_has_prefix (p->events->str, "SC")
+          && g_str_has_suffix (p->events->str, "E"), "%s mode, %s: events %s",
+          m, want[i].topic, p->events->str);
+      fail_unless_equals_int (p->n_eos, 1);
+      fail_unless (p->added_caps != NULL);
+      st = gst_caps_get_structure (p->added_caps, 0);
+      fail_unless (gst_structure_has_name (st, want[i].added_caps),
+          "%s mode, %s: caps %s when added", m, want[i].topic,
+          gst_structure_get_name (st));
+      fail_unless (p->caps->len >= 1 && p->caps->len <= want[i].max_caps,
+          "%s mode, %s: %u caps (events %s)", m, want[i].topic, p->caps->len,
+          p->events->str);
+      st = gst_caps_get_structure (g_ptr_array_index (p->caps,
+              p->caps->len - 1), 0);
+      fail_unless (gst_structure_has_name (st, want[i].caps),
+          "%s mode, %s: caps %s", m, want[i].topic,
+          gst_structure_get_name (st));
+      if (p->caps->len == 2)
+        fail_unless (gst_structure_has_name (gst_caps_get_structure
+                (g_ptr_array_index (p->caps, 0), 0), "application/x-rosmsg"));
+      fail_unless (p->bufs->len == want[i].n_bufs, "%s mode, %s: %u buffers",
+          m, want[i].topic, p->bufs->len);
+      fail_unless (count_warnings (cap, needle) == want[i].n_bad,
+          "%s mode, %s: %u warnings", m, want[i].topic,
+          count_warnings (cap, needle));
+      g_free (needle);
+    }
+    fail_unless_equals_int (cap->warnings->len, 1 + 3 + 17);
+    capture_free (cap);
+
+    /* images.bag's /img_bad (a malformed frame, then a good one) into
+     * videoconvert ! pngenc, the other topics not linked */
+    n = run_one_linked (FIX ("images.bag"), mode,
+        "img_bad ! videoconvert ! pngenc", &err);
+    fail_if (err, "%s mode: %s", m, err ? err->message : "");
+    fail_unless_equals_int (n, 1);
+  }
+}
+
+GST_END_TEST;
+
 /* topics: names and globs, with and without the leading / */
 GST_START_TEST (test_topic_globs)
 {
@@ -801,6 +953,53 @@ GST_START_TEST (test_timestamps)
 
 GST_END_TEST;
 
+/* timestamp-source=header: a header.stamp of 0 (a publisher that never
+ * set it) falls back to the receive time; the header-stamp meta still says
+ * 0 */
+GST_START_TEST (test_zero_header_stamps)
+{
+  const gchar *path = FIX ("zero-stamps.bag");
+  GPtrArray *ref = ref_messages_full (path, NULL, NULL);
+  guint64 base = ref_start_ns (path);
+  Mode mode;
+
+  fail_unless_equals_int (ref->len, 6);
+  for (mode = PULL; mode <= PUSH; mode++) {
+    Capture *cap = demux_run (path, mode, "timestamp-source=header");
+    CapPad *p = capture_find_topic (cap, "/point");
+    guint k, n_zero = 0;
+
+    fail_if (cap->error);
+    fail_unless (p != NULL);
+    fail_unless_equals_int (p->bufs->len, ref->len);
+    for (k = 0; k < p->bufs->len; k++) {
+      CapBuf *b = &g_array_index (p->bufs, CapBuf, k);
+      gchar **f = g_ptr_array_index (ref, k);
+      guint64 recv = g_ascii_strtoull (f[1], NULL, 10);
+      guint64 stamp = g_ascii_strtoull (f[4], NULL, 10);
+      guint64 expect;
+
+      fail_unless_equals_uint64 (b->recv, recv);
+      fail_unless_equals_int (b->n_hdr, 1);
+      fail_unless_equals_uint64 (b->hdr, stamp);
+      if (stamp == 0) {
+        expect = recv - base;
+        n_zero++;
+      } else {
+        expect = stamp >= base ? stamp - base : 0;
+      }
+      fail_unless (b->pts == expect, "mode %d, message %u (stamp %"
+          G_GUINT64_FORMAT "): PTS %" G_GUINT64_FORMAT ", expected %"
+          G_GUINT64_FORMAT, mode, k, stamp, b->pts, expect);
+    }
+    fail_unless_equals_int (n_zero, 3);
+    capture_free (cap);
+  }
+  g_ptr_array_free (ref, TRUE);
+}
+
+GST_END_TEST;
+
 static Capture *
 paused_pull (const gchar * path, const gchar * props)
 {
@@ -864,6 +1063,172 @@ GST_START_TEST (test_seek_flush)
   assert_lines_equal_ref (cap, path, base, base + GST_SECOND,
       "after a seek back to [0, 1 s)");
   capture_free (cap);
+}
+
+GST_END_TEST;
+
+/* A flushing seek to [@start, @stop) (@stop_type NONE: no stop) from
+ * PAUSED on @path: returns the capture after EOS */
+static Capture *
+seek_and_play (const gchar * path, gint64 start, GstSeekType stop_type,
+    gint64 stop)
+{
+  Capture *cap = paused_pull (path, "raw=true");
+
+  fail_unless (gst_element_seek (cap->pipeline, 1.0, GST_FORMAT_TIME,
+          GST_SEEK_FLAG_FLUSH, GST_SEEK_TYPE_SET, start, stop_type, stop));
+  fail_unless (capture_run (cap, FALSE));
+  fail_if (cap->error, "%s: %s", path, cap->error ? cap->error->message : "");
+  fail_unless (cap->eos);
+  return cap;
+}
+
+/* Every buffer is inside the pad's last segment as GStreamer clips: a
+ * buffer whose PTS is the segment's stop is outside [start, stop) */
+static void
+assert_buffers_in_segment (Capture * cap, const gchar * what)
+{
+  guint i, k;
+
+  for (i = 0; i < cap->pads->len; i++) {
+    CapPad *p = g_ptr_array_index (cap->pads, i);
+    GstSegment *seg;
+
+    fail_unless (p->segments->len > 0);
+    seg = &g_array_index (p->segments, GstSegment, p->segments->len - 1);
+    for (k = 0; k < p->bufs->len; k++) {
+      CapBuf *b = &g_array_index (p->bufs, CapBuf, k);
+
+      fail_unless (gst_segment_clip (seg, GST_FORMAT_TIME, b->pts, b->pts,
+              NULL, NULL), "%s: %s buffer %u at %" GST_TIME_FORMAT
+          " is outside its segment %" GST_SEGMENT_FORMAT, what, p->name, k,
+          GST_TIME_ARGS (b->pts), seg);
+    }
+  }
+}
+
+/* A seek whose stop is at or past the end of the recording plays to the
+ * end, the message at the end included (the segment stop is exclusive and
+ * gst_segment_do_seek clamps a stop to the duration); a stop inside the
+ * recording stays exclusive */
+GST_START_TEST (test_seek_stop_at_end)
+{
+  const gchar *bags[] = { "sample.bag", "one-message.bag",
+    "zero-duration.bag", NULL
+  };
+  guint bi;
+
+  for (bi = 0; bags[bi]; bi++) {
+    gchar *path = g_build_filename (TEST_FILES_DIR, bags[bi], NULL);
+    RefInfo *info = cref_info (path);
+    guint64 dur = info->end_ns - info->start_ns;
+    struct
+    {
+      GstSeekType type;
+      gint64 stop;
+      const gchar *what;
+    } stops[] = {
+      {GST_SEEK_TYPE_NONE, -1, "no stop"},
+      {GST_SEEK_TYPE_SET, -1, "stop -1"},
+      {GST_SEEK_TYPE_SET, dur, "stop = duration"},
+      {GST_SEEK_TYPE_SET, dur + 1, "stop = duration + 1 ns"},
+      {GST_SEEK_TYPE_SET, 10 * GST_SECOND, "stop 10 s"},
+      {GST_SEEK_TYPE_END, 0, "stop END + 0"},
+    };
+    guint k;
+
+    fail_unless_equals_uint64 (dur, g_str_equal (bags[bi], "sample.bag") ?
+        2990 * GST_MSECOND : 0);
+    for (k = 0; k < G_N_ELEMENTS (stops); k++) {
+      Capture *cap = seek_and_play (path, 0, stops[k].type, stops[k].stop);
+      gchar *what = g_strdup_printf ("%s, seek to [0, %s)", bags[bi],
+          stops[k].what);
+      CapPad *imu = capture_find_topic (cap, "/imu");
+
+      assert_lines_equal_ref (cap, path, info->start_ns, G_MAXUINT64, what);
+      assert_buffers_in_segment (cap, what);
+      if (imu)
+        fail_unless_equals_int (imu->bufs->len, 300);
+      g_free (what);
+      capture_free (cap);
+    }
+    if (dur > 0) {
+      /* a stop inside the recording: the message at the stop is not
+       * played */
+      Capture *cap = seek_and_play (path, 0, GST_SEEK_TYPE_SET, dur - 1);
+      GPtrArray *ours = capture_lines (cap);
+      GPtrArray *ref = cref_messages (path, NULL, info->start_ns,
+          info->end_ns);
+      CapPad *imu = capture_find_topic (cap, "/imu");
+
+      assert_same_stream (ours, ref, "seek to [0, duration - 1 ns)");
+      assert_buffers_in_segment (cap, "seek to [0, duration - 1 ns)");
+      fail_unless (imu != NULL);
+      fail_unless_equals_int (imu->bufs->len, 299);
+      g_ptr_array_free (ours, TRUE);
+      g_ptr_array_free (ref, TRUE);
+      capture_free (cap);
+    }
+    {
+      /* and without any seek */
+      Capture *cap = demux_run (path, PULL, "raw=true");
+
+      fail_if (cap->error);
+      assert_lines_equal_ref (cap, path, info->start_ns, G_MAXUINT64,
+          "no seek");
+      assert_buffers_in_segment (cap, "no seek");
+      capture_free (cap);
+    }
+    ref_info_free (info);
+    g_free (path);
+  }
+}
+
+GST_END_TEST;
+
+/* A pad nobody links never stops the others: each topic alone, in pull
+ * and push mode (where the pads appear one by one, the first of them may
+ * be an unlinked one), gets all its messages; only when no pad is linked
+ * does the stream end with not-linked */
+GST_START_TEST (test_unlinked_pads)
+{
+  const gchar *files[] = { FIX ("sample.bag"), FIX ("mcap/zstd.mcap"),
+    NULL
+  };
+  guint fi;
+  Mode mode;
+
+  for (fi = 0; files[fi]; fi++) {
+    for (mode = PULL; mode <= PUSH; mode++) {
+      /* every pad linked: the counts to expect */
+      Capture *all = demux_run (files[fi], mode, NULL);
+      GError *err = NULL;
+      guint i;
+
+      fail_if (all->error);
+      fail_unless (all->pads->len >= 4, "%s: %u pads", files[fi],
+          all->pads->len);
+      for (i = 0; i < all->pads->len; i++) {
+        CapPad *p = g_ptr_array_index (all->pads, i);
+        guint n = run_one_linked (files[fi], mode, p->name, &err);
+
+        fail_if (err, "%s (%s mode), only %s linked: %s", files[fi],
+            mode == PULL ? "pull" : "push", p->name, err ? err->message : "");
+        fail_unless (p->bufs->len > 0);
+        fail_unless (n == p->bufs->len, "%s (%s mode), only %s linked: %u "
+            "buffers of %u", files[fi], mode == PULL ? "pull" : "push",
+            p->name, n, p->bufs->len);
+      }
+      capture_free (all);
+
+      /* nothing linked: not-linked */
+      run_one_linked (files[fi], mode, NULL, &err);
+      fail_unless (err != NULL, "%s: no pad linked, no error", files[fi]);
+      fail_unless (g_error_matches (err, GST_STREAM_ERROR,
+              GST_STREAM_ERROR_FAILED), "%s: %s", files[fi], err->message);
+      g_clear_error (&err);
+    }
+  }
 }
 
 GST_END_TEST;
@@ -1142,6 +1507,75 @@ expect_error (const gchar * path, Mode mode, GQuark domain, gint code,
   fail_unless_equals_int (capture_n_buffers (cap), 0);
   capture_free (cap);
 }
+
+/* A fragment (the file ends inside a record before the first message):
+ * the error says it is cut off, not that there are no topics or no
+ * message of a selected topic (no topic filter is set) */
+GST_START_TEST (test_error_fragment)
+{
+  struct
+  {
+    const gchar *src;
+    gsize size;
+  } cuts[] = {
+    {"sample.bag", 1000},       /* inside the bag header record */
+    {"sample.bag", 4200},       /* inside the first chunk */
+    {"basic-lz4.bag", 4500},
+    {"mcap/zstd.mcap", 1000},   /* after the header, inside a chunk */
+    {"mcap/zstd.mcap", 200},
+  };
+  gchar *dir = make_tmpdir ();
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+  guint i;
+  Mode mode;
+
+  for (i = 0; i < G_N_ELEMENTS (cuts); i++) {
+    gchar *src = g_build_filename (TEST_FILES_DIR, cuts[i].src, NULL);
+    gchar *name = g_strdup_printf ("fragment-%u-%s", i,
+        strchr (cuts[i].src, '/') ? strchr (cuts[i].src, '/') + 1 :
+        cuts[i].src);
+
+    g_ptr_array_add (paths, copy_file_cut (src, dir, name, cuts[i].size));
+    g_free (name);
+    g_free (src);
+  }
+  if (g_file_test (TEST_REALBAGS_DIR "/webviz__invalid.bag",
+          G_FILE_TEST_EXISTS))
+    g_ptr_array_add (paths, g_strdup (TEST_REALBAGS_DIR
+            "/webviz__invalid.bag"));
+  else
+    g_print ("SKIP: %s is absent: webviz__invalid.bag not tested\n",
+        TEST_REALBAGS_DIR);
+
+  for (i = 0; i < paths->len; i++) {
+    const gchar *path = g_ptr_array_index (paths, i);
+
+    for (mode = PULL; mode <= PUSH; mode++) {
+      Capture *cap = demux_run (path, mode, NULL);
+      gchar *base = g_path_get_basename (path);
+
+      fail_unless (cap->error != NULL, "%s (mode %d): no error", path, mode);
+      fail_unless (g_error_matches (cap->error, GST_STREAM_ERROR,
+              GST_STREAM_ERROR_DEMUX), "%s (mode %d): %s", path, mode,
+          cap->error->message);
+      fail_unless (strstr (cap->error->message, base) != NULL, "%s: %s",
+          path, cap->error->message);
+      g_free (base);
+      fail_if (strstr (cap->error->message, "selected topic") != NULL,
+          "%s (mode %d): %s", path, mode, cap->error->message);
+      if (mode == PUSH)
+        fail_unless (strstr (cap->error->message, "cut off") != NULL,
+            "%s (push mode): %s | %s", path, cap->error->message,
+            cap->error_debug);
+      fail_unless_equals_int (capture_n_buffers (cap), 0);
+      capture_free (cap);
+    }
+  }
+  g_ptr_array_free (paths, TRUE);
+  rm_tmpdir (dir);
+}
+
+GST_END_TEST;
 
 GST_START_TEST (test_error_missing_file)
 {
@@ -2516,16 +2950,21 @@ bagdemux_suite (void)
   tcase_add_test (tc, test_pad_names);
   tcase_add_test (tc, test_collection_and_tags);
   tcase_add_test (tc, test_caps);
+  tcase_add_test (tc, test_bad_first_image);
   tcase_add_test (tc, test_topic_globs);
   tcase_add_test (tc, test_time_range);
   tcase_add_test (tc, test_timestamps);
+  tcase_add_test (tc, test_zero_header_stamps);
   tcase_add_test (tc, test_batching);
   tcase_add_test (tc, test_seek_flush);
+  tcase_add_test (tc, test_seek_stop_at_end);
   tcase_add_test (tc, test_seek_segment);
+  tcase_add_test (tc, test_unlinked_pads);
   tcase_add_test (tc, test_seek_rate);
   tcase_add_test (tc, test_queries);
   tcase_add_test (tc, test_gaps);
   tcase_add_test (tc, test_error_missing_file);
+  tcase_add_test (tc, test_error_fragment);
   tcase_add_test (tc, test_error_not_a_bag);
   tcase_add_test (tc, test_error_v12);
   tcase_add_test (tc, test_error_empty_bag);

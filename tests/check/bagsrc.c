@@ -866,6 +866,73 @@ GST_START_TEST (test_mcap_real)
 
 GST_END_TEST;
 
+static GstPadProbeReturn
+count_buffers_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  guint *n = data;
+
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER_LIST)
+    *n += gst_buffer_list_length (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+  else
+    (*n)++;
+  return GST_PAD_PROBE_OK;
+}
+
+/* A topic nobody links never stops the others: bagsrc with only one of
+ * its pads linked plays all of that topic's messages, without an error
+ * (the queues of the unlinked topics go on, dropping what they get) */
+GST_START_TEST (test_unlinked_topics)
+{
+  const gchar *files[] = { FIX ("sample.bag"), FIX ("mcap/zstd.mcap"),
+    NULL
+  };
+  guint fi, i;
+
+  for (fi = 0; files[fi]; fi++) {
+    Capture *all = src_run (files[fi], NULL, FALSE);
+
+    fail_if (all->error);
+    fail_unless (all->pads->len >= 4);
+    for (i = 0; i < all->pads->len; i++) {
+      CapPad *p = g_ptr_array_index (all->pads, i);
+      gchar *desc = g_strdup_printf ("bagsrc name=d location=\"%s\" d.%s ! "
+          "fakesink name=s sync=false", files[fi], p->name);
+      GstElement *pipe = gst_parse_launch (desc, NULL);
+      GstElement *sink = gst_bin_get_by_name (GST_BIN (pipe), "s");
+      GstPad *sinkpad = gst_element_get_static_pad (sink, "sink");
+      GstBus *bus = gst_element_get_bus (pipe);
+      GstMessage *m;
+      guint n = 0;
+
+      gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER |
+          GST_PAD_PROBE_TYPE_BUFFER_LIST, count_buffers_probe, &n, NULL);
+      gst_element_set_state (pipe, GST_STATE_PLAYING);
+      m = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+          GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+      fail_unless (m != NULL, "%s timed out", desc);
+      if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR) {
+        GError *err = NULL;
+        gchar *dbg = NULL;
+
+        gst_message_parse_error (m, &err, &dbg);
+        fail ("%s: %s (%s)", desc, err->message, dbg);
+      }
+      gst_message_unref (m);
+      gst_element_set_state (pipe, GST_STATE_NULL);
+      fail_unless (n == p->bufs->len, "%s: %u buffers of %u", desc, n,
+          p->bufs->len);
+      gst_object_unref (bus);
+      gst_object_unref (sinkpad);
+      gst_object_unref (sink);
+      gst_object_unref (pipe);
+      g_free (desc);
+    }
+    capture_free (all);
+  }
+}
+
+GST_END_TEST;
+
 /* No topic can link downstream (BGR into pngenc): an error, never a
  * pipeline waiting forever. bagdemux may already have pushed every message
  * into bagsrc's queue when the queue meets the unlinked pad, so bagsrc
@@ -1024,6 +1091,7 @@ bagsrc_suite (void)
   tcase_add_test (tc, test_frame_durations);
   tcase_add_test (tc, test_mcap_play);
   tcase_add_test (tc, test_mcap_real);
+  tcase_add_test (tc, test_unlinked_topics);
   tcase_add_test (tc, test_not_linked_is_an_error);
   tcase_add_test (tc, test_use_mmap);
   tcase_add_test (tc, test_use_mmap_forwarded);

@@ -704,6 +704,21 @@ GST_START_TEST (test_not_bags)
   g_unlink (p);
   g_free (p);
 
+  /* a directory: said so (mapping one fails with "No such device") */
+  p = g_build_filename (dir, "dir.bag", NULL);
+  fail_unless (g_mkdir (p, 0755) == 0);
+  {
+    GError *err = NULL;
+
+    expect_open_error (p, GST_ROSBAG_ERROR_IO);
+    fail_unless (gst_rosbag_bag_open (p, &err) == NULL);
+    fail_unless (strstr (err->message, "is a directory") != NULL, "%s",
+        err->message);
+    g_error_free (err);
+  }
+  g_rmdir (p);
+  g_free (p);
+
   g_rmdir (dir);
   g_free (dir);
 

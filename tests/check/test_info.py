@@ -300,6 +300,44 @@ class InfoTest(unittest.TestCase):
                 self.assertIn('cannot write the output', out.stderr)
                 self.assertIn('No space left on device', out.stderr)
 
+    def test_directories_that_are_not_recordings(self):
+        # one line saying the directory is one (not "mmap() failed: No
+        # such device"), exit 1; a subdirectory named like a storage file
+        # is no storage file
+        import tempfile
+        with tempfile.TemporaryDirectory() as tmp:
+            empty = os.path.join(tmp, 'empty')
+            text = os.path.join(tmp, 'text')
+            subdirs = os.path.join(tmp, 'subdirs')
+            named = os.path.join(tmp, 'run.bag')
+            for d in (empty, text, subdirs, named):
+                os.makedirs(d)
+            with open(os.path.join(text, 'notes.txt'), 'w') as f:
+                f.write('not a recording\n')
+            for n in ('x.mcap', 'y_0.db3', 'z.mcap.zstd'):
+                os.makedirs(os.path.join(subdirs, n))
+            for d in (empty, text, subdirs, named, named + '/',
+                      os.path.join(subdirs, 'x.mcap'),
+                      os.path.join(subdirs, 'z.mcap.zstd')):
+                with self.subTest(path=d):
+                    out = run(TOOL, d)
+                    self.assertEqual(out.returncode, 1)
+                    self.assertEqual(out.stdout, '')
+                    lines = out.stderr.strip().splitlines()
+                    self.assertEqual(len(lines), 1, out.stderr)
+                    self.assertIn(d.rstrip('/'), lines[0])
+                    self.assertIn('is a directory', lines[0])
+                    self.assertNotIn('mmap', lines[0])
+        # rosbag2 directories are recordings, with or without a
+        # metadata.yaml, given as the directory or its metadata.yaml
+        for name in ('humble-images', 'split-mcap'):
+            d = os.path.join(FILES, 'rosbag2', name)
+            for p in (d, d + '/', os.path.join(d, 'metadata.yaml')):
+                with self.subTest(path=p):
+                    out = run(TOOL, '--json', p)
+                    self.assertEqual(out.returncode, 0, out.stderr)
+                    self.assertGreater(json.loads(out.stdout)['messages'], 0)
+
     def test_messages_listing(self):
         # names.bag has a non-ASCII topic: it must come out as its bytes
         for name in ('overlap.bag', 'names.bag'):

@@ -35,6 +35,28 @@ outside [A-Za-z0-9_-] replaced by _, _2, _3... for collisions):
   /cam-0/x_1             kept as cam-0_x_1
 std_msgs/String and std_msgs/Int32, 10 messages per topic over 1 s (at k*100 + i*10 ms),
 uncompressed, one chunk per 4 KB.
+
+one-message.bag: a single std_msgs/Int32 on /count (data 7) at 1700000000.5 s:
+start = end, duration 0 (seeks and the segment stop at the end of a
+recording).
+
+zero-duration.bag: three messages all at 1700000001 s: /count Int32 (1, 2)
+and /chatter String ('same time'), so start = end again with more than one
+message and topic.
+
+bad-images.bag: sensor_msgs/Image rgb8 4x2 topics whose first messages are
+malformed (height 4 claimed, 2 rows of data carried), for the caps of an
+image topic taken from its first well-formed message (of its first 16):
+  /img_bad_first   1 malformed, then 2 good frames
+  /img_all_bad     3 malformed, nothing else
+  /img_late_good   17 malformed (past the bound of 16), then 1 good frame
+one message every 10 ms, the topics interleaved (file order = time order),
+uncompressed, one chunk.
+
+zero-stamps.bag: /point geometry_msgs/PointStamped, 6 messages received at
+1700000003 s + k * 100 ms; header.stamp 0 (never set by the publisher) for
+k = 1, 2, 4, else the receive time - 30 ms: timestamp-source=header falls
+back to the receive time for a stamp of 0.
 """
 
 import os
@@ -42,6 +64,8 @@ import sys
 
 import genpy
 import rosbag
+from geometry_msgs.msg import PointStamped
+from sensor_msgs.msg import Image
 from std_msgs.msg import Int32, String
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -66,12 +90,75 @@ def write_names(path):
                     bag.write(topic, String(data='%s #%d' % (topic, k)), t)
 
 
+def write_one_message(path):
+    with rosbag.Bag(path, 'w') as bag:
+        bag.write('/count', Int32(data=7), T(500))
+
+
+def write_zero_duration(path):
+    with rosbag.Bag(path, 'w') as bag:
+        bag.write('/count', Int32(data=1), T(1000))
+        bag.write('/chatter', String(data='same time'), T(1000))
+        bag.write('/count', Int32(data=2), T(1000))
+
+
+def image(k, good):
+    m = Image()
+    m.header.seq = k
+    m.header.stamp = T(2000 + k * 10)
+    m.header.frame_id = 'camera'
+    m.width, m.height = 4, 2
+    m.encoding = 'rgb8'
+    m.step = 12
+    m.data = bytes((k * 7 + i) % 256 for i in range(24))
+    if not good:
+        m.height = 4
+    return m
+
+
+def write_bad_images(path):
+    topics = {
+        '/img_bad_first': [False, True, True],
+        '/img_all_bad': [False] * 3,
+        '/img_late_good': [False] * 17 + [True],
+    }
+    k = 0
+    with rosbag.Bag(path, 'w') as bag:
+        for i in range(max(len(v) for v in topics.values())):
+            for topic in sorted(topics):
+                if i < len(topics[topic]):
+                    bag.write(topic, image(k, topics[topic][i]),
+                              T(2000 + k * 10))
+                    k += 1
+
+
+def write_zero_stamps(path):
+    with rosbag.Bag(path, 'w') as bag:
+        for k in range(6):
+            m = PointStamped()
+            m.header.seq = k
+            m.header.frame_id = 'map'
+            if k not in (1, 2, 4):
+                m.header.stamp = T(3000 + k * 100 - 30)
+            m.point.x = float(k)
+            bag.write('/point', m, T(3000 + k * 100))
+
+
+WRITERS = {
+    'zero-stamps': write_zero_stamps,
+    'bad-images': write_bad_images,
+    'names': write_names,
+    'one-message': write_one_message,
+    'zero-duration': write_zero_duration,
+}
+
+
 def main(argv):
-    names = argv[1:] or ['names']
+    names = argv[1:] or sorted(WRITERS)
     for name in names:
         path = os.path.join(HERE, name + '.bag')
-        if name == 'names':
-            write_names(path)
+        if name in WRITERS:
+            WRITERS[name](path)
         else:
             print('unknown fixture %s' % name, file=sys.stderr)
             return 1
