@@ -560,7 +560,10 @@ decide_rate (BagAlignLogic * logic)
     if (p->entries->len == 0)
       continue;
     reach = ENTRY (p, p->entries->len - 1)->time;
-    if (p->policy == BAG_ALIGN_POLICY_NEAREST) {
+    /* (with an unlimited tolerance the ticks end at the last entry: they
+     * would repeat it forever) */
+    if (p->policy == BAG_ALIGN_POLICY_NEAREST &&
+        p->tolerance != BAG_ALIGN_UNLIMITED) {
       if (reach > G_MAXINT64 - p->tolerance)
         reach = G_MAXINT64;
       else

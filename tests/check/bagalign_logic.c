@@ -456,6 +456,23 @@ GST_START_TEST (test_rate_previous)
 
 GST_END_TEST;
 
+GST_START_TEST (test_rate_unlimited_ends)
+{
+  /* with an unlimited tolerance every tick finds a member: the ticks stop
+   * at the last entry of the streams, not never */
+  const gint a[] = { 0, 500, 1000, -1 };
+  const gint b[] = { 1200, -1 };
+  const gint *streams[] = { a, b, NULL };
+  Counts c = { {0}, 0 };
+  BagAlignLogic *l = make_logic (2, BAG_ALIGN_MODE_REFERENCE,
+      BAG_ALIGN_UNLIMITED, BAG_ALIGN_POLICY_NEAREST);
+
+  l->rate_n = 2;
+  check_streams (l, streams, "0:0,1200 500:500,1200 1000:1000,1200|DONE", &c);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_rate_fraction)
 {
   BagAlignLogic *l = bag_align_logic_new ();
@@ -701,6 +718,7 @@ bagalign_logic_suite (void)
   tcase_add_test (tc, test_rate_nearest);
   tcase_add_test (tc, test_rate_previous);
   tcase_add_test (tc, test_rate_fraction);
+  tcase_add_test (tc, test_rate_unlimited_ends);
   tcase_add_test (tc, test_approximate_ros_cases);
   tcase_add_test (tc, test_approximate_max_interval_and_order);
   tcase_add_test (tc, test_approximate_gap_proves);
