@@ -805,6 +805,39 @@ approx_prune (BagAlignLogic * logic)
   return any;
 }
 
+/* The search waits for a queue it ran through: whatever comes next, the
+ * search will go the same way up to there (it depends on the heads
+ * only), so the published candidate is at or after the current one on
+ * every pad and the entries before it can go now. The search from the
+ * candidate as first vector is the same search, as long as the pivot
+ * stays the pivot (no other head reached it, ties going to the last
+ * pad); otherwise nothing goes. Fills a discard-only set, TRUE when
+ * anything can go. */
+static gboolean
+approx_drop_before (BagAlignLogic * logic, const guint * cand, gint pivot)
+{
+  BagAlignSet *s = &logic->set;
+  guint n = s->n_pads, i, start_i, end_i;
+  gint64 start_t, end_t;
+  gboolean any = FALSE;
+
+  approx_bounds (logic, cand, FALSE, 0, &start_i, &start_t, &end_i, &end_t);
+  if ((gint) end_i != pivot)
+    return FALSE;
+  for (i = 0; i < n; i++) {
+    s->member[i] = -1;
+    s->pop[i] = cand[i];
+    if (cand[i] > 0)
+      any = TRUE;
+  }
+  if (any) {
+    s->time = BAG_ALIGN_TIME_NONE;
+    s->emit = FALSE;
+    s->n_members = 0;
+  }
+  return any;
+}
+
 static BagAlignResult
 decide_approximate (BagAlignLogic * logic)
 {
@@ -897,6 +930,8 @@ decide_approximate (BagAlignLogic * logic)
       if (penalized (logic, ve_t, cand_end) <
           (gdouble) vs_t - (gdouble) cand_start) {
         /* an optimistic future candidate beats this one: wait */
+        if (approx_drop_before (logic, cand, pivot))
+          return BAG_ALIGN_SET;
         for (i = 0; i < n; i++) {
           BagAlignPad *p = g_ptr_array_index (logic->pads, i);
           s->needed[i] = pos[i] >= p->entries->len;
