@@ -69,9 +69,11 @@
  * own thread keeps buffers and the serialized events of a pad in order with
  * no extra machinery, which an aggregator with a single output task would
  * have to rebuild for N source pads. Memory stays bounded because a pad
- * whose data is not needed blocks, and the logic drops what can no longer
- * serve a set while it waits: a pad holds what alignment still needs (one or
- * two buffers in reference and rate modes). GAP and EOS advance a pad without
+ * whose data is not needed blocks (unless it is not ahead of a pad that is:
+ * the streams share a time-ordered source, which must not stall behind it),
+ * and the logic drops what can no longer serve a set while it waits: a pad
+ * holds what alignment still needs (one or two buffers in reference and
+ * rate modes). GAP and EOS advance a pad without
  * buffers; an EOS'd pad's thread stays in its EOS handler to push the GAPs
  * and buffers of the sets still to come, then EOS once no set can form. */
 

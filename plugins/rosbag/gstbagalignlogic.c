@@ -560,7 +560,10 @@ decide_rate (BagAlignLogic * logic)
     if (p->entries->len == 0)
       continue;
     reach = ENTRY (p, p->entries->len - 1)->time;
-    if (p->policy == BAG_ALIGN_POLICY_NEAREST) {
+    /* (with an unlimited tolerance the ticks end at the last entry: they
+     * would repeat it forever) */
+    if (p->policy == BAG_ALIGN_POLICY_NEAREST &&
+        p->tolerance != BAG_ALIGN_UNLIMITED) {
       if (reach > G_MAXINT64 - p->tolerance)
         reach = G_MAXINT64;
       else
@@ -674,6 +677,167 @@ approx_bounds (BagAlignLogic * logic, const guint * pos, gboolean virtual,
   }
 }
 
+/* While some pad has no entry, the next set cannot be searched for yet,
+ * but a prefix of the search is already forced: every empty pad's next
+ * entry is at or after its horizon, so until the earliest known head
+ * reaches the earliest of those horizons (F) the search can only advance
+ * known heads, the pivot is a pad whose head is at or after F, the end of
+ * every set visited is the pivot's time and none of ROS' stopping rules
+ * can apply (the pivot is not moved, the spread does not grow, no queue
+ * runs empty). Within that prefix the candidate only changes to a vector
+ * with a later start; the published candidate is therefore at or after the
+ * last one of the prefix on every pad, and the entries before it can go
+ * now. This is what keeps a fast pad short while a slow one is awaited,
+ * with exactly the sets a search over everything would give. Fills a
+ * discard-only set and returns TRUE when anything can go. */
+static gboolean
+approx_prune (BagAlignLogic * logic)
+{
+  BagAlignSet *s = &logic->set;
+  guint n = s->n_pads, i;
+  guint *pos, *cand;
+  gint64 f = BAG_ALIGN_TIME_INF, cand_start;
+  gboolean any_empty = FALSE, any = FALSE;
+
+  for (i = 0; i < n; i++) {
+    BagAlignPad *p = g_ptr_array_index (logic->pads, i);
+
+    if (p->flushing)
+      return FALSE;
+    if (p->entries->len == 0) {
+      if (p->eos || p->horizon == BAG_ALIGN_TIME_NONE)
+        return FALSE;
+      any_empty = TRUE;
+      f = MIN (f, p->horizon);
+    }
+  }
+  if (!any_empty)
+    return FALSE;
+
+  if (logic->max_interval != BAG_ALIGN_UNLIMITED) {
+    /* every pad's member of the next set is at or after its head (an
+     * empty pad's: its horizon), so the set ends at or after the latest of
+     * those, and a set never spreads wider than max-interval (the first
+     * vector is dropped if it does, a candidate is never wider than it):
+     * entries before that end minus max-interval are no member of it, nor
+     * of any later set */
+    gint64 end = BAG_ALIGN_TIME_NONE, limit;
+
+    for (i = 0; i < n; i++) {
+      BagAlignPad *p = g_ptr_array_index (logic->pads, i);
+
+      end = MAX (end, p->entries->len > 0 ? ENTRY (p, 0)->time : p->horizon);
+    }
+    limit = end > G_MININT64 + logic->max_interval ?
+        end - logic->max_interval : G_MININT64;
+    for (i = 0; i < n; i++) {
+      BagAlignPad *p = g_ptr_array_index (logic->pads, i);
+      guint k = 0;
+
+      while (k < p->entries->len && ENTRY (p, k)->time < limit)
+        k++;
+      s->member[i] = -1;
+      s->pop[i] = k;
+      if (k > 0)
+        any = TRUE;
+    }
+    if (any) {
+      s->time = BAG_ALIGN_TIME_NONE;
+      s->emit = FALSE;
+      s->n_members = 0;
+      return TRUE;
+    }
+  }
+
+  pos = g_newa (guint, n);
+  cand = g_newa (guint, n);
+  memset (pos, 0, n * sizeof (guint));
+  memset (cand, 0, n * sizeof (guint));
+  cand_start = BAG_ALIGN_TIME_NONE;
+
+  for (;;) {
+    gint si = -1;
+    gint64 st = BAG_ALIGN_TIME_INF;
+    BagAlignPad *sp;
+
+    /* the earliest known head, first pad on ties (as approx_bounds) */
+    for (i = 0; i < n; i++) {
+      BagAlignPad *p = g_ptr_array_index (logic->pads, i);
+
+      if (p->entries->len > 0 && ENTRY (p, pos[i])->time < st) {
+        st = ENTRY (p, pos[i])->time;
+        si = i;
+      }
+    }
+    if (si < 0 || st >= f)
+      break;
+    if (cand_start == BAG_ALIGN_TIME_NONE)
+      cand_start = st;
+    sp = g_ptr_array_index (logic->pads, si);
+    /* stop before the move that could empty a queue or reach F */
+    if (pos[si] + 1 >= sp->entries->len || ENTRY (sp, pos[si] + 1)->time >= f)
+      break;
+    pos[si]++;
+    st = BAG_ALIGN_TIME_INF;
+    for (i = 0; i < n; i++) {
+      BagAlignPad *p = g_ptr_array_index (logic->pads, i);
+
+      if (p->entries->len > 0)
+        st = MIN (st, ENTRY (p, pos[i])->time);
+    }
+    if (st > cand_start) {
+      memcpy (cand, pos, n * sizeof (guint));
+      cand_start = st;
+    }
+  }
+
+  for (i = 0; i < n; i++) {
+    s->member[i] = -1;
+    s->pop[i] = cand[i];
+    if (cand[i] > 0)
+      any = TRUE;
+  }
+  if (any) {
+    s->time = BAG_ALIGN_TIME_NONE;
+    s->emit = FALSE;
+    s->n_members = 0;
+  }
+  return any;
+}
+
+/* The search waits for a queue it ran through: whatever comes next, the
+ * search will go the same way up to there (it depends on the heads
+ * only), so the published candidate is at or after the current one on
+ * every pad and the entries before it can go now. The search from the
+ * candidate as first vector is the same search, as long as the pivot
+ * stays the pivot (no other head reached it, ties going to the last
+ * pad); otherwise nothing goes. Fills a discard-only set, TRUE when
+ * anything can go. */
+static gboolean
+approx_drop_before (BagAlignLogic * logic, const guint * cand, gint pivot)
+{
+  BagAlignSet *s = &logic->set;
+  guint n = s->n_pads, i, start_i, end_i;
+  gint64 start_t, end_t;
+  gboolean any = FALSE;
+
+  approx_bounds (logic, cand, FALSE, 0, &start_i, &start_t, &end_i, &end_t);
+  if ((gint) end_i != pivot)
+    return FALSE;
+  for (i = 0; i < n; i++) {
+    s->member[i] = -1;
+    s->pop[i] = cand[i];
+    if (cand[i] > 0)
+      any = TRUE;
+  }
+  if (any) {
+    s->time = BAG_ALIGN_TIME_NONE;
+    s->emit = FALSE;
+    s->n_members = 0;
+  }
+  return any;
+}
+
 static BagAlignResult
 decide_approximate (BagAlignLogic * logic)
 {
@@ -696,8 +860,11 @@ decide_approximate (BagAlignLogic * logic)
       s->needed[i] = need = TRUE;
     }
   }
-  if (need)
+  if (need) {
+    if (approx_prune (logic))
+      return BAG_ALIGN_SET;
     return BAG_ALIGN_NEED_DATA;
+  }
 
   pos = g_newa (guint, n);
   cand = g_newa (guint, n);
@@ -763,6 +930,8 @@ decide_approximate (BagAlignLogic * logic)
       if (penalized (logic, ve_t, cand_end) <
           (gdouble) vs_t - (gdouble) cand_start) {
         /* an optimistic future candidate beats this one: wait */
+        if (approx_drop_before (logic, cand, pivot))
+          return BAG_ALIGN_SET;
         for (i = 0; i < n; i++) {
           BagAlignPad *p = g_ptr_array_index (logic->pads, i);
           s->needed[i] = pos[i] >= p->entries->len;
@@ -793,14 +962,42 @@ publish:
   return res;
 }
 
-BagAlignResult
-bag_align_logic_decide (BagAlignLogic * logic)
+/* After NEED_DATA: a pad that is not needed but is not ahead of a needed
+ * pad either (its horizon is at or before the latest horizon of a needed
+ * pad) is needed too. The streams usually share one source that produces
+ * in time order (a demuxer): the data a needed pad waits for comes after
+ * what the other pads still have in flight, and refusing those would
+ * block the source before it gets there, whatever its queues. What such a
+ * pad then brings is kept only while it can still serve a set (the modes
+ * drop what can no longer serve one), so this costs memory only where
+ * the sets need it; a pad that is ahead of every needed pad still waits,
+ * which is the back-pressure. */
+static void
+catch_up (BagAlignLogic * logic)
 {
-  set_reset (logic);
+  BagAlignSet *s = &logic->set;
+  gint64 reach = BAG_ALIGN_TIME_NONE;
+  guint i;
 
-  if (logic->pads->len == 0)
-    return BAG_ALIGN_NEED_DATA;
+  for (i = 0; i < s->n_pads; i++) {
+    BagAlignPad *p = g_ptr_array_index (logic->pads, i);
 
+    if (s->needed[i] && !p->flushing && !p->eos && p->horizon > reach)
+      reach = p->horizon;
+  }
+  if (reach == BAG_ALIGN_TIME_NONE)
+    return;
+  for (i = 0; i < s->n_pads; i++) {
+    BagAlignPad *p = g_ptr_array_index (logic->pads, i);
+
+    if (!s->needed[i] && !p->flushing && !p->eos && p->horizon <= reach)
+      s->needed[i] = TRUE;
+  }
+}
+
+static BagAlignResult
+decide_mode (BagAlignLogic * logic)
+{
   if (logic->rate_n > 0 && logic->rate_d > 0)
     return decide_rate (logic);
 
@@ -813,6 +1010,22 @@ bag_align_logic_decide (BagAlignLogic * logic)
     default:
       return decide_reference (logic);
   }
+}
+
+BagAlignResult
+bag_align_logic_decide (BagAlignLogic * logic)
+{
+  BagAlignResult res;
+
+  set_reset (logic);
+
+  if (logic->pads->len == 0)
+    return BAG_ALIGN_NEED_DATA;
+
+  res = decide_mode (logic);
+  if (res == BAG_ALIGN_NEED_DATA)
+    catch_up (logic);
+  return res;
 }
 
 void

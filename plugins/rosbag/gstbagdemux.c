@@ -130,8 +130,10 @@ GST_DEBUG_CATEGORY_STATIC (gst_bag_demux_debug);
 #define CAPS_LOOKAHEAD 16
 /* a stream that got nothing for this long gets a GAP event */
 #define GAP_THRESHOLD (200 * GST_MSECOND)
-/* timestamp-source=header: GAPs follow the receive time minus this much,
- * since a header stamp may precede its receive time by that long */
+/* timestamp-source=header: a topic's GAPs follow the receive time minus
+ * the largest lag (receive time - header stamp) seen on that topic; before
+ * its first message the largest seen on any topic; before any message,
+ * minus this much */
 #define HEADER_GAP_SLACK (GST_SECOND)
 
 enum
@@ -195,6 +197,10 @@ typedef struct
   /* push mode: malformed messages skipped before the pad was exposed */
   guint n_bad_before_caps;
   GstClockTime last_ts;
+  /* timestamp-source=header: the largest receive time - PTS seen, once a
+   * message was seen (lag_known) */
+  guint64 max_lag;
+  gboolean lag_known;
   GstClockTime prev_pts;        /* of the last image buffer */
   GstClockTime period;          /* mean interval of the topic, or NONE */
   guint64 n_buffers;
@@ -269,6 +275,14 @@ struct _GstBagDemux
   /* batching: the receive time at which the oldest pending list is due
    * (G_MAXUINT64: nothing pending) */
   guint64 batch_due_ns;
+  /* the receive time (relative, as a PTS) of the message being pushed:
+   * every earlier message of every topic has been pushed or is pending
+   * (streaming thread only; NONE before the first) */
+  GstClockTime reached;
+  gboolean announcing;
+  /* timestamp-source=header: the largest lag of any topic, once known */
+  guint64 max_lag;
+  gboolean lag_known;
 
   /* push mode */
   GstRosbagStreamParser *parser;
@@ -557,6 +571,7 @@ gst_bag_demux_init (GstBagDemux * demux)
   demux->max_threads = DEFAULT_MAX_THREADS;
   demux->use_mmap = DEFAULT_USE_MMAP;
   demux->batch_due_ns = G_MAXUINT64;
+  demux->reached = GST_CLOCK_TIME_NONE;
   demux->start_time = DEFAULT_START_TIME;
   demux->stop_time = DEFAULT_STOP_TIME;
   demux->cache_size = DEFAULT_CACHE_SIZE;
@@ -843,6 +858,9 @@ gst_bag_demux_reset (GstBagDemux * demux)
   demux->segment_seqnum = gst_util_seqnum_next ();
   demux->last_pull_ret = GST_FLOW_OK;
   demux->batch_due_ns = G_MAXUINT64;
+  demux->reached = GST_CLOCK_TIME_NONE;
+  demux->max_lag = 0;
+  demux->lag_known = FALSE;
   gst_segment_init (&demux->segment, GST_FORMAT_TIME);
   demux->group_id = gst_util_group_id_next ();
 }
@@ -1506,22 +1524,48 @@ gst_bag_demux_push_event_all (GstBagDemux * demux, GstEvent * event)
   gst_event_unref (event);
 }
 
+/* How far @s is known to be silent once every message before receive
+ * time @reached (relative) is out: no message of @s has a PTS before the
+ * result. With timestamp-source=receive that is @reached itself; with
+ * header, @reached minus the largest lag (receive time - stamp) the topic
+ * showed so far (assuming that its stamps do not fall further behind);
+ * before its first message the largest lag any topic showed, before any
+ * message HEADER_GAP_SLACK. */
+static GstClockTime
+gst_bag_stream_gap_bound (GstBagDemux * demux, GstBagStream * s,
+    GstClockTime reached)
+{
+  guint64 lag;
+
+  if (demux->ts_source == GST_BAG_TIMESTAMP_SOURCE_RECEIVE)
+    return reached;
+  if (s->lag_known)
+    lag = s->max_lag;
+  else if (demux->lag_known)
+    lag = demux->max_lag;
+  else
+    lag = HEADER_GAP_SLACK;
+  return reached > lag ? reached - lag : 0;
+}
+
 /* GAP events for streams that have been silent for a while, so that sparse
- * and latched topics never stall downstream aggregation */
+ * and latched topics never stall downstream aggregation; @reached is the
+ * receive time (relative) of the message being pushed */
 static void
 gst_bag_demux_send_gaps (GstBagDemux * demux, GstBagStream * current,
-    GstClockTime ts)
+    GstClockTime reached)
 {
   guint i;
 
   for (i = 0; i < demux->streams->len; i++) {
     GstBagStream *s = g_ptr_array_index (demux->streams, i);
-    GstClockTime from;
+    GstClockTime from, ts;
 
     if (s == current || !s->exposed)
       continue;
     from = GST_CLOCK_TIME_IS_VALID (s->last_ts) ? s->last_ts :
         demux->segment.start;
+    ts = gst_bag_stream_gap_bound (demux, s, reached);
     if (ts > from + GAP_THRESHOLD) {
       GstClockTime gap_ts = ts - GAP_THRESHOLD / 2;
 
@@ -1532,6 +1576,51 @@ gst_bag_demux_send_gaps (GstBagDemux * demux, GstBagStream * current,
       s->last_ts = gap_ts;
     }
   }
+}
+
+/**
+ * gst_bag_demux_announce_position:
+ * @demux: a #GstBagDemux in pull mode
+ * @pad: the source pad whose push is about to wait
+ *
+ * Tells every other topic how far the demuxer has read: each one's held
+ * back buffer list goes out, then a GAP up to the time of the message
+ * being pushed (no message of that topic can come before it), not only
+ * the coarse GAPs of silent topics. bagsrc calls it from its queues'
+ * overrun signal: when one topic's queue is full the streaming thread
+ * waits, and whoever waits for the other topics (an aligner) then knows
+ * exactly where they stand, so it can release the full one.
+ *
+ * Only from the streaming thread (a queue's overrun signal is emitted
+ * there, inside the push); nested calls do nothing.
+ */
+void
+gst_bag_demux_announce_position (GstBagDemux * demux, GstPad * pad)
+{
+  guint i;
+
+  if (demux->announcing || !GST_CLOCK_TIME_IS_VALID (demux->reached))
+    return;
+  demux->announcing = TRUE;
+  for (i = 0; i < demux->streams->len; i++) {
+    GstBagStream *s = g_ptr_array_index (demux->streams, i);
+    GstClockTime from, ts;
+
+    if (s->pad == pad || !s->exposed)
+      continue;
+    /* what is held back goes first: it is older than the GAP */
+    gst_bag_demux_push_batch (demux, s);
+    from = GST_CLOCK_TIME_IS_VALID (s->last_ts) ? s->last_ts :
+        demux->segment.start;
+    ts = gst_bag_stream_gap_bound (demux, s, demux->reached);
+    if (ts > from) {
+      GST_LOG_OBJECT (s->pad, "announced gap %" GST_TIME_FORMAT " - %"
+          GST_TIME_FORMAT, GST_TIME_ARGS (from), GST_TIME_ARGS (ts));
+      gst_pad_push_event (s->pad, gst_event_new_gap (from, ts - from));
+      s->last_ts = ts;
+    }
+  }
+  demux->announcing = FALSE;
 }
 
 static GstFlowReturn
@@ -1761,14 +1850,18 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
 
   if (demux->need_segment)
     gst_bag_demux_push_segment (demux);
-  if (demux->ts_source == GST_BAG_TIMESTAMP_SOURCE_RECEIVE) {
-    gst_bag_demux_send_gaps (demux, s, pts);
-  } else {
-    guint64 recv_pts = recv_ns > demux->base_ns ? recv_ns - demux->base_ns : 0;
+  demux->reached = recv_ns > demux->base_ns ? recv_ns - demux->base_ns : 0;
+  if (demux->ts_source == GST_BAG_TIMESTAMP_SOURCE_HEADER) {
+    guint64 lag = demux->reached > pts ? demux->reached - pts : 0;
 
-    if (recv_pts > HEADER_GAP_SLACK)
-      gst_bag_demux_send_gaps (demux, s, recv_pts - HEADER_GAP_SLACK);
+    if (!s->lag_known || lag > s->max_lag)
+      s->max_lag = lag;
+    s->lag_known = TRUE;
+    if (!demux->lag_known || lag > demux->max_lag)
+      demux->max_lag = lag;
+    demux->lag_known = TRUE;
   }
+  gst_bag_demux_send_gaps (demux, s, demux->reached);
 
   if (!GST_CLOCK_TIME_IS_VALID (s->last_ts) || pts > s->last_ts)
     s->last_ts = pts;
@@ -2495,6 +2588,7 @@ gst_bag_demux_handle_seek (GstBagDemux * demux, GstEvent * event)
   demux->segment.position = seg.start;
   demux->segment_seqnum = seqnum;
   demux->need_segment = TRUE;
+  demux->reached = GST_CLOCK_TIME_NONE;
   if (demux->reader)
     gst_bag_demux_apply_range (demux);
   {

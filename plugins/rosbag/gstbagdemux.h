@@ -64,6 +64,11 @@ GParamSpec *gst_bag_demux_param_spec_max_threads (void);
 /* the use-mmap property, the same in bagdemux and bagsrc */
 GParamSpec *gst_bag_demux_param_spec_use_mmap (void);
 
+/* bagsrc: @pad's queue is full, the streaming thread is about to wait in
+ * it; the other topics get their held-back lists and a GAP up to where
+ * the demuxer has read (streaming thread only) */
+void gst_bag_demux_announce_position (GstBagDemux * demux, GstPad * pad);
+
 /* "/cam0/image_raw" -> "cam0_image_raw" */
 gchar *gst_bag_topic_to_pad_name (const gchar * topic);
 

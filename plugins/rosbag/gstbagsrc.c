@@ -128,6 +128,10 @@ struct _GstBagSrc
    * may have pushed everything into the queue already) */
   GstFlowCombiner *flows;
   gboolean posted_not_linked;
+  /* the demuxer's streaming thread only: announcing its position from a
+   * full queue's overrun, and the queues grown for that meanwhile */
+  gboolean announcing;
+  GList *grown;
 };
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("%s",
@@ -316,6 +320,57 @@ copy_stream_event (GstPad * pad, GstEvent ** event, gpointer ghost)
   return TRUE;
 }
 
+/* A topic's queue is full: the demuxer's streaming thread is about to
+ * wait in it (the signal is emitted there, without the queue's lock).
+ * Before it waits, every other topic learns how far the demuxer has read
+ * (its held-back list, then a GAP up to now): whoever holds this topic's
+ * data back to wait for another (an aligner) can then tell that the other
+ * has nothing before that time, and let this one go. Lists pushed for
+ * that into a queue that is itself full get in (the queue grows by that
+ * list, a few ms of small messages; its limits are set back right after):
+ * waiting there, inside the first wait, could hold up the very topic
+ * someone waits for. */
+static void
+gst_bag_src_queue_overrun (GstElement * queue, GstBagSrc * self)
+{
+  GstPad *qsink, *peer;
+  GList *grown, *l;
+
+  if (self->announcing) {
+    g_object_set (queue, "max-size-buffers", 0, "max-size-bytes", 0,
+        "max-size-time", (guint64) 0, NULL);
+    self->grown = g_list_prepend (self->grown, gst_object_ref (queue));
+    return;
+  }
+  qsink = gst_element_get_static_pad (queue, "sink");
+  peer = gst_pad_get_peer (qsink);
+  gst_object_unref (qsink);
+  if (!peer)
+    return;
+  GST_LOG_OBJECT (self, "%s is full: announcing the demuxer's position",
+      GST_OBJECT_NAME (queue));
+  self->announcing = TRUE;
+  gst_bag_demux_announce_position (GST_BAG_DEMUX (self->demux), peer);
+  self->announcing = FALSE;
+  gst_object_unref (peer);
+
+  grown = self->grown;
+  self->grown = NULL;
+  for (l = grown; l; l = l->next) {
+    guint buffers, bytes;
+    guint64 time;
+
+    GST_OBJECT_LOCK (self);
+    buffers = self->max_size_buffers;
+    bytes = self->max_size_bytes;
+    time = self->max_size_time;
+    GST_OBJECT_UNLOCK (self);
+    g_object_set (l->data, "max-size-buffers", buffers, "max-size-bytes",
+        bytes, "max-size-time", time, NULL);
+  }
+  g_list_free_full (grown, gst_object_unref);
+}
+
 static void
 gst_bag_src_demux_pad_added (GstElement * demux, GstPad * pad, GstBagSrc * self)
 {
@@ -329,11 +384,14 @@ gst_bag_src_demux_pad_added (GstElement * demux, GstPad * pad, GstBagSrc * self)
   if (!queue)
     goto no_queue;
   GST_OBJECT_LOCK (self);
+  /* (not silent: "overrun" says when a push is about to wait) */
   g_object_set (queue, "max-size-buffers", self->max_size_buffers,
       "max-size-bytes", self->max_size_bytes, "max-size-time",
-      self->max_size_time, "silent", TRUE, NULL);
+      self->max_size_time, NULL);
   self->queues = g_list_prepend (self->queues, gst_object_ref (queue));
   GST_OBJECT_UNLOCK (self);
+  g_signal_connect (queue, "overrun",
+      G_CALLBACK (gst_bag_src_queue_overrun), self);
   gst_bin_add (GST_BIN (self), queue);
   qsink = gst_element_get_static_pad (queue, "sink");
   if (gst_pad_link (pad, qsink) != GST_PAD_LINK_OK) {

@@ -27,8 +27,10 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "rosbag-test-util.h"
+#include "../../plugins/rosbag/gstbagalignlogic.h"
 
 #define MS(x) ((GstClockTime) (x) * GST_MSECOND)
 
@@ -1962,12 +1964,446 @@ GST_START_TEST (test_e2e_ros2_two_cameras)
 
 GST_END_TEST;
 
+/* ---- slow topics with bagsrc's default queues ---- */
+
+/* Topics from 0.1 Hz to 1 kHz (tests/files/make-rate-fixtures.py, run at
+ * test time into a temporary directory) aligned against each other in
+ * every mode through bagsrc with its default queues (1 s, 16 MB per
+ * topic): every run must end (a hang fails it after 60 s) and write
+ * exactly the index of the same pipeline with unbounded queues, and of
+ * the decision logic run offline over the python-written times. */
+
+static gchar *rates_dir;
+
+static void
+rates_setup (void)
+{
+  const gchar *argv[] = { TEST_PYTHON, TEST_FILES_DIR
+        "/make-rate-fixtures.py", NULL, NULL
+  };
+  gchar *err = NULL;
+  gint status = 0;
+
+  rates_dir = g_dir_make_tmp ("bagalign-rates-XXXXXX", NULL);
+  g_assert (rates_dir != NULL);
+  argv[2] = rates_dir;
+  if (!g_spawn_sync (NULL, (gchar **) argv, NULL, 0, NULL, NULL, NULL, &err,
+          &status, NULL) || !g_spawn_check_wait_status (status, NULL))
+    g_error ("make-rate-fixtures.py failed: %s", err ? err : "");
+  g_free (err);
+}
+
+static void
+rates_teardown (void)
+{
+  remove_dir (rates_dir);
+  g_free (rates_dir);
+  rates_dir = NULL;
+}
+
+/* how bagalign is set up, and the same for the logic */
+typedef struct
+{
+  const gchar *props;
+  BagAlignMode mode;
+  gint64 tolerance;
+  BagAlignPolicy policy;
+  gint rate_n;
+  /* most buffers a pad may hold at once with the defaults (a 1 kHz
+   * topic against a slow one): what the tolerance needs plus a few
+   * 20 ms lists in flight; 0: unbounded by design (the sets need it) */
+  guint max_held;
+} RateMode;
+
+#define NS(ms) ((gint64) (ms) * 1000000)
+
+static const RateMode rate_modes[] = {
+  {"", BAG_ALIGN_MODE_REFERENCE, NS (20), BAG_ALIGN_POLICY_NEAREST, 0, 100},
+  {"tolerance=900000000", BAG_ALIGN_MODE_REFERENCE, NS (900),
+      BAG_ALIGN_POLICY_NEAREST, 0, 1100},
+  {"tolerance=-1", BAG_ALIGN_MODE_REFERENCE, BAG_ALIGN_UNLIMITED,
+      BAG_ALIGN_POLICY_NEAREST, 0, 0},
+  {"mode=approximate", BAG_ALIGN_MODE_APPROXIMATE, NS (20),
+      BAG_ALIGN_POLICY_NEAREST, 0, 100},
+  {"rate=2/1 tolerance=300000000", BAG_ALIGN_MODE_REFERENCE, NS (300),
+      BAG_ALIGN_POLICY_NEAREST, 2, 500},
+  {"policy=previous tolerance=3000000000", BAG_ALIGN_MODE_REFERENCE,
+      NS (3000), BAG_ALIGN_POLICY_PREVIOUS, 0, 100},
+  {"policy=previous tolerance=-1", BAG_ALIGN_MODE_REFERENCE,
+      BAG_ALIGN_UNLIMITED, BAG_ALIGN_POLICY_PREVIOUS, 0, 100},
+};
+
+static const gchar *rate_topics[] = { "/r0_1", "/r0_5", "/r2", "/r20",
+  "/r100", "/r1000"
+};
+
+typedef struct
+{
+  guint64 record, stamp;
+} TsvMsg;
+
+/* NAME.tsv: per topic (a GArray of TsvMsg), and the first record time */
+static GHashTable *
+read_tsv (const gchar * name, guint64 * start)
+{
+  gchar *path = g_strdup_printf ("%s/%s.tsv", rates_dir, name);
+  gchar *text = read_file (path);
+  gchar **lines = g_strsplit (text, "\n", -1);
+  GHashTable *t = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      (GDestroyNotify) g_array_unref);
+  guint i;
+
+  *start = G_MAXUINT64;
+  for (i = 0; lines[i]; i++) {
+    gchar **f = g_strsplit (lines[i], "\t", 3);
+    GArray *a;
+    TsvMsg m;
+
+    if (g_strv_length (f) == 3) {
+      a = g_hash_table_lookup (t, f[0]);
+      if (!a) {
+        a = g_array_new (FALSE, FALSE, sizeof (TsvMsg));
+        g_hash_table_insert (t, g_strdup (f[0]), a);
+      }
+      m.record = g_ascii_strtoull (f[1], NULL, 10);
+      m.stamp = g_ascii_strtoull (f[2], NULL, 10);
+      g_array_append_val (a, m);
+      *start = MIN (*start, m.record);
+    }
+    g_strfreev (f);
+  }
+  g_strfreev (lines);
+  g_free (text);
+  g_free (path);
+  return t;
+}
+
+/* The index bagalign writes, from the decision logic fed every message
+ * (bagsrc's PTS: the time minus the bag's start, 0 at the least) and then
+ * EOS */
+static gchar *
+offline_index (const gchar * name, const gchar * const *topics, guint n,
+    const RateMode * m, gboolean header)
+{
+  guint64 start;
+  GHashTable *tsv = read_tsv (name, &start);
+  BagAlignLogic *l = bag_align_logic_new ();
+  GString *out = g_string_new ("");
+  guint i, k, set = 0;
+
+  l->mode = m->mode;
+  l->rate_n = m->rate_n;
+  l->rate_d = 1;
+  for (i = 0; i < n; i++) {
+    GArray *a = g_hash_table_lookup (tsv, topics[i]);
+    BagAlignPad *p;
+
+    fail_unless (a != NULL, "%s not in %s.tsv", topics[i], name);
+    bag_align_logic_add_pad (l);
+    p = bag_align_logic_get_pad (l, i);
+    p->tolerance = m->tolerance;
+    p->policy = m->policy;
+    for (k = 0; k < a->len; k++) {
+      TsvMsg *msg = &g_array_index (a, TsvMsg, k);
+      guint64 t = header ? msg->stamp : msg->record;
+
+      fail_unless (bag_align_logic_push (l, i, t > start ? t - start : 0, msg));
+    }
+    bag_align_logic_set_eos (l, i);
+  }
+  for (;;) {
+    BagAlignResult r = bag_align_logic_decide (l);
+
+    fail_unless (r != BAG_ALIGN_NEED_DATA);
+    if (r == BAG_ALIGN_DONE)
+      break;
+    if (l->set.emit && l->set.n_members > 0) {
+      if (set == 0) {
+        g_string_append (out, "set,time_ns");
+        for (i = 0; i < n; i++)
+          g_string_append_printf (out, ",sink_%u_header_ns,sink_%u_receive_ns",
+              i, i);
+        g_string_append_c (out, '\n');
+      }
+      g_string_append_printf (out, "%u,%" G_GINT64_FORMAT, set++, l->set.time);
+      for (i = 0; i < n; i++) {
+        BagAlignPad *p = bag_align_logic_get_pad (l, i);
+        TsvMsg *msg;
+
+        if (l->set.member[i] < 0) {
+          g_string_append (out, ",,");
+          continue;
+        }
+        msg = g_array_index (p->entries, BagAlignEntry, l->set.member[i]).data;
+        g_string_append_printf (out, ",%" G_GUINT64_FORMAT ",%"
+            G_GUINT64_FORMAT, msg->stamp, msg->record);
+      }
+      g_string_append_c (out, '\n');
+    }
+    bag_align_logic_commit (l, NULL, NULL);
+  }
+  bag_align_logic_free (l, NULL, NULL);
+  g_hash_table_unref (tsv);
+  return g_string_free (out, FALSE);
+}
+
+/* buffers a bagalign sink pad holds: those that came in minus those it
+ * let go (buffers-dropped + buffers-used), sampled as each comes in */
+typedef struct
+{
+  gint in;
+  gint max_held;
+} HeldCount;
+
+static GstPadProbeReturn
+count_held (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  HeldCount *h = user_data;
+  guint64 dropped, used;
+
+  g_object_get (pad, "buffers-dropped", &dropped, "buffers-used", &used, NULL);
+  /* (only this pad's thread comes here) */
+  h->in++;
+  h->max_held = MAX (h->max_held, h->in - (gint) (dropped + used));
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+probe_sink_pad (GstElement * align, GstPad * pad, HeldCount * held)
+{
+  guint i;
+
+  if (GST_PAD_IS_SINK (pad) &&
+      sscanf (GST_OBJECT_NAME (pad), "sink_%u", &i) == 1 && i < 4)
+    /* (a list reaches bagalign's chain function buffer by buffer, each
+     * through the buffer probes) */
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_held, &held[i],
+        NULL);
+}
+
+/* What bagalign's index says for @topics of NAME.bag through bagsrc with
+ * @srcprops; *max_held: the most buffers one of its pads held */
+static gchar *
+run_rates (const gchar * name, const gchar * const *topics, guint n,
+    const gchar * srcprops, const gchar * alignprops, guint * max_held)
+{
+  gchar *index = g_strdup_printf ("%s/%s-%u.csv", rates_dir, name,
+      (guint) getpid ());
+  GString *desc = g_string_new ("");
+  HeldCount held[4] = { {0} };
+  GstElement *pipe, *align;
+  GError *error = NULL;
+  GstMessage *msg;
+  GstBus *bus;
+  gchar *got;
+  guint i;
+
+  g_string_printf (desc, "bagsrc name=s location=%s/%s.bag topics=", rates_dir,
+      name);
+  for (i = 0; i < n; i++)
+    g_string_append_printf (desc, "%s%s", i ? "," : "", topics[i]);
+  g_string_append_printf (desc, " %s bagalign name=a index-location=%s %s",
+      srcprops, index, alignprops);
+  for (i = 0; i < n; i++)
+    g_string_append_printf (desc, " s.%s ! a.sink_%u a.src_%u ! fakesink",
+        topics[i] + 1, i, i);
+
+  pipe = gst_parse_launch (desc->str, &error);
+  fail_unless (pipe != NULL, "%s: %s", desc->str, error ? error->message : "");
+  /* (the sink pads are requested when bagsrc's pads appear) */
+  align = gst_bin_get_by_name (GST_BIN (pipe), "a");
+  g_signal_connect (align, "pad-added", G_CALLBACK (probe_sink_pad), held);
+  gst_object_unref (align);
+  bus = gst_element_get_bus (pipe);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  fail_unless (msg != NULL, "hung (no EOS after 60 s): %s", desc->str);
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    GError *e = NULL;
+    gchar *dbg = NULL;
+
+    gst_message_parse_error (msg, &e, &dbg);
+    fail ("error from %s: %s (%s): %s", GST_OBJECT_NAME (msg->src),
+        e->message, dbg, desc->str);
+  }
+  gst_message_unref (msg);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+
+  *max_held = 0;
+  for (i = 0; i < n; i++)
+    *max_held = MAX (*max_held, (guint) held[i].max_held);
+  if (g_file_test (index, G_FILE_TEST_EXISTS)) {
+    got = read_file (index);
+    g_unlink (index);
+  } else {
+    got = g_strdup ("");
+  }
+  g_free (index);
+  g_string_free (desc, TRUE);
+  return got;
+}
+
+/* @topics of NAME.bag in mode @m: with bagsrc's defaults (plus
+ * @srcprops), the same as with unbounded queues and as offline */
+static void
+check_rates (const gchar * name, const gchar * const *topics, guint n,
+    const RateMode * m, const gchar * srcprops, gboolean header)
+{
+  gchar *props = g_strdup_printf ("%s%s", srcprops,
+      header ? " timestamp-source=header" : "");
+  gchar *unbounded = g_strdup_printf ("max-size-time=0 max-size-bytes=0%s",
+      header ? " timestamp-source=header" : "");
+  gchar *got, *expected, *offline, *what;
+  guint held, held_unbounded;
+
+  what = g_strdup_printf ("%s %s%s%s [%s]", name, topics[0],
+      n > 1 ? "," : "", n > 1 ? topics[1] : "", m->props);
+  got = run_rates (name, topics, n, props, m->props, &held);
+  expected = run_rates (name, topics, n, unbounded, m->props, &held_unbounded);
+  offline = offline_index (name, topics, n, m, header);
+  GST_INFO ("%s: %u lines, a pad held %u buffers (unbounded: %u)", what,
+      count_lines (got), held, held_unbounded);
+  fail_unless (g_str_equal (got, expected), "%s %s: not what unbounded "
+      "queues give:\n%.400s\n--- unbounded:\n%.400s", what, srcprops, got,
+      expected);
+  fail_unless (g_str_equal (got, offline), "%s %s: not what the logic gives "
+      "offline:\n%.400s\n--- offline:\n%.400s", what, srcprops, got, offline);
+  if (m->max_held > 0 && !*srcprops && n == 2)
+    fail_unless (held <= m->max_held, "%s: a pad held %u buffers", what, held);
+  g_free (got);
+  g_free (expected);
+  g_free (offline);
+  g_free (what);
+  g_free (props);
+  g_free (unbounded);
+}
+
+/* every pair of rates, both ways round, in one mode (loop index) */
+GST_START_TEST (test_slow_topics_every_rate)
+{
+  const RateMode *m = &rate_modes[__i__];
+  guint a, b;
+
+  if (!have_bagsrc ())
+    return;
+  for (a = 0; a < G_N_ELEMENTS (rate_topics); a++) {
+    for (b = 0; b < G_N_ELEMENTS (rate_topics); b++) {
+      const gchar *topics[2] = { rate_topics[a], rate_topics[b] };
+
+      if (a != b)
+        check_rates ("rates", topics, 2, m, "", FALSE);
+    }
+  }
+}
+
+GST_END_TEST;
+
+/* the review's pipeline: 20 Hz against 0.5 Hz, the fast one first */
+GST_START_TEST (test_slow_topic_review_case)
+{
+  const gchar *topics[2] = { "/r20", "/r0_5" };
+  guint i;
+
+  if (!have_bagsrc ())
+    return;
+  for (i = 0; i < G_N_ELEMENTS (rate_modes); i++)
+    check_rates ("rates", topics, 2, &rate_modes[i], "", FALSE);
+}
+
+GST_END_TEST;
+
+/* a topic with one message, at the very end */
+GST_START_TEST (test_slow_topic_at_the_end)
+{
+  const gchar *topics[2] = { "/fast", "/slow" };
+  const gchar *rev[2] = { "/slow", "/fast" };
+  guint i;
+
+  if (!have_bagsrc ())
+    return;
+  for (i = 0; i < G_N_ELEMENTS (rate_modes); i++) {
+    check_rates ("slow-end", topics, 2, &rate_modes[i], "", FALSE);
+    check_rates ("slow-end", rev, 2, &rate_modes[i], "", FALSE);
+  }
+}
+
+GST_END_TEST;
+
+/* three topics: a fast one, a camera-like one and a 0.1 Hz one */
+GST_START_TEST (test_slow_topics_three)
+{
+  const gchar *topics[3] = { "/r20", "/r1000", "/r0_1" };
+  const gchar *rev[3] = { "/r0_1", "/r2", "/r100" };
+  guint i;
+
+  if (!have_bagsrc ())
+    return;
+  for (i = 0; i < G_N_ELEMENTS (rate_modes); i++) {
+    check_rates ("rates", topics, 3, &rate_modes[i], "", FALSE);
+    check_rates ("rates", rev, 3, &rate_modes[i], "", FALSE);
+  }
+}
+
+GST_END_TEST;
+
+/* queues far smaller than the GAPs' granularity (a few buffers, 2 KB,
+ * 50 ms): the demuxer's announcement when a queue is full keeps them
+ * going */
+GST_START_TEST (test_slow_topics_tiny_queues)
+{
+  const gchar *queues[] = { "max-size-bytes=2000",
+    "max-size-buffers=2 max-size-bytes=0 max-size-time=0",
+    "max-size-time=50000000"
+  };
+  const gchar *pairs[][2] = { {"/r1000", "/r0_1"}, {"/r0_5", "/r100"},
+  {"/r20", "/r0_5"}
+  };
+  guint q, p, i;
+
+  if (!have_bagsrc ())
+    return;
+  for (q = 0; q < G_N_ELEMENTS (queues); q++)
+    for (p = 0; p < G_N_ELEMENTS (pairs); p++)
+      for (i = 0; i < G_N_ELEMENTS (rate_modes); i++)
+        check_rates ("rates", pairs[p], 2, &rate_modes[i], queues[q], FALSE);
+}
+
+GST_END_TEST;
+
+/* timestamp-source=header: each topic's GAPs follow its own stamps (their
+ * lag behind the record time, 0 to 15 ms here), so even 2 KB queues
+ * work and the sets are those of the stamps */
+GST_START_TEST (test_slow_topics_header_stamps)
+{
+  const gchar *pairs[][2] = { {"/r1000", "/r0_1"}, {"/r0_1", "/r1000"},
+  {"/r20", "/r0_5"}, {"/r2", "/r100"}
+  };
+  guint p, i;
+
+  if (!have_bagsrc ())
+    return;
+  for (p = 0; p < G_N_ELEMENTS (pairs); p++) {
+    for (i = 0; i < G_N_ELEMENTS (rate_modes); i++) {
+      check_rates ("rates", pairs[p], 2, &rate_modes[i], "", TRUE);
+      check_rates ("rates", pairs[p], 2, &rate_modes[i],
+          "max-size-bytes=2000", TRUE);
+    }
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 bagalign_suite (void)
 {
   Suite *s = suite_create ("bagalign");
   TCase *tc = tcase_create ("general");
   TCase *e2e = tcase_create ("end-to-end");
+  TCase *slow = tcase_create ("slow-topics");
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_reference_nearest);
@@ -2005,6 +2441,17 @@ bagalign_suite (void)
   tcase_add_test (e2e, test_e2e_realbag_husky);
   tcase_add_test (e2e, test_example_bag_export);
   tcase_add_test (e2e, test_e2e_ros2_two_cameras);
+
+  suite_add_tcase (s, slow);
+  tcase_set_timeout (slow, 300);
+  tcase_add_unchecked_fixture (slow, rates_setup, rates_teardown);
+  tcase_add_test (slow, test_slow_topic_review_case);
+  tcase_add_loop_test (slow, test_slow_topics_every_rate, 0,
+      G_N_ELEMENTS (rate_modes));
+  tcase_add_test (slow, test_slow_topic_at_the_end);
+  tcase_add_test (slow, test_slow_topics_three);
+  tcase_add_test (slow, test_slow_topics_tiny_queues);
+  tcase_add_test (slow, test_slow_topics_header_stamps);
 
   return s;
 }
