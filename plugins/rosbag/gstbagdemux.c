@@ -196,6 +196,9 @@ typedef struct
   guint64 first_unmapped_ns;
   gchar *first_unmapped;
   gboolean warned_unmapped;
+  /* new caps were sent after buffers (a size or encoding change) */
+  gboolean caps_changed;
+  guint64 n_buffers_at_change;
   /* foxglove CompressedVideo: access units out as video/x-h264 ... */
   gboolean is_video;
   gboolean need_key;            /* drop delta frames until a key frame */
@@ -275,6 +278,8 @@ struct _GstBagDemux
   GstCaps *header_caps;
   GstCaps *publish_caps;
   GstFlowReturn last_pull_ret;
+  /* a pad's not-negotiated said with its topic: not again, generically */
+  gboolean posted_not_negotiated;
   /* recycled buffers for the big pulls (chunks): no fresh allocation,
    * faulted in again, per chunk; streaming thread only */
   GstBufferPool *read_pool;
@@ -865,6 +870,7 @@ gst_bag_demux_reset (GstBagDemux * demux)
   demux->need_segment = TRUE;
   demux->segment_seqnum = gst_util_seqnum_next ();
   demux->last_pull_ret = GST_FLOW_OK;
+  demux->posted_not_negotiated = FALSE;
   demux->batch_due_ns = G_MAXUINT64;
   gst_segment_init (&demux->segment, GST_FORMAT_TIME);
   demux->group_id = gst_util_group_id_next ();
@@ -1400,6 +1406,34 @@ gst_bag_demux_report_unmapped (GstBagDemux * demux)
   }
 }
 
+/* Downstream of @s refused its caps (its first, or new ones: a size or
+ * encoding that changed mid-stream): said with the topic and the caps,
+ * once, instead of the generic flow error */
+static GstFlowReturn
+gst_bag_demux_not_negotiated (GstBagDemux * demux, GstBagStream * s,
+    guint64 recv_ns)
+{
+  gchar *caps;
+
+  if (demux->posted_not_negotiated)
+    return GST_FLOW_NOT_NEGOTIATED;
+  demux->posted_not_negotiated = TRUE;
+  caps = s->caps ? gst_caps_to_string (s->caps) : g_strdup ("none");
+  if (s->caps_changed)
+    GST_ELEMENT_ERROR (demux, CORE, NEGOTIATION,
+        ("Topic %s changed to caps that downstream does not accept, after "
+            "%" G_GUINT64_FORMAT " buffers", s->topic, s->n_buffers_at_change),
+        ("at receive time %" G_GUINT64_FORMAT ": %s; an element that cannot "
+            "renegotiate needs videoconvert ! videoscale in front (see "
+            "docs/images.md)", recv_ns, caps));
+  else
+    GST_ELEMENT_ERROR (demux, CORE, NEGOTIATION,
+        ("Downstream does not accept the caps of topic %s", s->topic),
+        ("at receive time %" G_GUINT64_FORMAT ": %s", recv_ns, caps));
+  g_free (caps);
+  return GST_FLOW_NOT_NEGOTIATED;
+}
+
 /* A buffer holding a copy of a small message: one of @s's pool, whose
  * buffers come back when downstream is done with them, so a topic at kHz
  * allocates nothing per message; bigger ones are allocated. The pool's
@@ -1485,6 +1519,8 @@ gst_bag_demux_push_batch (GstBagDemux * demux, GstBagStream * s)
         gst_buffer_list_length (list));
     ret = gst_pad_push_list (s->pad, list);
   }
+  if (ret == GST_FLOW_NOT_NEGOTIATED)
+    gst_bag_demux_not_negotiated (demux, s, s->pending_first_ns);
   return gst_flow_combiner_update_pad_flow (demux->flowcombiner, s->pad, ret);
 }
 
@@ -1795,6 +1831,10 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
     GST_DEBUG_OBJECT (s->pad, "caps %" GST_PTR_FORMAT, caps);
     gst_caps_replace (&s->caps, caps);
     gst_stream_set_caps (s->stream, caps);
+    if (s->n_buffers > 0) {
+      s->caps_changed = TRUE;
+      s->n_buffers_at_change = s->n_buffers;
+    }
     gst_bag_demux_push_batch (demux, s);
     gst_pad_push_event (s->pad, gst_event_new_caps (caps));
     if (s->is_image) {
@@ -1893,6 +1933,8 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
     if (s->pending)
       gst_bag_demux_push_batch (demux, s);
     ret = gst_pad_push (s->pad, buf);
+    if (ret == GST_FLOW_NOT_NEGOTIATED)
+      gst_bag_demux_not_negotiated (demux, s, recv_ns);
     ret = gst_flow_combiner_update_pad_flow (demux->flowcombiner, s->pad, ret);
     GST_LOG_OBJECT (s->pad, "pushed %" GST_TIME_FORMAT ": %s",
         GST_TIME_ARGS (pts), gst_flow_get_name (ret));
@@ -2472,7 +2514,9 @@ pause:
     if (ret == GST_FLOW_EOS) {
       gst_bag_demux_do_eos (demux);
     } else if (ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) {
-      if (ret != GST_FLOW_ERROR || demux->opened)
+      /* (not-negotiated was said with its topic) */
+      if ((ret != GST_FLOW_ERROR || demux->opened)
+          && !(ret == GST_FLOW_NOT_NEGOTIATED && demux->posted_not_negotiated))
         GST_ELEMENT_FLOW_ERROR (demux, ret);
       if (demux->opened)
         gst_bag_demux_push_event_all (demux, gst_event_new_eos ());

@@ -2212,6 +2212,50 @@ GST_START_TEST (test_unmapped_frames)
 
 GST_END_TEST;
 
+/* Downstream that cannot take a change (pngenc takes no BGR): an error
+ * that names the topic and says the caps changed, no generic flow error
+ * from bagdemux, the frames before it delivered (pull mode: at once) */
+GST_START_TEST (test_caps_change_refused)
+{
+  gchar *images = g_build_filename (TEST_FILES_DIR, "images.bag", NULL);
+  Via via;
+
+  if (!have_bagsrc ())
+    return;
+  for (via = VIA_BAGSRC; via <= VIA_PUSH; via++) {
+    gchar *line = via_line (via, images, "/img_changes",
+        "pngenc ! fakesink name=sink signal-handoffs=true sync=false");
+    Run *r = run_collect (line);
+    GError *e = NULL;
+    gchar *dbg = NULL;
+
+    fail_unless (r->error != NULL, "%s: no error", line);
+    gst_message_parse_error (r->error, &e, &dbg);
+    fail_unless (g_error_matches (e, GST_CORE_ERROR,
+            GST_CORE_ERROR_NEGOTIATION), "%s: %s", line, e->message);
+    fail_unless (g_str_has_prefix (e->message, "Topic /img_changes changed "
+            "to caps that downstream does not accept"), "%s: %s", line,
+        e->message);
+    fail_unless (strstr (dbg, "format=(string)BGR") != NULL, "%s", dbg);
+    fail_unless (strstr (dbg, "videoconvert ! videoscale") != NULL, "%s", dbg);
+    fail_unless (g_str_equal (G_OBJECT_TYPE_NAME (GST_MESSAGE_SRC (r->error)),
+            "GstBagDemux"));
+    /* rgb8 4x4, rgb8 6x2 and mono8 6x2 before the bgr8 frame */
+    if (via == VIA_PULL) {
+      fail_unless_equals_int (r->samples->len, 3);
+    } else {
+      fail_unless (r->samples->len <= 3);
+    }
+    g_error_free (e);
+    g_free (dbg);
+    run_free (r);
+    g_free (line);
+  }
+  g_free (images);
+}
+
+GST_END_TEST;
+
 /* ---------------------------------------------------------------------- */
 /* 16-bit samples in either byte order: the mapper's choices, the swap, and
  * bagdemux negotiating with downstream (its CAPS query, RECONFIGURE) */
@@ -3514,6 +3558,7 @@ bagimage_suite (void)
   tcase_add_test (tr, test_bagsrc_video_meta);
   tcase_add_test (tr, test_recipe_caps_change);
   tcase_add_test (tr, test_unmapped_frames);
+  tcase_add_test (tr, test_caps_change_refused);
   tcase_add_test (tr, test_negotiate_byte_order);
   tcase_add_test (tr, test_bagsrc_byte_order);
 
