@@ -152,6 +152,19 @@ enum
   PROP_USE_MMAP
 };
 
+/* What an image topic's pad carries, decided by its first well-formed
+ * message (the caps its pad appears with): a frame of the other kind
+ * never switches it mid-stream */
+typedef enum
+{
+  IMAGE_MEDIA_UNDECIDED,        /* no well-formed message yet */
+  IMAGE_MEDIA_MAPPED,           /* video/x-raw, video/x-bayer, image/jpeg,
+                                 * image/png: frames without a GStreamer
+                                 * format are skipped and counted */
+  IMAGE_MEDIA_SERIALIZED        /* the first has no GStreamer format: every
+                                 * message goes out serialized */
+} ImageMedia;
+
 /* how a topic's messages are serialized */
 typedef enum
 {
@@ -176,6 +189,18 @@ typedef struct
   /* the parsed definition (ROS 1 and CDR topics), or NULL */
   GstRosbagMsgDef *def;
   gboolean is_image;
+  ImageMedia media;
+  /* frames skipped for having no GStreamer format (IMAGE_MEDIA_MAPPED), of
+   * the well-formed ones; the first of them; said once (a warning at EOS
+   * or when the element stops) */
+  guint64 n_unmapped;
+  guint64 n_images;
+  guint64 first_unmapped_ns;
+  gchar *first_unmapped;
+  gboolean warned_unmapped;
+  /* new caps were sent after buffers (a size or encoding change) */
+  gboolean caps_changed;
+  guint64 n_buffers_at_change;
   /* foxglove CompressedVideo: access units out as video/x-h264 ... */
   gboolean is_video;
   gboolean need_key;            /* drop delta frames until a key frame */
@@ -259,6 +284,8 @@ struct _GstBagDemux
   GstCaps *header_caps;
   GstCaps *publish_caps;
   GstFlowReturn last_pull_ret;
+  /* a pad's not-negotiated said with its topic: not again, generically */
+  gboolean posted_not_negotiated;
   /* recycled buffers for the big pulls (chunks): no fresh allocation,
    * faulted in again, per chunk; streaming thread only */
   GstBufferPool *read_pool;
@@ -795,6 +822,7 @@ gst_bag_stream_free (GstBagStream * s)
   g_free (s->md5sum);
   g_free (s->schema_encoding);
   g_free (s->message_encoding);
+  g_free (s->first_unmapped);
   g_bytes_unref (s->definition);
   g_clear_pointer (&s->def, gst_rosbag_msgdef_unref);
   gst_clear_caps (&s->caps);
@@ -857,6 +885,7 @@ gst_bag_demux_reset (GstBagDemux * demux)
   demux->need_segment = TRUE;
   demux->segment_seqnum = gst_util_seqnum_next ();
   demux->last_pull_ret = GST_FLOW_OK;
+  demux->posted_not_negotiated = FALSE;
   demux->batch_due_ns = G_MAXUINT64;
   demux->reached = GST_CLOCK_TIME_NONE;
   demux->max_lag = 0;
@@ -1029,6 +1058,9 @@ gst_bag_stream_caps_from (GstBagStream * s, const guint8 * data, gsize size,
     /* the message's own layout until downstream says otherwise */
     gst_caps_replace (&s->caps, caps);
     gst_bag_stream_set_offer (s, choices);
+    s->media = IMAGE_MEDIA_MAPPED;
+  } else {
+    s->media = IMAGE_MEDIA_SERIALIZED;
   }
   if (!ok && err) {
     g_propagate_error (error, err);
@@ -1347,6 +1379,79 @@ gst_bag_demux_warn_malformed (GstBagDemux * demux, GstBagStream * s,
           "malformed", recv_ns));
 }
 
+/* An image without a GStreamer format on a pad that carries images: left
+ * out and counted (the first is remembered for the warning) */
+static void
+gst_bag_stream_skip_unmapped (GstBagStream * s, GBytes * bytes, guint64 recv_ns)
+{
+  s->n_images++;
+  if (s->n_unmapped++ == 0) {
+    s->first_unmapped = gst_bag_image_describe (s->def, bytes);
+    s->first_unmapped_ns = recv_ns;
+  }
+  GST_INFO_OBJECT (s->pad, "skipped a frame without a GStreamer format "
+      "(receive time %" G_GUINT64_FORMAT "), %" G_GUINT64_FORMAT " so far",
+      recv_ns, s->n_unmapped);
+}
+
+/* One warning per topic that skipped frames without a GStreamer format,
+ * with their number: at EOS (or segment-done), or when the element stops
+ * before */
+static void
+gst_bag_demux_report_unmapped (GstBagDemux * demux)
+{
+  guint i;
+
+  for (i = 0; i < demux->streams->len; i++) {
+    GstBagStream *s = g_ptr_array_index (demux->streams, i);
+    const gchar *media;
+
+    if (s->n_unmapped == 0 || s->warned_unmapped)
+      continue;
+    s->warned_unmapped = TRUE;
+    media = s->caps ? gst_structure_get_name (gst_caps_get_structure (s->caps,
+            0)) : "images";
+    GST_ELEMENT_WARNING_WITH_DETAILS (demux, STREAM, FORMAT,
+        ("Topic %s: skipped %" G_GUINT64_FORMAT " of its %" G_GUINT64_FORMAT
+            " frames: they have no GStreamer format, and the topic is %s",
+            s->topic, s->n_unmapped, s->n_images, media),
+        ("the first at receive time %" G_GUINT64_FORMAT ": %s",
+            s->first_unmapped_ns, s->first_unmapped ? s->first_unmapped :
+            "unreadable"), ("topic", G_TYPE_STRING, s->topic, "skipped",
+            G_TYPE_UINT64, s->n_unmapped, "frames", G_TYPE_UINT64,
+            s->n_images, "first-receive-time", G_TYPE_UINT64,
+            s->first_unmapped_ns, NULL));
+  }
+}
+
+/* Downstream of @s refused its caps (its first, or new ones: a size or
+ * encoding that changed mid-stream): said with the topic and the caps,
+ * once, instead of the generic flow error */
+static GstFlowReturn
+gst_bag_demux_not_negotiated (GstBagDemux * demux, GstBagStream * s,
+    guint64 recv_ns)
+{
+  gchar *caps;
+
+  if (demux->posted_not_negotiated)
+    return GST_FLOW_NOT_NEGOTIATED;
+  demux->posted_not_negotiated = TRUE;
+  caps = s->caps ? gst_caps_to_string (s->caps) : g_strdup ("none");
+  if (s->caps_changed)
+    GST_ELEMENT_ERROR (demux, CORE, NEGOTIATION,
+        ("Topic %s changed to caps that downstream does not accept, after "
+            "%" G_GUINT64_FORMAT " buffers", s->topic, s->n_buffers_at_change),
+        ("at receive time %" G_GUINT64_FORMAT ": %s; an element that cannot "
+            "renegotiate needs videoconvert ! videoscale in front (see "
+            "docs/images.md)", recv_ns, caps));
+  else
+    GST_ELEMENT_ERROR (demux, CORE, NEGOTIATION,
+        ("Downstream does not accept the caps of topic %s", s->topic),
+        ("at receive time %" G_GUINT64_FORMAT ": %s", recv_ns, caps));
+  g_free (caps);
+  return GST_FLOW_NOT_NEGOTIATED;
+}
+
 /* A buffer holding a copy of a small message: one of @s's pool, whose
  * buffers come back when downstream is done with them, so a topic at kHz
  * allocates nothing per message; bigger ones are allocated. The pool's
@@ -1432,6 +1537,8 @@ gst_bag_demux_push_batch (GstBagDemux * demux, GstBagStream * s)
         gst_buffer_list_length (list));
     ret = gst_pad_push_list (s->pad, list);
   }
+  if (ret == GST_FLOW_NOT_NEGOTIATED)
+    gst_bag_demux_not_negotiated (demux, s, s->pending_first_ns);
   return gst_flow_combiner_update_pad_flow (demux->flowcombiner, s->pad, ret);
 }
 
@@ -1510,6 +1617,9 @@ gst_bag_demux_push_event_all (GstBagDemux * demux, GstEvent * event)
 
   if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP)
     gst_bag_demux_drop_batches (demux);
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS
+      || GST_EVENT_TYPE (event) == GST_EVENT_SEGMENT_DONE)
+    gst_bag_demux_report_unmapped (demux);
   for (i = 0; i < demux->streams->len; i++) {
     GstBagStream *s = g_ptr_array_index (demux->streams, i);
 
@@ -1672,10 +1782,22 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
     GstCaps *choices = NULL;
     guint pass;
 
-    /* downstream relinked or changed its mind: ask again */
-    if (s->offer && (!s->negotiated || gst_pad_check_reconfigure (s->pad)))
+    if (s->media == IMAGE_MEDIA_SERIALIZED) {
+      /* the topic's first well-formed message had no GStreamer format: its
+       * pad carries serialized messages, this one too (mapped or not) */
+      if (!gst_bag_image_map_full (s->def, bytes, FALSE, NULL, NULL, NULL,
+              NULL, &img_stamp, &err)) {
+        gst_bag_demux_warn_malformed (demux, s, err, recv_ns);
+        g_clear_error (&err);
+        g_bytes_unref (bytes);
+        return GST_FLOW_OK;
+      }
+    } else if (s->offer && (!s->negotiated
+            || gst_pad_check_reconfigure (s->pad))) {
+      /* downstream relinked or changed its mind: ask again */
       gst_bag_stream_negotiate (s);
-    for (pass = 0; pass < 2; pass++) {
+    }
+    for (pass = s->media == IMAGE_MEDIA_SERIALIZED ? 2 : 0; pass < 2; pass++) {
       if (!gst_bag_image_map_full (s->def, bytes, s->use_video_meta,
               s->offer ? s->downstream : NULL, &caps, &choices, &buf,
               &img_stamp, &err)) {
@@ -1699,6 +1821,17 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
       gst_clear_caps (&caps);
       gst_clear_buffer (&buf);
     }
+    if (caps == NULL && s->media == IMAGE_MEDIA_MAPPED) {
+      /* no GStreamer format for this one, and the pad carries images:
+       * switching it to serialized messages would stop any video element
+       * downstream (not-negotiated), so the frame is left out, counted,
+       * said once at EOS (gst_bag_demux_report_unmapped()) */
+      gst_bag_stream_skip_unmapped (s, bytes, recv_ns);
+      g_bytes_unref (bytes);
+      return GST_FLOW_OK;
+    }
+    if (s->media == IMAGE_MEDIA_UNDECIDED)
+      s->media = caps ? IMAGE_MEDIA_MAPPED : IMAGE_MEDIA_SERIALIZED;
     if (caps == NULL) {
       /* no GStreamer format for this one: the serialized message */
       if (buf)
@@ -1787,6 +1920,10 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
     GST_DEBUG_OBJECT (s->pad, "caps %" GST_PTR_FORMAT, caps);
     gst_caps_replace (&s->caps, caps);
     gst_stream_set_caps (s->stream, caps);
+    if (s->n_buffers > 0) {
+      s->caps_changed = TRUE;
+      s->n_buffers_at_change = s->n_buffers;
+    }
     gst_bag_demux_push_batch (demux, s);
     gst_pad_push_event (s->pad, gst_event_new_caps (caps));
     if (s->is_image) {
@@ -1815,6 +1952,8 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
     }
   }
   gst_caps_unref (caps);
+  if (s->is_image)
+    s->n_images++;
 
   if (demux->ts_source == GST_BAG_TIMESTAMP_SOURCE_HEADER && have_stamp
       && stamp_ns != 0)
@@ -1887,6 +2026,8 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
     if (s->pending)
       gst_bag_demux_push_batch (demux, s);
     ret = gst_pad_push (s->pad, buf);
+    if (ret == GST_FLOW_NOT_NEGOTIATED)
+      gst_bag_demux_not_negotiated (demux, s, recv_ns);
     ret = gst_flow_combiner_update_pad_flow (demux->flowcombiner, s->pad, ret);
     GST_LOG_OBJECT (s->pad, "pushed %" GST_TIME_FORMAT ": %s",
         GST_TIME_ARGS (pts), gst_flow_get_name (ret));
@@ -2466,7 +2607,9 @@ pause:
     if (ret == GST_FLOW_EOS) {
       gst_bag_demux_do_eos (demux);
     } else if (ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) {
-      if (ret != GST_FLOW_ERROR || demux->opened)
+      /* (not-negotiated was said with its topic) */
+      if ((ret != GST_FLOW_ERROR || demux->opened)
+          && !(ret == GST_FLOW_NOT_NEGOTIATED && demux->posted_not_negotiated))
         GST_ELEMENT_FLOW_ERROR (demux, ret);
       if (demux->opened)
         gst_bag_demux_push_event_all (demux, gst_event_new_eos ());
@@ -3231,6 +3374,8 @@ gst_bag_demux_change_state (GstElement * element, GstStateChange transition)
 
   switch (transition) {
     case GST_STATE_CHANGE_PAUSED_TO_READY:
+      /* stopped before EOS: the frames skipped so far are still said */
+      gst_bag_demux_report_unmapped (demux);
       gst_bag_demux_reset (demux);
       break;
     default:

@@ -815,3 +815,47 @@ gst_bag_image_map (GstRosbagMsgDef * def, GBytes * msg_bytes,
   return gst_bag_image_map_full (def, msg_bytes, use_video_meta, NULL, caps,
       NULL, buffer, header_stamp_ns, error);
 }
+
+/* @len bytes of @str, non-printable ones escaped, at most 64 */
+static gchar *
+escaped (const gchar * str, guint32 len)
+{
+  gchar *raw = g_strndup (str, MIN (len, 64));
+  gchar *ret = g_strescape (raw, NULL);
+
+  g_free (raw);
+  return ret;
+}
+
+gchar *
+gst_bag_image_describe (GstRosbagMsgDef * def, GBytes * msg_bytes)
+{
+  GstRosbagFieldValue v[N_FIELDS];
+  const gchar *ros_type;
+  gchar *str, *ret;
+
+  g_return_val_if_fail (def != NULL, NULL);
+  g_return_val_if_fail (msg_bytes != NULL, NULL);
+
+  ros_type = gst_rosbag_msgdef_get_type_name (def);
+  if (g_str_has_suffix (ros_type, "/CompressedImage")) {
+    if (!read_fields (def, msg_bytes, compressed_paths, v, NULL)
+        || !field_is_string (&v[1]) || v[2].data == NULL)
+      return NULL;
+    str = escaped (v[1].value.str, v[1].value.str_len);
+    ret = g_strdup_printf ("format '%s', %" G_GSIZE_FORMAT " bytes", str,
+        v[2].size);
+  } else if (g_str_has_suffix (ros_type, "/Image")) {
+    if (!read_fields (def, msg_bytes, image_paths, v, NULL)
+        || !field_is_uint (&v[F_HEIGHT]) || !field_is_uint (&v[F_WIDTH])
+        || !field_is_string (&v[F_ENCODING]))
+      return NULL;
+    str = escaped (v[F_ENCODING].value.str, v[F_ENCODING].value.str_len);
+    ret = g_strdup_printf ("encoding '%s', %" G_GUINT64_FORMAT "x%"
+        G_GUINT64_FORMAT, str, v[F_WIDTH].value.u, v[F_HEIGHT].value.u);
+  } else {
+    return NULL;
+  }
+  g_free (str);
+  return ret;
+}

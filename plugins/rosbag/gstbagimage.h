@@ -107,6 +107,12 @@ G_BEGIN_DECLS
  *   order: the first of the choices), or NULL (stays
  *   application/x-rosmsg). Used by the docs test and by callers that want
  *   to know ahead.
+ *
+ * gst_bag_image_describe (def, msg_bytes):
+ *   a short description of a message for warnings: "encoding '32FC1',
+ *   2x2" (Image) or "format '16UC1; compressedDepth rvl', 52 bytes"
+ *   (CompressedImage), strings escaped and cut at 64 bytes; NULL when the
+ *   fields cannot be read. Caller frees it.
  */
 
 gboolean gst_bag_image_type_is_mapped (const gchar * ros_type);
@@ -124,6 +130,8 @@ GstCaps *gst_bag_image_pick_caps (GstCaps * choices, GstCaps * downstream);
 
 GstCaps *gst_bag_image_encoding_to_caps (const gchar * encoding,
     gboolean is_bigendian, guint width, guint height);
+
+gchar *gst_bag_image_describe (GstRosbagMsgDef * def, GBytes * msg_bytes);
 
 G_END_DECLS
 

@@ -279,6 +279,40 @@ expected_image (const gchar * encoding, gboolean bigendian)
   return NULL;
 }
 
+/* The messages of @topic (sensor_msgs/Image) that come out of bagdemux,
+ * in order, the first @n_malformed (malformed) left out: a topic is what
+ * its first well-formed message maps to (docs/images.md); on a topic of
+ * images the frames without a GStreamer format are skipped, on a topic of
+ * serialized messages every message goes out. @n_unmapped: how many were
+ * skipped. (Not owning the messages.) */
+static GPtrArray *
+expected_frames (GPtrArray * msgs, const gchar * topic, guint n_malformed,
+    guint * n_unmapped)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  gboolean images = FALSE, first = TRUE;
+  guint i, skipped = 0;
+
+  for (i = 0; i < msgs->len; i++) {
+    RefMsg *m = g_ptr_array_index (msgs, i);
+    gboolean maps;
+
+    if (!g_str_equal (m->topic, topic) || m->index < n_malformed)
+      continue;
+    maps = expected_image (m->encoding, m->bigendian)->media != NULL;
+    if (first)
+      images = maps;
+    first = FALSE;
+    if (images && !maps)
+      skipped++;
+    else
+      g_ptr_array_add (out, m);
+  }
+  if (n_unmapped)
+    *n_unmapped = skipped;
+  return out;
+}
+
 /* The ROS layout of an encoding: planes of rows of @row_bytes, each row
  * @step bytes apart */
 static guint
@@ -1719,18 +1753,15 @@ GST_START_TEST (test_bagsrc_all_encodings)
 
     for (meta = 0; meta < 2; meta++) {
       GPtrArray *samples = run_topic (topic, meta);
-      guint k, n_skipped = 0, n_expected = 0;
+      GPtrArray *expected = expected_frames (msgs, topic,
+          g_str_equal (topic, "/img_bad") ? 1 : 0, NULL);
+      guint k;
 
-      /* /img_bad: the malformed first message is skipped */
-      if (g_str_equal (topic, "/img_bad"))
-        n_skipped = 1;
-      for (k = 0; k < msgs->len; k++)
-        if (g_str_equal (((RefMsg *) g_ptr_array_index (msgs, k))->topic,
-                topic))
-          n_expected++;
-      fail_unless_equals_int (samples->len + n_skipped, n_expected);
+      /* /img_bad: the malformed first message is skipped; /img_changes:
+       * its 32FC1 frame (the topic is video/x-raw) */
+      fail_unless_equals_int (samples->len, expected->len);
       for (k = 0; k < samples->len; k++) {
-        RefMsg *m = find_msg (msgs, topic, k + n_skipped);
+        RefMsg *m = g_ptr_array_index (expected, k);
         GstSample *smp = g_ptr_array_index (samples, k);
         GstCaps *caps = gst_sample_get_caps (smp);
         GstBuffer *buf = gst_sample_get_buffer (smp);
@@ -1748,6 +1779,7 @@ GST_START_TEST (test_bagsrc_all_encodings)
           n_meta++;
         }
       }
+      g_ptr_array_unref (expected);
       g_ptr_array_unref (samples);
     }
     n_topics++;
@@ -1797,6 +1829,429 @@ GST_START_TEST (test_bagsrc_video_meta)
     g_ptr_array_unref (samples);
   }
   g_ptr_array_unref (msgs);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* A topic whose size or encoding changes, or with frames that have no
+ * GStreamer format (docs/images.md): through bagsrc and through bagdemux
+ * in pull and push mode, against python3-rosbag's reading */
+
+#define UNMAPPED_BAG TEST_FILES_DIR "/unmapped-frames.bag"
+
+typedef enum
+{
+  VIA_BAGSRC,
+  VIA_PULL,
+  VIA_PUSH
+} Via;
+
+static const gchar *const via_names[] = { "bagsrc", "bagdemux (pull)",
+  "bagdemux (push)"
+};
+
+/* @bag's @topic through @via, then @tail */
+static gchar *
+via_line (Via via, const gchar * bag, const gchar * topic, const gchar * tail)
+{
+  switch (via) {
+    case VIA_BAGSRC:
+      return g_strdup_printf ("bagsrc location=%s topics=%s ! %s", bag, topic,
+          tail);
+    case VIA_PULL:
+      return g_strdup_printf ("filesrc location=%s ! bagdemux topics=%s ! %s",
+          bag, topic, tail);
+    case VIA_PUSH:
+    default:
+      /* the queue makes bagdemux work in push mode */
+      return g_strdup_printf ("filesrc location=%s blocksize=4093 ! queue ! "
+          "bagdemux topics=%s ! %s", bag, topic, tail);
+  }
+}
+
+typedef struct
+{
+  GPtrArray *samples;           /* GstSample per buffer of fakesink "sink" */
+  GPtrArray *warnings;          /* GstMessage */
+  GstMessage *error;            /* the first error, or NULL (EOS) */
+} Run;
+
+static void
+run_free (Run * r)
+{
+  g_ptr_array_unref (r->samples);
+  g_ptr_array_unref (r->warnings);
+  if (r->error)
+    gst_message_unref (r->error);
+  g_free (r);
+}
+
+/* runs @line to EOS or its first error, keeping the warnings before */
+static Run *
+run_collect (const gchar * line)
+{
+  GError *err = NULL;
+  GstElement *pipe = gst_parse_launch (line, &err);
+  GstElement *sink;
+  GstBus *bus;
+  Run *r = g_new0 (Run, 1);
+
+  fail_unless (pipe != NULL && err == NULL, "%s: %s", line,
+      err ? err->message : "?");
+  r->samples = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_sample_unref);
+  r->warnings = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_message_unref);
+  sink = gst_bin_get_by_name (GST_BIN (pipe), "sink");
+  if (sink) {
+    g_signal_connect (sink, "handoff", G_CALLBACK (collect_handoff),
+        r->samples);
+    gst_object_unref (sink);
+  }
+  bus = gst_element_get_bus (pipe);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  for (;;) {
+    GstMessage *msg = gst_bus_timed_pop_filtered (bus, 300 * GST_SECOND,
+        GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING);
+
+    fail_unless (msg != NULL, "%s: no EOS", line);
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING) {
+      g_ptr_array_add (r->warnings, msg);
+      continue;
+    }
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+      r->error = msg;
+    else
+      gst_message_unref (msg);
+    break;
+  }
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  /* (stopping posts nothing more: the warnings were said at EOS) */
+  while (gst_bus_have_pending (bus)) {
+    GstMessage *msg = gst_bus_pop (bus);
+
+    fail_if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING
+        && r->error == NULL, "%s: a warning after EOS", line);
+    gst_message_unref (msg);
+  }
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+  return r;
+}
+
+static void
+fail_on_error (const Run * r, const gchar * line)
+{
+  if (r->error) {
+    GError *e = NULL;
+    gchar *dbg = NULL;
+
+    gst_message_parse_error (r->error, &e, &dbg);
+    fail ("%s: %s (%s)", line, e->message, dbg);
+  }
+}
+
+/* The run's warnings about skipped frames: exactly one for @topic when
+ * @n_skipped > 0, with the count (its details, its text) */
+static void
+check_skip_warning (const Run * r, const gchar * line, const gchar * topic,
+    guint n_skipped, guint n_frames)
+{
+  guint i, n = 0;
+
+  for (i = 0; i < r->warnings->len; i++) {
+    GstMessage *msg = g_ptr_array_index (r->warnings, i);
+    const GstStructure *details = NULL;
+    GError *e = NULL;
+    gchar *dbg = NULL, *want;
+    const gchar *t;
+    guint64 skipped = 0, frames = 0;
+
+    gst_message_parse_warning_details (msg, &details);
+    if (details == NULL || !gst_structure_has_field (details, "skipped"))
+      continue;
+    n++;
+    t = gst_structure_get_string (details, "topic");
+    fail_unless_equals_string (t, topic);
+    fail_unless (gst_structure_get_uint64 (details, "skipped", &skipped));
+    fail_unless (gst_structure_get_uint64 (details, "frames", &frames));
+    fail_unless_equals_uint64 (skipped, n_skipped);
+    fail_unless_equals_uint64 (frames, n_frames);
+    gst_message_parse_warning (msg, &e, &dbg);
+    fail_unless (g_error_matches (e, GST_STREAM_ERROR,
+            GST_STREAM_ERROR_FORMAT));
+    want = g_strdup_printf ("Topic %s: skipped %u of its %u frames", topic,
+        n_skipped, n_frames);
+    fail_unless (g_str_has_prefix (e->message, want), "%s: '%s'", line,
+        e->message);
+    fail_unless (strstr (dbg, "encoding '") != NULL, "%s", dbg);
+    g_free (want);
+    g_error_free (e);
+    g_free (dbg);
+  }
+  fail_unless_equals_int (n, n_skipped > 0 ? 1 : 0);
+}
+
+/* The frame @m becomes through "videoconvert ! videoscale !
+ * video/x-raw,width=@w,height=@h ! pngenc", decoded to RGB: python's data
+ * with the caps the table of docs/images.md gives it */
+static GstBuffer *
+reference_png_frame (const RefMsg * m, gint w, gint h)
+{
+  const ExpectedImage *e = expected_image (m->encoding, m->bigendian);
+  GstVideoInfo info;
+  GstCaps *caps, *out_caps = NULL;
+  GstBuffer *in, *out;
+  GstVideoFrame frame;
+  guint row_bytes[2], rows[2], r;
+  const guint8 *data = g_bytes_get_data (m->data, NULL);
+  gchar *desc;
+
+  fail_unless (ros_layout (m->encoding, m->width, m->height, row_bytes,
+          rows) == 1);
+  gst_video_info_set_format (&info, gst_video_format_from_string (e->format),
+      m->width, m->height);
+  GST_VIDEO_INFO_FPS_N (&info) = 0;
+  GST_VIDEO_INFO_FPS_D (&info) = 1;
+  caps = gst_video_info_to_caps (&info);
+  in = gst_buffer_new_allocate (NULL, info.size, NULL);
+  gst_buffer_memset (in, 0, 0, info.size);
+  fail_unless (gst_video_frame_map (&frame, &info, in, GST_MAP_WRITE));
+  for (r = 0; r < rows[0]; r++)
+    memcpy ((guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&frame, 0) +
+        (gsize) r * GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0),
+        data + (gsize) r * m->step, row_bytes[0]);
+  gst_video_frame_unmap (&frame);
+  desc = g_strdup_printf ("videoconvert ! videoscale ! "
+      "capsfilter caps=video/x-raw,width=%d,height=%d ! pngenc ! pngdec ! "
+      "videoconvert ! capsfilter caps=video/x-raw,format=RGB", w, h);
+  out = run_harness (desc, caps, in, &out_caps);
+  gst_caps_unref (out_caps);
+  gst_caps_unref (caps);
+  g_free (desc);
+  return out;
+}
+
+static void
+check_same_frame (GstBuffer * a, GstBuffer * b, const RefMsg * m,
+    const gchar * path)
+{
+  GstMapInfo ma, mb;
+
+  fail_unless (gst_buffer_map (a, &ma, GST_MAP_READ));
+  fail_unless (gst_buffer_map (b, &mb, GST_MAP_READ));
+  fail_unless (ma.size == mb.size && memcmp (ma.data, mb.data, ma.size) == 0,
+      "%s (%s msg %u, %s %ux%u) differs from the reference", path, m->topic,
+      m->index, m->encoding, m->width, m->height);
+  gst_buffer_unmap (a, &ma);
+  gst_buffer_unmap (b, &mb);
+}
+
+/* The recipe of docs/recipes.md for such a topic, "videoconvert !
+ * videoscale ! video/x-raw,width=W,height=H ! pngenc ! multifilesink":
+ * a PNG per frame that maps, each the message's pixels (directly where
+ * the frame has the pinned size and is rgb8, else against the same
+ * elements run on python's data), one warning for the skipped ones */
+static void
+check_recipe (Via via, const gchar * bag, const gchar * topic, gint w, gint h,
+    guint want_unmapped, guint * n_changes)
+{
+  GPtrArray *msgs = python_dump (bag);
+  guint n_unmapped = 0, n_all = 0, k;
+  GPtrArray *expected = expected_frames (msgs, topic, 0, &n_unmapped);
+  gchar *dir = g_dir_make_tmp ("bagimage-changes-XXXXXX", NULL);
+  gchar *tail = g_strdup_printf ("videoconvert ! videoscale ! "
+      "video/x-raw,width=%d,height=%d ! pngenc ! multifilesink "
+      "location=%s/frame_%%06d.png", w, h, dir);
+  gchar *line = via_line (via, bag, topic, tail);
+  Run *r;
+  gchar *p;
+
+  for (k = 0; k < msgs->len; k++)
+    if (g_str_equal (((RefMsg *) g_ptr_array_index (msgs, k))->topic, topic))
+      n_all++;
+  fail_unless_equals_int (n_unmapped, want_unmapped);
+  r = run_collect (line);
+  fail_on_error (r, line);
+  check_skip_warning (r, line, topic, n_unmapped, n_all);
+  for (k = 0; k < expected->len; k++) {
+    RefMsg *m = g_ptr_array_index (expected, k);
+    GstBuffer *out, *ref;
+    GstCaps *caps = NULL;
+
+    p = g_strdup_printf ("%s/frame_%06u.png", dir, k);
+    if (k > 0) {
+      RefMsg *prev = g_ptr_array_index (expected, k - 1);
+
+      if (prev->width != m->width || prev->height != m->height
+          || !g_str_equal (prev->encoding, m->encoding))
+        (*n_changes)++;
+    }
+    if ((gint) m->width == w && (gint) m->height == h
+        && g_str_equal (m->encoding, "rgb8")) {
+      /* unscaled: the message's own pixels */
+      out = decode_png_file (p, NULL, &caps);
+      check_pixels (m, caps, out);
+      gst_buffer_unref (out);
+      gst_caps_unref (caps);
+    }
+    out = decode_png_file (p, "RGB", &caps);
+    ref = reference_png_frame (m, w, h);
+    check_same_frame (out, ref, m, p);
+    gst_buffer_unref (out);
+    gst_buffer_unref (ref);
+    gst_caps_unref (caps);
+    g_free (p);
+  }
+  p = g_strdup_printf ("%s/frame_%06u.png", dir, expected->len);
+  fail_if (g_file_test (p, G_FILE_TEST_EXISTS), "%s: more PNGs than the %u "
+      "frames that map", line, expected->len);
+  g_free (p);
+  run_free (r);
+  remove_dir (dir);
+  g_free (dir);
+  g_free (tail);
+  g_free (line);
+  g_ptr_array_unref (expected);
+  g_ptr_array_unref (msgs);
+}
+
+GST_START_TEST (test_recipe_caps_change)
+{
+  gchar *images = g_build_filename (TEST_FILES_DIR, "images.bag", NULL);
+  Via via;
+
+  if (!have_bagsrc ())
+    return;
+  for (via = VIA_BAGSRC; via <= VIA_PUSH; via++) {
+    guint n_changes = 0;
+
+    GST_INFO ("%s", via_names[via]);
+    /* rgb8 4x4, rgb8 6x2, mono8 6x2, bgr8 5x3, (32FC1 2x2), rgb8 4x4:
+     * the first and the last unscaled */
+    check_recipe (via, images, "/img_changes", 4, 4, 1, &n_changes);
+    fail_unless_equals_int (n_changes, 4);
+    n_changes = 0;
+    check_recipe (via, UNMAPPED_BAG, "/cam/float_frame", 8, 6, 1, &n_changes);
+    fail_unless_equals_int (n_changes, 0);
+    check_recipe (via, UNMAPPED_BAG, "/cam/two_unmapped", 8, 6, 2, &n_changes);
+    fail_unless_equals_int (n_changes, 2);
+  }
+  g_free (images);
+}
+
+GST_END_TEST;
+
+/* The frames themselves (fakesink): every frame that maps, in order, its
+ * pixels; frames without a GStreamer format skipped on a topic of images
+ * with one warning that counts them; a topic whose first frame has no
+ * GStreamer format is serialized messages, each the message as recorded */
+GST_START_TEST (test_unmapped_frames)
+{
+  const gchar *topics[] = { "/cam/float_frame", "/cam/two_unmapped",
+    "/cam/float_first"
+  };
+  const guint want_unmapped[] = { 1, 2, 0 };
+  GPtrArray *msgs;
+  Via via;
+  guint t;
+
+  if (!have_bagsrc ())
+    return;
+  msgs = python_dump (UNMAPPED_BAG);
+  for (via = VIA_BAGSRC; via <= VIA_PUSH; via++) {
+    for (t = 0; t < G_N_ELEMENTS (topics); t++) {
+      guint n_unmapped = 0, n_all = 0, k;
+      GPtrArray *expected = expected_frames (msgs, topics[t], 0, &n_unmapped);
+      gchar *line = via_line (via, UNMAPPED_BAG, topics[t],
+          "fakesink name=sink signal-handoffs=true sync=false");
+      Run *r = run_collect (line);
+
+      for (k = 0; k < msgs->len; k++)
+        if (g_str_equal (((RefMsg *) g_ptr_array_index (msgs, k))->topic,
+                topics[t]))
+          n_all++;
+      fail_unless_equals_int (n_unmapped, want_unmapped[t]);
+      fail_on_error (r, line);
+      check_skip_warning (r, line, topics[t], n_unmapped, n_all);
+      fail_unless_equals_int (r->samples->len, expected->len);
+      for (k = 0; k < expected->len; k++) {
+        RefMsg *m = g_ptr_array_index (expected, k);
+        GstSample *smp = g_ptr_array_index (r->samples, k);
+        GstCaps *caps = gst_sample_get_caps (smp);
+        GstBuffer *buf = gst_sample_get_buffer (smp);
+        const GstStructure *st = gst_caps_get_structure (caps, 0);
+
+        if (want_unmapped[t] > 0) {
+          fail_unless (gst_structure_has_name (st, "video/x-raw"),
+              "%s: %s frame %u: %" GST_PTR_FORMAT, line, topics[t], k, caps);
+          check_pixels (m, caps, buf);
+        } else {
+          GstMapInfo map;
+          gsize len;
+          const guint8 *raw = g_bytes_get_data (m->raw, &len);
+
+          /* a topic of serialized messages stays one, frames that map too */
+          fail_unless (gst_structure_has_name (st, "application/x-rosmsg"),
+              "%s: %s frame %u: %" GST_PTR_FORMAT, line, topics[t], k, caps);
+          fail_unless (gst_buffer_map (buf, &map, GST_MAP_READ));
+          fail_unless (map.size == len && memcmp (map.data, raw, len) == 0,
+              "%s: message %u is not the recorded one", line, k);
+          gst_buffer_unmap (buf, &map);
+        }
+      }
+      run_free (r);
+      g_free (line);
+      g_ptr_array_unref (expected);
+    }
+  }
+  g_ptr_array_unref (msgs);
+}
+
+GST_END_TEST;
+
+/* Downstream that cannot take a change (pngenc takes no BGR): an error
+ * that names the topic and says the caps changed, no generic flow error
+ * from bagdemux, the frames before it delivered (pull mode: at once) */
+GST_START_TEST (test_caps_change_refused)
+{
+  gchar *images = g_build_filename (TEST_FILES_DIR, "images.bag", NULL);
+  Via via;
+
+  if (!have_bagsrc ())
+    return;
+  for (via = VIA_BAGSRC; via <= VIA_PUSH; via++) {
+    gchar *line = via_line (via, images, "/img_changes",
+        "pngenc ! fakesink name=sink signal-handoffs=true sync=false");
+    Run *r = run_collect (line);
+    GError *e = NULL;
+    gchar *dbg = NULL;
+
+    fail_unless (r->error != NULL, "%s: no error", line);
+    gst_message_parse_error (r->error, &e, &dbg);
+    fail_unless (g_error_matches (e, GST_CORE_ERROR,
+            GST_CORE_ERROR_NEGOTIATION), "%s: %s", line, e->message);
+    fail_unless (g_str_has_prefix (e->message, "Topic /img_changes changed "
+            "to caps that downstream does not accept"), "%s: %s", line,
+        e->message);
+    fail_unless (strstr (dbg, "format=(string)BGR") != NULL, "%s", dbg);
+    fail_unless (strstr (dbg, "videoconvert ! videoscale") != NULL, "%s", dbg);
+    fail_unless (g_str_equal (G_OBJECT_TYPE_NAME (GST_MESSAGE_SRC (r->error)),
+            "GstBagDemux"));
+    /* rgb8 4x4, rgb8 6x2 and mono8 6x2 before the bgr8 frame */
+    if (via == VIA_PULL) {
+      fail_unless_equals_int (r->samples->len, 3);
+    } else {
+      fail_unless (r->samples->len <= 3);
+    }
+    g_error_free (e);
+    g_free (dbg);
+    run_free (r);
+    g_free (line);
+  }
+  g_free (images);
 }
 
 GST_END_TEST;
@@ -3101,6 +3556,9 @@ bagimage_suite (void)
   tcase_add_test (tr, test_recipe_bayer);
   tcase_add_test (tr, test_bagsrc_all_encodings);
   tcase_add_test (tr, test_bagsrc_video_meta);
+  tcase_add_test (tr, test_recipe_caps_change);
+  tcase_add_test (tr, test_unmapped_frames);
+  tcase_add_test (tr, test_caps_change_refused);
   tcase_add_test (tr, test_negotiate_byte_order);
   tcase_add_test (tr, test_bagsrc_byte_order);
 

@@ -53,6 +53,18 @@ image topic taken from its first well-formed message (of its first 16):
 one message every 10 ms, the topics interleaved (file order = time order),
 uncompressed, one chunk.
 
+unmapped-frames.bag: sensor_msgs/Image topics with frames that have no
+GStreamer format (32FC1, 64FC1) among mapped ones, for bagdemux skipping
+them on a video pad (one warning with their number) instead of switching
+the pad to application/x-rosmsg mid-stream:
+  /cam/float_frame    rgb8 8x6 x 5, the middle one (index 2) 32FC1 8x6
+  /cam/two_unmapped   rgb8 8x6, 32FC1 8x6, rgb8 6x4, 64FC1 4x4, mono8 6x4
+                      (sizes and encodings change around the skipped ones)
+  /cam/float_first    32FC1 4x2, rgb8 4x2, 32FC1 4x2 (the topic is
+                      serialized messages: every one goes out as it is)
+pixels from a formula (distinct per frame), one message every 10 ms, the
+topics one after the other, uncompressed, one chunk.
+
 zero-stamps.bag: /point geometry_msgs/PointStamped, 6 messages received at
 1700000003 s + k * 100 ms; header.stamp 0 (never set by the publisher) for
 k = 1, 2, 4, else the receive time - 30 ms: timestamp-source=header falls
@@ -132,6 +144,41 @@ def write_bad_images(path):
                     k += 1
 
 
+BYTES_PER_PIXEL = {'rgb8': 3, 'mono8': 1, '32FC1': 4, '64FC1': 8}
+
+
+def frame(k, encoding, width, height):
+    m = Image()
+    m.header.seq = k
+    m.header.stamp = T(4000 + k * 10 - 5)
+    m.header.frame_id = 'camera'
+    m.width, m.height = width, height
+    m.encoding = encoding
+    m.step = width * BYTES_PER_PIXEL[encoding]
+    m.data = bytes((k * 37 + i * 11) % 256 for i in range(m.step * height))
+    return m
+
+
+def write_unmapped_frames(path):
+    topics = [
+        ('/cam/float_frame', [('rgb8', 8, 6), ('rgb8', 8, 6),
+                              ('32FC1', 8, 6), ('rgb8', 8, 6),
+                              ('rgb8', 8, 6)]),
+        ('/cam/two_unmapped', [('rgb8', 8, 6), ('32FC1', 8, 6),
+                               ('rgb8', 6, 4), ('64FC1', 4, 4),
+                               ('mono8', 6, 4)]),
+        ('/cam/float_first', [('32FC1', 4, 2), ('rgb8', 4, 2),
+                              ('32FC1', 4, 2)]),
+    ]
+    k = 0
+    with rosbag.Bag(path, 'w') as bag:
+        for topic, frames in topics:
+            for encoding, width, height in frames:
+                bag.write(topic, frame(k, encoding, width, height),
+                          T(4000 + k * 10))
+                k += 1
+
+
 def write_zero_stamps(path):
     with rosbag.Bag(path, 'w') as bag:
         for k in range(6):
@@ -147,6 +194,7 @@ def write_zero_stamps(path):
 WRITERS = {
     'zero-stamps': write_zero_stamps,
     'bad-images': write_bad_images,
+    'unmapped-frames': write_unmapped_frames,
     'names': write_names,
     'one-message': write_one_message,
     'zero-duration': write_zero_duration,
