@@ -445,7 +445,8 @@ chunk_cmp_pos (gconstpointer a, gconstpointer b)
 static void
 bag_finish (GstRosbagBag * bag)
 {
-  GHashTable *by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTable *by_name = g_hash_table_new_full (g_str_hash, g_str_equal,
+      g_free, NULL);
   guint i, j;
   gboolean any = FALSE;
 
@@ -477,7 +478,12 @@ bag_finish (GstRosbagBag * bag)
 
   for (i = 0; i < bag->connections->len; i++) {
     GstRosbagConnection *conn = g_ptr_array_index (bag->connections, i);
-    GstRosbagBagTopic *t = g_hash_table_lookup (by_name, conn->topic);
+    /* a topic is its name and its type: connections of one name with
+     * another type or definition (md5sum) are a topic of their own, whose
+     * messages are decoded with their own definition */
+    gchar *key = gst_rosbag_topic_key (conn->topic, conn->type,
+        conn->md5sum);
+    GstRosbagBagTopic *t = g_hash_table_lookup (by_name, key);
 
     if (t == NULL) {
       t = g_new0 (GstRosbagBagTopic, 1);
@@ -486,8 +492,10 @@ bag_finish (GstRosbagBag * bag)
       t->md5sum = g_strdup (conn->md5sum);
       t->definition = g_strdup (conn->definition);
       t->connections = g_ptr_array_new ();
-      g_hash_table_insert (by_name, t->name, t);
+      g_hash_table_insert (by_name, key, t);
       g_ptr_array_add (bag->topics, t);
+    } else {
+      g_free (key);
     }
     g_ptr_array_add (t->connections, conn);
     t->message_count += conn->message_count;

@@ -1512,19 +1512,24 @@ static GstRosbagTopic *
 topic_for_channel (GstRosbagMcap * m, GHashTable * by_name,
     GstRosbagBackendInfo * info, Channel * ch)
 {
-  GstRosbagTopic *t = g_hash_table_lookup (by_name, ch->topic);
+  Schema *s = ch->schema_id ? g_hash_table_lookup (m->schemas,
+      GUINT_TO_POINTER ((guint) ch->schema_id)) : NULL;
+  /* channels of one topic with another schema or encoding are a topic of
+   * their own, decoded with their own schema */
+  gchar *key = gst_rosbag_topic_key (ch->topic, s ? s->name : "",
+      ch->encoding);
+  GstRosbagTopic *t = g_hash_table_lookup (by_name, key);
 
-  if (!t) {
-    Schema *s = ch->schema_id ? g_hash_table_lookup (m->schemas,
-        GUINT_TO_POINTER ((guint) ch->schema_id)) : NULL;
-
+  if (t) {
+    g_free (key);
+  } else {
     t = gst_rosbag_topic_new (ch->topic);
     topic_fill (t, ch, s);
     if (!s && ch->schema_id != 0) {
       note (m, "channel %u (%s) names schema %u, which the file does not"
           " hold", ch->id, ch->topic, ch->schema_id);
     }
-    g_hash_table_insert (by_name, t->name, t);
+    g_hash_table_insert (by_name, key, t);
     g_ptr_array_add (info->topics, t);
   }
   return t;
@@ -1541,7 +1546,8 @@ chunk_pos_cmp (gconstpointer a, gconstpointer b)
 static void
 build_info (GstRosbagMcap * m, GstRosbagBackendInfo * info)
 {
-  GHashTable *by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTable *by_name = g_hash_table_new_full (g_str_hash, g_str_equal,
+      g_free, NULL);
   GList *ids, *l;
   guint i, k;
 

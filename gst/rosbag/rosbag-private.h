@@ -49,6 +49,11 @@ G_BEGIN_DECLS struct _GstRosbagTopic
 };
 
 GstRosbagTopic *gst_rosbag_topic_new (const gchar * name);
+/* What tells topics apart: the name, the type and (ROS 1) the md5sum of
+ * the definition. Channels or connections of one name with another type
+ * are a topic of their own. */
+gchar *gst_rosbag_topic_key (const gchar * name, const gchar * type,
+    const gchar * md5sum);
 void gst_rosbag_topic_free (GstRosbagTopic * t);
 void gst_rosbag_topic_set_definition (GstRosbagTopic * t,
     const guint8 * data, gsize len);

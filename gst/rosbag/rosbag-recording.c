@@ -47,6 +47,14 @@ gst_rosbag_topic_new (const gchar * name)
   return t;
 }
 
+gchar *
+gst_rosbag_topic_key (const gchar * name, const gchar * type,
+    const gchar * md5sum)
+{
+  return g_strconcat (name ? name : "", "\n", type ? type : "", "\n",
+      md5sum ? md5sum : "", NULL);
+}
+
 void
 gst_rosbag_topic_free (GstRosbagTopic * t)
 {

@@ -67,7 +67,7 @@ struct _GstRosbagStreamParser
   GBytes *current;              /* backs the last message */
 
   GPtrArray *topics;            /* owned GstRosbagTopic*, in order seen */
-  GHashTable *by_name;          /* name -> topic */
+  GHashTable *by_name;          /* gst_rosbag_topic_key() -> topic */
   GHashTable *by_channel;       /* channel/connection id -> topic */
   GHashTable *schemas, *channels;       /* MCAP tables */
   gboolean own_tables;
@@ -94,7 +94,7 @@ gst_rosbag_stream_parser_new (const gchar * name)
   g_queue_init (&p->pending);
   p->topics = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_rosbag_topic_free);
-  p->by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  p->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   p->by_channel = g_hash_table_new (NULL, NULL);
   p->schemas = gst_rosbag_mcap_new_schema_table ();
   p->channels = gst_rosbag_mcap_new_channel_table ();
@@ -115,7 +115,7 @@ gst_rosbag_stream_parser_new_scan (const gchar * name, guint64 offset,
   g_queue_init (&p->pending);
   p->topics = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_rosbag_topic_free);
-  p->by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  p->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   p->by_channel = g_hash_table_new (NULL, NULL);
   p->schemas = schemas;
   p->channels = channels;
@@ -432,10 +432,13 @@ consume (GstRosbagStreamParser * p, gsize n)
 static GstRosbagTopic *
 topic_add (GstRosbagStreamParser * p, GstRosbagTopic * nt, guint32 id)
 {
-  GstRosbagTopic *t = g_hash_table_lookup (p->by_name, nt->name);
+  /* a topic is its name and its type, as in the indexed backends */
+  gchar *key = gst_rosbag_topic_key (nt->name, nt->type, nt->md5sum);
+  GstRosbagTopic *t = g_hash_table_lookup (p->by_name, key);
 
   if (t) {
     /* one more channel of a known topic */
+    g_free (key);
     g_ptr_array_add (t->callerids, g_strdup (nt->callerids->len ?
             g_ptr_array_index (nt->callerids, 0) : ""));
     gst_rosbag_topic_free (nt);
@@ -443,7 +446,7 @@ topic_add (GstRosbagStreamParser * p, GstRosbagTopic * nt, guint32 id)
     t = nt;
     t->index = p->topics->len;
     g_ptr_array_add (p->topics, t);
-    g_hash_table_insert (p->by_name, t->name, t);
+    g_hash_table_insert (p->by_name, key, t);
   }
   g_hash_table_insert (p->by_channel, GUINT_TO_POINTER (id), t);
   return t;

@@ -177,6 +177,7 @@ typedef struct
 {
   GstPad *pad;
   gchar *topic;
+  gchar *key;                   /* topic_key(): the name and the type */
   gchar *type;                  /* schema name; "" when schemaless */
   gchar *md5sum;                /* ROS 1 only; may be NULL */
   gchar *schema_encoding;       /* "" when none */
@@ -274,7 +275,7 @@ struct _GstBagDemux
   gboolean warned_header_source;
   gchar **patterns;
   GPtrArray *streams;           /* GstBagStream* */
-  GHashTable *stream_by_topic;  /* topic name -> GstBagStream* */
+  GHashTable *stream_by_topic;  /* topic_key() -> GstBagStream* */
   GHashTable *stream_by_ptr;    /* GstRosbagTopic* -> GstBagStream* or NULL
                                  * (not selected) */
   GstFlowCombiner *flowcombiner;
@@ -818,6 +819,7 @@ static void
 gst_bag_stream_free (GstBagStream * s)
 {
   g_free (s->topic);
+  g_free (s->key);
   g_free (s->type);
   g_free (s->md5sum);
   g_free (s->schema_encoding);
@@ -1128,6 +1130,18 @@ gst_bag_demux_pad_name_taken (GstBagDemux * demux, const gchar * name)
   return FALSE;
 }
 
+/* What tells streams apart: the topic's name, type and (ROS 1) md5sum,
+ * as the library tells topics apart */
+static gchar *
+topic_key (const GstRosbagTopic * t)
+{
+  const gchar *type = gst_rosbag_topic_get_type (t);
+  const gchar *md5 = gst_rosbag_topic_get_md5sum (t);
+
+  return g_strconcat (gst_rosbag_topic_get_name (t), "\n", type ? type : "",
+      "\n", md5 ? md5 : "", NULL);
+}
+
 static GstBagStream *
 gst_bag_demux_new_stream (GstBagDemux * demux, const GstRosbagTopic * t)
 {
@@ -1146,6 +1160,7 @@ gst_bag_demux_new_stream (GstBagDemux * demux, const GstRosbagTopic * t)
 
   def = gst_rosbag_topic_get_definition (t, &def_len);
   s->topic = g_strdup (topic);
+  s->key = topic_key (t);
   if ((def == NULL || def_len == 0) && type && *type && menc &&
       strcmp (menc, "cdr") == 0) {
     gchar *text;
@@ -1258,7 +1273,7 @@ gst_bag_demux_new_stream (GstBagDemux * demux, const GstRosbagTopic * t)
   gst_tag_list_unref (tags);
 
   g_ptr_array_add (demux->streams, s);
-  g_hash_table_insert (demux->stream_by_topic, s->topic, s);
+  g_hash_table_insert (demux->stream_by_topic, s->key, s);
   g_hash_table_insert (demux->stream_by_ptr, (gpointer) t, s);
   if (found_def)
     g_bytes_unref (found_def);
@@ -1517,6 +1532,21 @@ clear_reference_timestamp (GstBuffer * buf, GstCaps * ref)
 
 /* Pushes what @s holds back (the streaming thread, or a thread holding the
  * stream lock) */
+/* @ret of a push on @s's pad, combined with the other pads'. A flushing
+ * seek in another thread can make a sink refuse a sticky event the push
+ * was sending (basesink is flushing before the pad says so): that is
+ * FLUSHING, not an error to post, when the pad is flushing now. */
+static GstFlowReturn
+gst_bag_demux_combine_flow (GstBagDemux * demux, GstBagStream * s,
+    GstFlowReturn ret)
+{
+  if (ret == GST_FLOW_ERROR && GST_PAD_IS_FLUSHING (s->pad)) {
+    GST_DEBUG_OBJECT (s->pad, "error while flushing: flushing");
+    ret = GST_FLOW_FLUSHING;
+  }
+  return gst_flow_combiner_update_pad_flow (demux->flowcombiner, s->pad, ret);
+}
+
 static GstFlowReturn
 gst_bag_demux_push_batch (GstBagDemux * demux, GstBagStream * s)
 {
@@ -1539,7 +1569,7 @@ gst_bag_demux_push_batch (GstBagDemux * demux, GstBagStream * s)
   }
   if (ret == GST_FLOW_NOT_NEGOTIATED)
     gst_bag_demux_not_negotiated (demux, s, s->pending_first_ns);
-  return gst_flow_combiner_update_pad_flow (demux->flowcombiner, s->pad, ret);
+  return gst_bag_demux_combine_flow (demux, s, ret);
 }
 
 /* Pushes the lists whose first message is batch-time old at receive time
@@ -2028,7 +2058,7 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
     ret = gst_pad_push (s->pad, buf);
     if (ret == GST_FLOW_NOT_NEGOTIATED)
       gst_bag_demux_not_negotiated (demux, s, recv_ns);
-    ret = gst_flow_combiner_update_pad_flow (demux->flowcombiner, s->pad, ret);
+    ret = gst_bag_demux_combine_flow (demux, s, ret);
     GST_LOG_OBJECT (s->pad, "pushed %" GST_TIME_FORMAT ": %s",
         GST_TIME_ARGS (pts), gst_flow_get_name (ret));
   }
@@ -2244,14 +2274,19 @@ gst_bag_demux_stream_for (GstBagDemux * demux, const GstRosbagTopic * t,
   GstBagStream *s;
   gpointer v;
   const gchar *name;
+  gchar *key;
 
   if (t == NULL)
     return NULL;
   if (g_hash_table_lookup_extended (demux->stream_by_ptr, t, NULL, &v))
     return v;
-  /* another channel or connection of a known topic, or a new topic */
+  /* another channel or connection of a known topic, or a new topic; one
+   * of another type on a known name is a stream of its own, as the
+   * library makes it in pull mode */
   name = gst_rosbag_topic_get_name (t);
-  s = g_hash_table_lookup (demux->stream_by_topic, name);
+  key = topic_key (t);
+  s = g_hash_table_lookup (demux->stream_by_topic, key);
+  g_free (key);
   if (s == NULL && create && gst_rosbag_topic_matches (name,
           (const gchar * const *) demux->patterns))
     s = gst_bag_demux_new_stream (demux, t);
@@ -2813,8 +2848,8 @@ gst_bag_demux_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
         return FALSE;
       gst_query_set_seeking (query, GST_FORMAT_TIME,
           demux->pull_mode && demux->opened, 0,
-          GST_CLOCK_TIME_IS_VALID (demux->duration) ? (gint64) demux->
-          duration : -1);
+          GST_CLOCK_TIME_IS_VALID (demux->
+              duration) ? (gint64) demux->duration : -1);
       return TRUE;
     }
     case GST_QUERY_CAPS:{

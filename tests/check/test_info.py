@@ -288,6 +288,31 @@ class InfoTest(unittest.TestCase):
                 self.assertEqual(len(lines), 1, out.stderr)
                 self.assertIn(path, lines[0])
 
+    def test_two_types_on_one_topic(self):
+        # /mixed has connections of two types: one topic entry per type,
+        # with the counts python3-rosbag's connections give
+        bag = os.path.join(FILES, 'mixed-types.bag')
+        out = run(TOOL, '--json', bag)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        ours = sorted((t['topic'], t['type'], t['messages'])
+                      for t in json.loads(out.stdout)['topics'])
+        ref = run(PY, '-c', 'import rosbag, collections, sys\n'
+                  'c = collections.Counter()\n'
+                  'for t, m, _ in rosbag.Bag(sys.argv[1]).read_messages():\n'
+                  '    c[(t, m._type)] += 1\n'
+                  'for (t, ty), n in sorted(c.items()):\n'
+                  '    print(t, ty, n)\n', bag)
+        self.assertEqual(ref.returncode, 0, ref.stderr)
+        want = [(l.split()[0], l.split()[1], int(l.split()[2]))
+                for l in ref.stdout.splitlines()]
+        self.assertEqual(ours, want)
+        self.assertEqual([t for t in ours if t[0] == '/mixed'],
+                         [('/mixed', 'std_msgs/Int32', 6),
+                          ('/mixed', 'std_msgs/String', 6)])
+        text = run(TOOL, bag).stdout
+        self.assertIn('std_msgs/Int32', text)
+        self.assertIn('std_msgs/String', text)
+
     def test_write_error(self):
         # a full disk under stdout is an error, in every output mode
         bag = os.path.join(FILES, 'sample.bag')

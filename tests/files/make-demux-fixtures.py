@@ -191,7 +191,30 @@ def write_zero_stamps(path):
             bag.write('/point', m, T(3000 + k * 100))
 
 
+def write_mixed_types(path):
+    """/mixed written by two connections of different types (std_msgs/Int32
+    and std_msgs/String, interleaved), and /chatter of one"""
+    with rosbag.Bag(path, 'w') as bag:
+        conns = {}
+        for k in range(12):
+            t = T(3000 + k * 100)
+            m = Int32(data=k * 1000) if k % 2 == 0 else \
+                String(data='mixed #%d' % k)
+            kind = type(m).__name__
+            # python's writer keeps one connection per topic: point it at
+            # the connection of this type (a new one the first time)
+            if kind in conns:
+                bag._topic_connections['/mixed'] = conns[kind]
+            else:
+                bag._topic_connections.pop('/mixed', None)
+            bag.write('/mixed', m, t)
+            conns[kind] = bag._topic_connections['/mixed']
+            if k % 3 == 0:
+                bag.write('/chatter', String(data='chatter #%d' % k), t)
+
+
 WRITERS = {
+    'mixed-types': write_mixed_types,
     'zero-stamps': write_zero_stamps,
     'bad-images': write_bad_images,
     'unmapped-frames': write_unmapped_frames,

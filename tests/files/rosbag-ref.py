@@ -131,18 +131,27 @@ class Opened:
 def cmd_info(path, tsv=False):
     o = Opened(path)
     bag = o.bag
+    # a topic per name and type (md5sum): connections of one name with
+    # another type are a topic of their own, as gst-rosbag reads them
     topics = {}
-    for c in bag._connections.values():
-        t = topics.setdefault(c.topic, {'topic': c.topic, 'type': c.datatype,
-                                        'md5sum': c.md5sum, 'messages': 0,
-                                        'connections': 0})
+
+    def key(c):
+        return (c.topic, c.datatype, c.md5sum)
+    for c in sorted(bag._connections.values(), key=lambda c: c.id):
+        t = topics.setdefault(key(c), {'topic': c.topic, 'type': c.datatype,
+                                       'md5sum': c.md5sum, 'messages': 0,
+                                       'connections': 0, 'first': c.id})
         t['connections'] += 1
     counts = {}
     for ci in bag._chunks:
         for cid, n in ci.connection_counts.items():
             counts[cid] = counts.get(cid, 0) + n
     for cid, n in counts.items():
-        topics[bag._connections[cid].topic]['messages'] += n
+        topics[key(bag._connections[cid])]['messages'] += n
+    # by name, then in the order of their first connections
+    order = sorted(topics, key=lambda k: (k[0], topics[k]['first']))
+    for t in topics.values():
+        del t['first']
     compression = {}
     csize = usize = 0
     for ci in bag._chunks:
@@ -167,7 +176,7 @@ def cmd_info(path, tsv=False):
         'compression': compression,
         'compressed_bytes': csize,
         'uncompressed_bytes': usize,
-        'topics': [topics[k] for k in sorted(topics)],
+        'topics': [topics[k] for k in order],
     }
     o.close()
     if not tsv:
