@@ -2441,6 +2441,18 @@ gst_bag_demux_handle_seek (GstBagDemux * demux, GstEvent * event)
     GST_PAD_STREAM_UNLOCK (demux->sinkpad);
     return FALSE;
   }
+  /* a seek that keeps the start (GST_SEEK_TYPE_NONE: a rate change) goes on
+   * from the position, as qtdemux does. gst_segment_do_seek keeps the
+   * position there and puts the distance into the offset, but the messages
+   * are read from the segment's start: with that offset every running time
+   * before the position was invalid (bagalign dropped those buffers, a
+   * PAUSED pipeline never prerolled) */
+  if (GST_CLOCK_TIME_IS_VALID (seg.position) && seg.position != seg.start) {
+    seg.start = seg.time = seg.position;
+    if (GST_CLOCK_TIME_IS_VALID (seg.stop) && seg.start > seg.stop)
+      seg.start = seg.time = seg.position = seg.stop;
+  }
+  seg.offset = 0;
   if (GST_CLOCK_TIME_IS_VALID (demux->stop_time) && (!GST_CLOCK_TIME_IS_VALID
           (seg.stop) || seg.stop > demux->stop_time))
     seg.stop = demux->stop_time;
