@@ -2269,6 +2269,24 @@ gst_bag_demux_do_eos (GstBagDemux * demux)
         demux->segment.stop : demux->duration;
     GstMessage *msg;
     GstEvent *ev;
+    guint i;
+
+    if (demux->need_segment)
+      gst_bag_demux_push_segment (demux);
+    /* a GAP up to the stop on every pad: segment-done does not preroll a
+     * sink, so a topic with no message in the segment kept a PAUSED
+     * pipeline from prerolling (and bagalign from deciding its sets) */
+    for (i = 0; i < demux->streams->len; i++) {
+      GstBagStream *s = g_ptr_array_index (demux->streams, i);
+      GstClockTime from = GST_CLOCK_TIME_IS_VALID (s->last_ts) ? s->last_ts :
+          demux->segment.start;
+
+      if (!s->exposed || !GST_CLOCK_TIME_IS_VALID (stop) || from >= stop)
+        continue;
+      gst_bag_demux_push_batch (demux, s);
+      gst_pad_push_event (s->pad, gst_event_new_gap (from, stop - from));
+      s->last_ts = stop;
+    }
 
     msg = gst_message_new_segment_done (GST_OBJECT (demux), GST_FORMAT_TIME,
         stop);
