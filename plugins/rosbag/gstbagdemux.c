@@ -2567,6 +2567,24 @@ gst_bag_demux_do_eos (GstBagDemux * demux)
         demux->segment.stop : demux->duration;
     GstMessage *msg;
     GstEvent *ev;
+    guint i;
+
+    if (demux->need_segment)
+      gst_bag_demux_push_segment (demux);
+    /* a GAP up to the stop on every pad: segment-done does not preroll a
+     * sink, so a topic with no message in the segment kept a PAUSED
+     * pipeline from prerolling (and bagalign from deciding its sets) */
+    for (i = 0; i < demux->streams->len; i++) {
+      GstBagStream *s = g_ptr_array_index (demux->streams, i);
+      GstClockTime from = GST_CLOCK_TIME_IS_VALID (s->last_ts) ? s->last_ts :
+          demux->segment.start;
+
+      if (!s->exposed || !GST_CLOCK_TIME_IS_VALID (stop) || from >= stop)
+        continue;
+      gst_bag_demux_push_batch (demux, s);
+      gst_pad_push_event (s->pad, gst_event_new_gap (from, stop - from));
+      s->last_ts = stop;
+    }
 
     msg = gst_message_new_segment_done (GST_OBJECT (demux), GST_FORMAT_TIME,
         stop);
@@ -2748,6 +2766,18 @@ gst_bag_demux_handle_seek (GstBagDemux * demux, GstEvent * event)
   if (GST_CLOCK_TIME_IS_VALID (seg.stop) && GST_CLOCK_TIME_IS_VALID
       (demux->duration) && seg.stop >= demux->duration)
     seg.stop = GST_CLOCK_TIME_NONE;
+  /* a seek that keeps the start (GST_SEEK_TYPE_NONE: a rate change) goes on
+   * from the position, as qtdemux does. gst_segment_do_seek keeps the
+   * position there and puts the distance into the offset, but the messages
+   * are read from the segment's start: with that offset every running time
+   * before the position was invalid (bagalign dropped those buffers, a
+   * PAUSED pipeline never prerolled) */
+  if (GST_CLOCK_TIME_IS_VALID (seg.position) && seg.position != seg.start) {
+    seg.start = seg.time = seg.position;
+    if (GST_CLOCK_TIME_IS_VALID (seg.stop) && seg.start > seg.stop)
+      seg.start = seg.time = seg.position = seg.stop;
+  }
+  seg.offset = 0;
   if (GST_CLOCK_TIME_IS_VALID (demux->stop_time) && (!GST_CLOCK_TIME_IS_VALID
           (seg.stop) || seg.stop > demux->stop_time))
     seg.stop = demux->stop_time;
@@ -2848,8 +2878,8 @@ gst_bag_demux_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
         return FALSE;
       gst_query_set_seeking (query, GST_FORMAT_TIME,
           demux->pull_mode && demux->opened, 0,
-          GST_CLOCK_TIME_IS_VALID (demux->
-              duration) ? (gint64) demux->duration : -1);
+          GST_CLOCK_TIME_IS_VALID (demux->duration) ? (gint64) demux->
+          duration : -1);
       return TRUE;
     }
     case GST_QUERY_CAPS:{
