@@ -37,10 +37,9 @@
  * - mode=exact: equal timestamps only.
  * - rate=N/D: one set per tick of a fixed rate instead.
  *
- * A set with a required member missing is dropped (drop-incomplete=true: a
- * GAP event at its time goes out on every pad instead) or emitted with a GAP
- * event on that pad. Every output buffer keeps its original PTS in a
- * #GstReferenceTimestampMeta with reference caps
+ * A set with a required member missing is dropped (drop-incomplete=true) or
+ * emitted with a GAP event on that pad. Every output buffer keeps its
+ * original PTS in a #GstReferenceTimestampMeta with reference caps
  * `timestamp/x-bagalign-pts`. With a single sink pad (and no rate) buffers
  * pass through untouched.
  *
@@ -911,32 +910,18 @@ handle_set (GstBagAlign * self)
   GstBuffer **members;
   guint i;
 
-  pts = s->time < 0 ? 0 : (GstClockTime) s->time;
+  if (s->n_members == 0)
+    return;
   if (!s->emit) {
-    if (s->n_members > 0) {
-      GST_LOG_OBJECT (self, "dropping incomplete set at %" G_GINT64_FORMAT,
-          s->time);
-      GST_OBJECT_LOCK (self);
-      self->sets_dropped++;
-      GST_OBJECT_UNLOCK (self);
-    }
-    /* a dropped set, a tick without members: a GAP at its time on every
-     * pad. Without it the sinks after bagalign could not preroll while no
-     * set comes out, and a pipeline with another branch from the same
-     * bagsrc (whose queue then fills) never reached PAUSED. (Pruning has
-     * no time: nothing to say.) */
-    if (s->time == BAG_ALIGN_TIME_NONE)
-      return;
-    for (i = 0; i < s->n_pads; i++) {
-      GstBagAlignPad *apad = g_ptr_array_index (self->pads, i);
-
-      if (!apad->flushing)
-        g_queue_push_tail (&apad->outbox, gst_event_new_gap (pts,
-                GST_CLOCK_TIME_NONE));
-    }
+    GST_LOG_OBJECT (self, "dropping incomplete set at %" G_GINT64_FORMAT,
+        s->time);
+    GST_OBJECT_LOCK (self);
+    self->sets_dropped++;
+    GST_OBJECT_UNLOCK (self);
     return;
   }
 
+  pts = s->time < 0 ? 0 : (GstClockTime) s->time;
   if (self->logic->rate_n > 0)
     duration = gst_util_uint64_scale_int (GST_SECOND, self->logic->rate_d,
         self->logic->rate_n);
