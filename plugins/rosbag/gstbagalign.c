@@ -184,6 +184,7 @@ struct _GstBagAlign
   gboolean done;
   GList *pending_messages;
   FILE *index;
+  gchar *index_path;            /* the file @index writes */
   guint index_columns;          /* pads in the index header */
   guint64 n_emitted;            /* set numbers */
 
@@ -592,6 +593,7 @@ gst_bag_align_finalize (GObject * object)
   g_list_free_full (self->pending_messages, (GDestroyNotify) gst_message_unref);
   if (self->index)
     fclose (self->index);
+  g_free (self->index_path);
   g_free (self->reference);
   g_free (self->index_location);
   g_mutex_clear (&self->lock);
@@ -839,6 +841,43 @@ index_write_header (GstBagAlign * self)
   self->index_columns = self->pads->len;
 }
 
+/* with the lock: a write of the index failed: one error, posted with the
+ * pending messages, and nothing more is written to it */
+static void
+index_failed (GstBagAlign * self, int err)
+{
+  GError *e;
+  gchar *dbg;
+
+  if (!self->index)
+    return;
+  e = g_error_new (GST_RESOURCE_ERROR, err == ENOSPC ?
+      GST_RESOURCE_ERROR_NO_SPACE_LEFT : GST_RESOURCE_ERROR_WRITE,
+      "Could not write the index file \"%s\".", self->index_path);
+  dbg = g_strdup_printf ("%s (%d)", g_strerror (err), err);
+  GST_WARNING_OBJECT (self, "index: %s", dbg);
+  self->pending_messages = g_list_append (self->pending_messages,
+      gst_message_new_error (GST_OBJECT (self), e, dbg));
+  g_error_free (e);
+  g_free (dbg);
+  fclose (self->index);
+  self->index = NULL;
+}
+
+/* with the lock, when no more sets come (EOS, nothing left to decide):
+ * the header even without a set, and everything written out */
+static void
+index_finish (GstBagAlign * self)
+{
+  if (!self->index)
+    return;
+  if (self->index_columns == 0)
+    index_write_header (self);
+  errno = 0;
+  if (fflush (self->index) != 0 || ferror (self->index))
+    index_failed (self, errno ? errno : EIO);
+}
+
 /* bookkeeping for an emitted set: index row and element message.
  * members[i] is pad i's buffer or NULL */
 static void
@@ -849,7 +888,9 @@ record_set (GstBagAlign * self, guint64 number, gint64 time,
   guint i;
 
   if (self->index) {
-    if (self->index_columns == 0 && self->pads->len > 0)
+    /* (errno says why a write of this row fails) */
+    errno = 0;
+    if (self->index_columns == 0)
       index_write_header (self);
     fprintf (self->index, "%" G_GUINT64_FORMAT ",%" G_GINT64_FORMAT, number,
         time);
@@ -866,7 +907,8 @@ record_set (GstBagAlign * self, guint64 number, gint64 time,
       else
         fputc (',', self->index);
     }
-    fputc ('\n', self->index);
+    if (fputc ('\n', self->index) == EOF || ferror (self->index))
+      index_failed (self, errno ? errno : EIO);
   }
 
   GST_OBJECT_LOCK (self);
@@ -991,8 +1033,7 @@ decide_all (GstBagAlign * self)
       /* nothing queued can serve a set any more: let it go now, so that
        * the counters are final at EOS */
       bag_align_logic_release_all (self->logic, release_entry, self);
-      if (self->index)
-        fflush (self->index);
+      index_finish (self);
       changed = TRUE;
       break;
     }
@@ -1309,9 +1350,9 @@ gst_bag_align_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
     case GST_EVENT_EOS:
       g_mutex_lock (&self->lock);
       if (is_passthrough (self)) {
-        if (self->index)
-          fflush (self->index);
+        index_finish (self);
         g_mutex_unlock (&self->lock);
+        post_pending (self);
         return gst_pad_push_event (apad->srcpad, event);
       }
       apad->eos_seqnum = gst_event_get_seqnum (event);
@@ -1526,6 +1567,7 @@ gst_bag_align_change_state (GstElement * element, GstStateChange transition)
 {
   GstBagAlign *self = GST_BAG_ALIGN (element);
   GstStateChangeReturn ret;
+  FILE *index;
   guint i;
 
   switch (transition) {
@@ -1556,6 +1598,8 @@ gst_bag_align_change_state (GstElement * element, GstStateChange transition)
       if (location && *location) {
         self->index = g_fopen (location, "w");
         self->index_columns = 0;
+        g_free (self->index_path);
+        self->index_path = g_strdup (location);
         if (!self->index) {
           int err = errno;
 
@@ -1595,11 +1639,23 @@ gst_bag_align_change_state (GstElement * element, GstStateChange transition)
         g_queue_clear_full (&apad->outbox,
             (GDestroyNotify) gst_mini_object_unref);
       }
-      if (self->index) {
-        fclose (self->index);
-        self->index = NULL;
-      }
+      index = self->index;
+      self->index = NULL;
       g_mutex_unlock (&self->lock);
+      /* what was still buffered must have been written */
+      errno = 0;
+      if (index && fclose (index) != 0) {
+        int err = errno ? errno : EIO;
+
+        if (err == ENOSPC)
+          GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT,
+              ("Could not write the index file \"%s\".", self->index_path),
+              ("%s", g_strerror (err)));
+        else
+          GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
+              ("Could not write the index file \"%s\".", self->index_path),
+              ("%s", g_strerror (err)));
+      }
       break;
     default:
       break;

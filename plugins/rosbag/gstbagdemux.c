@@ -1956,25 +1956,17 @@ gst_bag_demux_push_message (GstBagDemux * demux, GstBagStream * s,
     }
     gst_bag_demux_push_batch (demux, s);
     gst_pad_push_event (s->pad, gst_event_new_caps (caps));
-    if (s->is_image) {
-      gboolean vm = peer_accepts_video_meta (s->pad, caps);
-
-      s->meta_checked = TRUE;
-      if (vm != s->use_video_meta) {
-        /* map again now that we know */
-        s->use_video_meta = vm;
-        gst_buffer_unref (buf);
-        gst_caps_unref (caps);
-        return gst_bag_demux_push_message (demux, s, msg, shared);
-      }
-    }
+    /* new caps: whether downstream takes video meta is asked again */
+    s->meta_checked = FALSE;
   }
   if (s->is_image && !s->meta_checked) {
-    /* caps were sent at pad creation: ask once before the first buffer */
+    /* once per caps (the first were sent at pad creation), before the
+     * first buffer with them */
     gboolean vm = peer_accepts_video_meta (s->pad, caps);
 
     s->meta_checked = TRUE;
     if (vm != s->use_video_meta) {
+      /* map again now that we know */
       s->use_video_meta = vm;
       gst_buffer_unref (buf);
       gst_caps_unref (caps);

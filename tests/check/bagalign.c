@@ -821,6 +821,87 @@ GST_START_TEST (test_index_and_messages)
 
 GST_END_TEST;
 
+static gboolean have_bagsrc (void);
+
+/* A failed write of the index is an error (RESOURCE/NO_SPACE_LEFT naming
+ * the file), not a silently short CSV: /dev/full takes nothing */
+GST_START_TEST (test_index_write_error)
+{
+  const gchar *bag = TEST_FILES_DIR "/sample.bag";
+  gchar *desc;
+  GstElement *p;
+  GstBus *bus;
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *dbg = NULL;
+
+  if (!have_bagsrc ())
+    return;
+  desc = g_strdup_printf ("bagsrc name=s location=%s topics=/imu,/joint_states "
+      "bagalign name=a index-location=/dev/full s.imu ! a.sink_0 a.src_0 ! "
+      "fakesink s.joint_states ! a.sink_1 a.src_1 ! fakesink", bag);
+  p = gst_parse_launch (desc, NULL);
+  fail_unless (p != NULL);
+  bus = gst_element_get_bus (p);
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "neither EOS nor an error");
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_ERROR);
+  gst_message_parse_error (msg, &err, &dbg);
+  fail_unless_equals_string (GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), "a");
+  fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_NO_SPACE_LEFT), "%s (%s)", err->message, dbg);
+  fail_unless (strstr (err->message, "/dev/full") != NULL, "%s", err->message);
+  g_clear_error (&err);
+  g_free (dbg);
+  gst_message_unref (msg);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (p);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
+/* No set at all: the index is its header row, not an empty file */
+GST_START_TEST (test_index_no_sets)
+{
+  const gint a[] = { 0, 100, -1 };
+  const gint b[] = { 3, 150, -1 };
+  gchar *dir = g_dir_make_tmp ("bagalign-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "index.csv", NULL);
+  gchar *contents = NULL;
+  gchar *props = g_strdup_printf ("index-location=%s mode=exact", path);
+  Fixture *f = fixture_new (2, props);
+  MetaFeeder m[2];
+  GThread *t[2];
+  guint i;
+
+  fixture_start (f);
+  for (i = 0; i < 2; i++) {
+    m[i].h = f->h[i];
+    m[i].times = i ? b : a;
+    m[i].base = G_GUINT64_CONSTANT (1700000000000000000);
+    t[i] = g_thread_new ("feeder", feed_meta, &m[i]);
+  }
+  for (i = 0; i < 2; i++)
+    g_thread_join (t[i]);
+  fail_unless (g_file_get_contents (path, &contents, NULL, NULL));
+  fail_unless_equals_string (contents,
+      "set,time_ns,sink_0_header_ns,sink_0_receive_ns,"
+      "sink_1_header_ns,sink_1_receive_ns\n");
+  g_free (contents);
+  fixture_free (f);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (path);
+  g_free (props);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_index_columns_by_pad_number)
 {
   /* sink_1 requested before sink_0: the index still lists sink_0 first */
@@ -2111,6 +2192,11 @@ offline_index (const gchar * name, const gchar * const *topics, guint n,
     }
     bag_align_logic_set_eos (l, i);
   }
+  /* the header, with or without a set */
+  g_string_append (out, "set,time_ns");
+  for (i = 0; i < n; i++)
+    g_string_append_printf (out, ",sink_%u_header_ns,sink_%u_receive_ns", i, i);
+  g_string_append_c (out, '\n');
   for (;;) {
     BagAlignResult r = bag_align_logic_decide (l);
 
@@ -2118,13 +2204,6 @@ offline_index (const gchar * name, const gchar * const *topics, guint n,
     if (r == BAG_ALIGN_DONE)
       break;
     if (l->set.emit && l->set.n_members > 0) {
-      if (set == 0) {
-        g_string_append (out, "set,time_ns");
-        for (i = 0; i < n; i++)
-          g_string_append_printf (out, ",sink_%u_header_ns,sink_%u_receive_ns",
-              i, i);
-        g_string_append_c (out, '\n');
-      }
       g_string_append_printf (out, "%u,%" G_GINT64_FORMAT, set++, l->set.time);
       for (i = 0; i < n; i++) {
         BagAlignPad *p = bag_align_logic_get_pad (l, i);
@@ -2425,6 +2504,8 @@ bagalign_suite (void)
   tcase_add_test (tc, test_single_pad_passthrough);
   tcase_add_test (tc, test_caps_and_queries_pass_through);
   tcase_add_test (tc, test_index_and_messages);
+  tcase_add_test (tc, test_index_write_error);
+  tcase_add_test (tc, test_index_no_sets);
   tcase_add_test (tc, test_index_columns_by_pad_number);
   tcase_add_test (tc, test_child_proxy_from_launch_line);
   tcase_add_test (tc, test_request_release);
