@@ -746,6 +746,24 @@ feed_meta (gpointer data)
   return NULL;
 }
 
+/* @a on pad 0 and @b on pad 1 of @f from two threads, each then EOS */
+static void
+feed_pair (Fixture * f, const gint * a, const gint * b)
+{
+  MetaFeeder m[2];
+  GThread *t[2];
+  guint i;
+
+  for (i = 0; i < 2; i++) {
+    m[i].h = f->h[i];
+    m[i].times = i ? b : a;
+    m[i].base = G_GUINT64_CONSTANT (1700000000000000000);
+    t[i] = g_thread_new ("feeder", feed_meta, &m[i]);
+  }
+  for (i = 0; i < 2; i++)
+    g_thread_join (t[i]);
+}
+
 GST_START_TEST (test_index_and_messages)
 {
   const gint a[] = { 0, 100, 200, -1 };
@@ -759,21 +777,12 @@ GST_START_TEST (test_index_and_messages)
    * in at creation */
   Fixture *f = fixture_new (2, props);
   GstBus *bus = gst_bus_new ();
-  MetaFeeder m[2];
-  GThread *t[2];
   GstMessage *msg;
-  guint n_msgs = 0, i;
+  guint n_msgs = 0;
 
   gst_element_set_bus (f->element, bus);
   fixture_start (f);
-  for (i = 0; i < 2; i++) {
-    m[i].h = f->h[i];
-    m[i].times = i ? b : a;
-    m[i].base = G_GUINT64_CONSTANT (1700000000000000000);
-    t[i] = g_thread_new ("feeder", feed_meta, &m[i]);
-  }
-  for (i = 0; i < 2; i++)
-    g_thread_join (t[i]);
+  feed_pair (f, a, b);
   check_output (f, 0, "0<-0 100<-100 200<-200|EOS");
   check_output (f, 1, "0<-3 g100 200<-198|EOS");
 
@@ -874,19 +883,9 @@ GST_START_TEST (test_index_no_sets)
   gchar *contents = NULL;
   gchar *props = g_strdup_printf ("index-location=%s mode=exact", path);
   Fixture *f = fixture_new (2, props);
-  MetaFeeder m[2];
-  GThread *t[2];
-  guint i;
 
   fixture_start (f);
-  for (i = 0; i < 2; i++) {
-    m[i].h = f->h[i];
-    m[i].times = i ? b : a;
-    m[i].base = G_GUINT64_CONSTANT (1700000000000000000);
-    t[i] = g_thread_new ("feeder", feed_meta, &m[i]);
-  }
-  for (i = 0; i < 2; i++)
-    g_thread_join (t[i]);
+  feed_pair (f, a, b);
   fail_unless (g_file_get_contents (path, &contents, NULL, NULL));
   fail_unless_equals_string (contents,
       "set,time_ns,sink_0_header_ns,sink_0_receive_ns,"
