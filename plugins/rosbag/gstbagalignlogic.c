@@ -450,6 +450,28 @@ decide_pads_at (BagAlignLogic * logic, gint64 t, gint skip)
   return all;
 }
 
+/* Makes @s a discard-only set that lets pad i's first @pop[i] entries go
+ * (no member, nothing emitted): TRUE when anything goes */
+static gboolean
+discard_only (BagAlignSet * s, const guint * pop)
+{
+  gboolean any = FALSE;
+  guint i;
+
+  for (i = 0; i < s->n_pads; i++) {
+    s->member[i] = -1;
+    s->pop[i] = pop[i];
+    if (pop[i] > 0)
+      any = TRUE;
+  }
+  if (any) {
+    s->time = BAG_ALIGN_TIME_NONE;
+    s->emit = FALSE;
+    s->n_members = 0;
+  }
+  return any;
+}
+
 /* Between sets (reference and rate modes): entries that cannot serve any
  * set at a time >= t (the next set's time, or a lower bound of it) need not
  * wait for that set: everything before a pad's latest entry at or before t
@@ -461,31 +483,23 @@ static gboolean
 prune_before (BagAlignLogic * logic, gint64 t, gint skip)
 {
   BagAlignSet *s = &logic->set;
-  gboolean any = FALSE;
+  guint *drop = g_newa (guint, s->n_pads);
   guint i, k;
 
   for (i = 0; i < s->n_pads; i++) {
     BagAlignPad *p = g_ptr_array_index (logic->pads, i);
     gint a = -1;
 
-    s->member[i] = -1;
-    s->pop[i] = 0;
+    drop[i] = 0;
     if ((gint) i == skip || p->flushing)
       continue;
     for (k = 0; k < p->entries->len && ENTRY (p, k)->time <= t; k++)
       a = k;
     if (a < 0)
       continue;
-    s->pop[i] = dist (t, ENTRY (p, a)->time) > p->tolerance ? a + 1 : a;
-    if (s->pop[i] > 0)
-      any = TRUE;
+    drop[i] = dist (t, ENTRY (p, a)->time) > p->tolerance ? a + 1 : a;
   }
-  if (any) {
-    s->time = BAG_ALIGN_TIME_NONE;
-    s->emit = FALSE;
-    s->n_members = 0;
-  }
-  return any;
+  return discard_only (s, drop);
 }
 
 static BagAlignResult
@@ -697,7 +711,7 @@ approx_prune (BagAlignLogic * logic)
   guint n = s->n_pads, i;
   guint *pos, *cand;
   gint64 f = BAG_ALIGN_TIME_INF, cand_start;
-  gboolean any_empty = FALSE, any = FALSE;
+  gboolean any_empty = FALSE;
 
   for (i = 0; i < n; i++) {
     BagAlignPad *p = g_ptr_array_index (logic->pads, i);
@@ -722,6 +736,7 @@ approx_prune (BagAlignLogic * logic)
      * entries before that end minus max-interval are no member of it, nor
      * of any later set */
     gint64 end = BAG_ALIGN_TIME_NONE, limit;
+    guint *drop = g_newa (guint, n);
 
     for (i = 0; i < n; i++) {
       BagAlignPad *p = g_ptr_array_index (logic->pads, i);
@@ -736,17 +751,10 @@ approx_prune (BagAlignLogic * logic)
 
       while (k < p->entries->len && ENTRY (p, k)->time < limit)
         k++;
-      s->member[i] = -1;
-      s->pop[i] = k;
-      if (k > 0)
-        any = TRUE;
+      drop[i] = k;
     }
-    if (any) {
-      s->time = BAG_ALIGN_TIME_NONE;
-      s->emit = FALSE;
-      s->n_members = 0;
+    if (discard_only (s, drop))
       return TRUE;
-    }
   }
 
   pos = g_newa (guint, n);
@@ -791,18 +799,7 @@ approx_prune (BagAlignLogic * logic)
     }
   }
 
-  for (i = 0; i < n; i++) {
-    s->member[i] = -1;
-    s->pop[i] = cand[i];
-    if (cand[i] > 0)
-      any = TRUE;
-  }
-  if (any) {
-    s->time = BAG_ALIGN_TIME_NONE;
-    s->emit = FALSE;
-    s->n_members = 0;
-  }
-  return any;
+  return discard_only (s, cand);
 }
 
 /* The search waits for a queue it ran through: whatever comes next, the
@@ -817,25 +814,13 @@ static gboolean
 approx_drop_before (BagAlignLogic * logic, const guint * cand, gint pivot)
 {
   BagAlignSet *s = &logic->set;
-  guint n = s->n_pads, i, start_i, end_i;
+  guint start_i, end_i;
   gint64 start_t, end_t;
-  gboolean any = FALSE;
 
   approx_bounds (logic, cand, FALSE, 0, &start_i, &start_t, &end_i, &end_t);
   if ((gint) end_i != pivot)
     return FALSE;
-  for (i = 0; i < n; i++) {
-    s->member[i] = -1;
-    s->pop[i] = cand[i];
-    if (cand[i] > 0)
-      any = TRUE;
-  }
-  if (any) {
-    s->time = BAG_ALIGN_TIME_NONE;
-    s->emit = FALSE;
-    s->n_members = 0;
-  }
-  return any;
+  return discard_only (s, cand);
 }
 
 static BagAlignResult

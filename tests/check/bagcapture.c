@@ -950,3 +950,18 @@ mcap_ref_publish (McapRef * ref, const gchar * line)
       return g_array_index (ref->publish, guint64, i);
   return NO_TIME;
 }
+
+/* a pad probe (BUFFER | BUFFER_LIST) adding the buffers it sees to the
+ * guint at @data */
+GstPadProbeReturn
+capture_count_buffers_probe (GstPad * pad, GstPadProbeInfo * info,
+    gpointer data)
+{
+  guint *n = data;
+
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER_LIST)
+    *n += gst_buffer_list_length (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+  else
+    (*n)++;
+  return GST_PAD_PROBE_OK;
+}

@@ -128,6 +128,10 @@ void capture_clear_buffers (Capture * cap);
 guint capture_n_buffers (Capture * cap);
 /* whether a warning contains @needle (in its text or debug) */
 gboolean capture_has_warning (Capture * cap, const gchar * needle);
+/* A pad probe (BUFFER | BUFFER_LIST) that adds the buffers it sees to the
+ * guint at @data */
+GstPadProbeReturn capture_count_buffers_probe (GstPad * pad,
+    GstPadProbeInfo * info, gpointer data);
 
 /* rosbag-ref.py with @args, its output cached on disk under TEST_BUILD_DIR
  * (keyed by the arguments, the bag's size and mtime and the script's

@@ -615,18 +615,6 @@ GST_START_TEST (test_caps)
 
 GST_END_TEST;
 
-static GstPadProbeReturn
-count_buffers_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
-{
-  guint *n = data;
-
-  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER_LIST)
-    *n += gst_buffer_list_length (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
-  else
-    (*n)++;
-  return GST_PAD_PROBE_OK;
-}
-
 /* Plays @path with only bagdemux's pad @pad linked (to a fakesink; NULL:
  * no pad linked; "name ! element ! ..." puts elements before the sink)
  * and the others left alone; returns how many buffers the sink got, and
@@ -650,7 +638,7 @@ run_one_linked (const gchar * path, Mode mode, const gchar * pad,
     GstPad *sinkpad = gst_element_get_static_pad (sink, "sink");
 
     gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER |
-        GST_PAD_PROBE_TYPE_BUFFER_LIST, count_buffers_probe, &n, NULL);
+        GST_PAD_PROBE_TYPE_BUFFER_LIST, capture_count_buffers_probe, &n, NULL);
     gst_object_unref (sinkpad);
     gst_object_unref (sink);
   }

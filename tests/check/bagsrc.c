@@ -604,8 +604,7 @@ GST_START_TEST (test_big_images_release_chunks)
   fail_unless (g_spawn_sync (NULL, (gchar **) argv, NULL, 0, NULL, NULL,
           NULL, NULL, &status, NULL) && status == 0, "python3-rosbag");
   /* through the pull range (mapped, nothing is pulled) */
-  desc = g_strdup_printf ("bagsrc name=d location=\"%s\" use-mmap=false",
-      path);
+  desc = g_strdup_printf ("bagsrc name=d location=\"%s\" use-mmap=false", path);
   cap = capture_new (desc);
   src = gst_bin_get_by_name (GST_BIN (cap->exposer), "source");
   pad = gst_element_get_static_pad (src, "src");
@@ -866,18 +865,6 @@ GST_START_TEST (test_mcap_real)
 
 GST_END_TEST;
 
-static GstPadProbeReturn
-count_buffers_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
-{
-  guint *n = data;
-
-  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER_LIST)
-    *n += gst_buffer_list_length (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
-  else
-    (*n)++;
-  return GST_PAD_PROBE_OK;
-}
-
 /* A topic nobody links never stops the others: bagsrc with only one of
  * its pads linked plays all of that topic's messages, without an error
  * (the queues of the unlinked topics go on, dropping what they get) */
@@ -905,7 +892,8 @@ GST_START_TEST (test_unlinked_topics)
       guint n = 0;
 
       gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER |
-          GST_PAD_PROBE_TYPE_BUFFER_LIST, count_buffers_probe, &n, NULL);
+          GST_PAD_PROBE_TYPE_BUFFER_LIST, capture_count_buffers_probe, &n,
+          NULL);
       gst_element_set_state (pipe, GST_STATE_PLAYING);
       m = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
           GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
